@@ -1,0 +1,92 @@
+"""Named domain errors.
+
+Every rule a command can break has its own class with a stable ``code`` that
+the API and the importer report; the message is for people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A command broke a rule. Nothing was written."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
+class ConcurrencyConflict(DomainError):
+    """Someone else changed the same record first; reload and retry."""
+
+    code = "concurrency_conflict"
+
+
+class InvalidValue(DomainError):
+    code = "invalid_value"
+
+
+class NotAuthorised(DomainError):
+    """The actor may not do this (wrong role, or outside their unit or agency)."""
+
+    code = "not_authorised"
+
+
+class OutsideUnit(NotAuthorised):
+    code = "outside_unit"
+
+
+class ProductNotInCatalogue(DomainError):
+    code = "product_not_in_catalogue"
+
+
+class InvalidConversionFactor(InvalidValue):
+    code = "invalid_conversion_factor"
+
+
+class InvalidQuantity(InvalidValue):
+    code = "invalid_quantity"
+
+
+class NoResultToAssess(DomainError):
+    code = "no_result_to_assess"
+
+
+class CriteriaScoreAboveMaximum(InvalidValue):
+    code = "criteria_score_above_maximum"
+
+
+class UnknownCriterion(InvalidValue):
+    code = "unknown_criterion"
+
+
+class InvalidLeaderComponent(InvalidValue):
+    code = "invalid_leader_component"
+
+
+class OutsideEmployment(DomainError):
+    code = "outside_employment"
+
+
+class InvalidState(DomainError):
+    """The record is not in a state that allows this command."""
+
+    code = "invalid_state"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same idempotency key came with a different command."""
+
+    code = "idempotency_key_reused"
