@@ -90,3 +90,27 @@ class IdempotencyKeyReused(DomainError):
     """The same idempotency key came with a different command."""
 
     code = "idempotency_key_reused"
+
+
+class UnknownPolicy(NotFound):
+    """No scoring policy with that id and version, or none in force on that date."""
+
+    code = "unknown_policy"
+
+
+class InvalidTieDecision(InvalidValue):
+    """A tie decision names servants outside the tie, or more than the free slots."""
+
+    code = "invalid_tie_decision"
+
+
+class QuotaRatioAboveMaximum(InvalidValue):
+    """A granted EXCELLENT ratio above the maximum the decree allows (Art. 20(5)(b))."""
+
+    code = "quota_ratio_above_maximum"
+
+
+class MissingSourceDocument(DomainError):
+    """The fact must rest on a document (decision, conclusion, minutes…)."""
+
+    code = "missing_source_document"
