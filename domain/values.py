@@ -7,6 +7,7 @@ stored events never depend on Python class names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -115,6 +116,17 @@ class Period:
             return (self.number,)
         first = 3 * (self.number - 1) + 1
         return (first, first + 1, first + 2)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def last_day(self) -> date:
+        last_month = self.months[-1]
+        if last_month == 12:
+            return date(self.year, 12, 31)
+        return date(self.year, last_month + 1, 1) - timedelta(days=1)
 
     @classmethod
     def parse(cls, code: str) -> Period:

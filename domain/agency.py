@@ -1,0 +1,107 @@
+"""Agencies, their units, and the yearly decisions recorded at agency level.
+
+An agency's organisation level (Art. 20(6)), a granted quota ratio
+(Art. 20(5)(b)) and a head's decision on a quota tie are facts decided by
+people with a document behind them, never configuration: they are events here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from domain.base import AggregateCreated, Audited, stable_id
+
+
+def agency_id(code: str) -> UUID:
+    return stable_id("agency", code)
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    is_leadership: bool  # the agency's board (its head and deputies belong here)
+
+
+class Agency(Audited):
+    TOPIC = "minhbach.agency:Agency"
+
+    class Registered(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.agency:Registered"
+        code: str
+        name: str
+        period_kind: str
+        managing_agency: str | None
+
+        def apply(self, agency: Agency) -> None:
+            agency.code = self.code
+            agency.name = self.name
+            agency.period_kind = self.period_kind
+            agency.managing_agency = self.managing_agency
+            agency.units = {}
+            agency.organisation_levels = {}
+            agency.quota_grants = {}
+            agency.tie_decisions = {}
+
+    class UnitOpened(Audited.Event):
+        TOPIC = "minhbach.agency:UnitOpened"
+        unit_code: str
+        name: str
+        is_leadership: bool
+
+        def apply(self, agency: Agency) -> None:
+            agency.units[self.unit_code] = Unit(self.unit_code, self.name, self.is_leadership)
+
+    class OrganisationLevelDecided(Audited.Event):
+        """The level its competent authority decided for the agency or one unit."""
+
+        TOPIC = "minhbach.agency:OrganisationLevelDecided"
+        year: int
+        unit_code: str | None  # None: the agency itself
+        level: str
+
+        def apply(self, agency: Agency) -> None:
+            agency.organisation_levels[(self.year, self.unit_code)] = self.level
+
+    class QuotaRatioGranted(Audited.Event):
+        """Art. 20(5)(b): a higher EXCELLENT ratio (≤ 25%) for outstanding results."""
+
+        TOPIC = "minhbach.agency:QuotaRatioGranted"
+        year: int
+        ratio: Decimal
+
+        def apply(self, agency: Agency) -> None:
+            agency.quota_grants[self.year] = self.ratio
+
+    class QuotaTieDecided(Audited.Event):
+        """The head's choice among servants tied across the quota limit."""
+
+        TOPIC = "minhbach.agency:QuotaTieDecided"
+        year: int
+        peer_group: str
+        tied: tuple[str, ...]
+        excellent: tuple[str, ...]
+
+        def apply(self, agency: Agency) -> None:
+            agency.tie_decisions[(self.year, self.peer_group)] = (
+                tuple(self.tied),
+                tuple(self.excellent),
+            )
+
+    def __init__(self) -> None:
+        self.code = ""
+        self.name = ""
+        self.period_kind = ""
+        self.managing_agency: str | None = None
+        self.units: dict[str, Unit] = {}
+        self.organisation_levels: dict[tuple[int, str | None], str] = {}
+        self.quota_grants: dict[int, Decimal] = {}
+        self.tie_decisions: dict[tuple[int, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def has_unit(self, unit_code: str) -> bool:
+        return unit_code in self.units
+
+    def leadership_unit(self) -> str | None:
+        return next((u.code for u in self.units.values() if u.is_leadership), None)

@@ -1,0 +1,157 @@
+"""The application service: every command of the domain goes through
+``MinhBach.execute``, which checks the rules, saves the new events atomically
+(with an idempotency receipt when the caller gave a key) and answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain.actors import CommandContext
+from domain.base import Audited
+from domain.commands import Command
+from domain.errors import ConcurrencyConflict, IdempotencyKeyReused, NotFound
+from domain.handlers import HANDLERS
+from domain.receipt import CommandReceipt, receipt_id
+from domain.storage import Storage, storage_from_url
+
+T = TypeVar("T", bound=Audited)
+Clock = Callable[[], datetime]
+
+CONFLICT_RETRIES = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    command: str
+    result: Mapping[str, str]
+    replayed: bool  # True when an idempotency key had already been applied
+    position: int | None  # notification id of the last event written (None if replayed)
+
+
+class MinhBach(Application[UUID]):
+    """One application, one notification log for the whole domain."""
+
+    name = "minhbach"
+
+    def __init__(
+        self,
+        storage: Storage | None = None,
+        clock: Clock = utc_now,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.storage = storage or storage_from_url()
+        self.clock = clock
+        super().__init__(env={**self.storage.env, **(env or {})})
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- reading, for the handlers ------------------------------------------
+
+    def load(self, cls: type[T], aggregate_id: UUID, what: str) -> T:
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFound(f"{what} not found")
+        return found
+
+    def find(self, cls: type[T], aggregate_id: UUID) -> T | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, cls):
+            return None
+        return aggregate
+
+    # --- writing --------------------------------------------------------------
+
+    def execute(
+        self, command: Command, ctx: CommandContext, idempotency_key: str | None = None
+    ) -> CommandResult:
+        """Apply ``command`` as ``ctx.actor``; raise a DomainError if a rule forbids it.
+
+        A version conflict (someone saved the same record first) is retried
+        from a fresh load, then reported as ConcurrencyConflict.
+        """
+        handler = HANDLERS[type(command)]
+        fingerprint = _fingerprint(command, ctx)
+        for _attempt in range(CONFLICT_RETRIES):
+            if idempotency_key is not None:
+                earlier = self._receipt(idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier
+            at = self.clock()
+            outcome = handler(self, command, ctx, at)
+            to_save: list[Audited] = list(outcome.aggregates)
+            if idempotency_key is not None:
+                to_save.append(
+                    CommandReceipt.start(
+                        CommandReceipt.Recorded,
+                        receipt_id(idempotency_key),
+                        ctx,
+                        at,
+                        key=idempotency_key,
+                        command=command.name,
+                        fingerprint=fingerprint,
+                        result=dict(outcome.result),
+                    )
+                )
+            try:
+                recordings = self.save(*to_save)
+            except IntegrityError:
+                continue
+            position = recordings[-1].notification.id if recordings else None
+            return CommandResult(command.name, outcome.result, False, position)
+        raise ConcurrencyConflict(
+            f"{command.name}: the records changed while it was applied; retry",
+            command=command.name,
+        )
+
+    def _receipt(self, key: str, fingerprint: str) -> CommandResult | None:
+        receipt = self.find(CommandReceipt, receipt_id(key))
+        if receipt is None:
+            return None
+        if receipt.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                f"idempotency key {key!r} was used for a different command ({receipt.command})",
+                key=key,
+            )
+        return CommandResult(receipt.command, receipt.result, True, None)
+
+
+def _fingerprint(command: Command, ctx: CommandContext) -> str:
+    canonical: dict[str, Any] = {
+        "command": command.name,
+        "args": command.model_dump(mode="json"),
+        "actor": ctx.actor.id,
+        "role": ctx.actor.role.value,
+        "source_ref": ctx.source_ref,
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,60 @@
+"""A servant's annual classification: HR's proposal and the competent
+authority's decision (Art. 21). A later decision replaces an earlier one
+(Art. 21(3)) as a new event; the earlier one stays readable."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.base import AggregateCreated, Audited, stable_id
+
+
+def classification_id(servant_code: str, year: int) -> UUID:
+    return stable_id("classification", servant_code, str(year))
+
+
+class Classification(Audited):
+    TOPIC = "minhbach.classification:Classification"
+
+    class Opened(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.classification:Opened"
+        servant_code: str
+        year: int
+
+        def apply(self, classification: Classification) -> None:
+            classification.servant_code = self.servant_code
+            classification.year = self.year
+
+    class Proposed(Audited.Event):
+        """The HR office's proposal, from the year's scores."""
+
+        TOPIC = "minhbach.classification:Proposed"
+        level: str | None  # None: not classified (under 6 months worked)
+        annual_score: str | None
+        basis: str  # what the proposal rests on, e.g. "log position 1234, policy ND335-2025 v1"
+
+        def apply(self, classification: Classification) -> None:
+            classification.proposed_level = self.level
+
+    class Decided(Audited.Event):
+        """The competent authority's decision, with the meeting and Party references."""
+
+        TOPIC = "minhbach.classification:Decided"
+        decision_no: str
+        level: str
+        proposed_level: str | None
+        minutes_ref: str
+        party_committee_ref: str | None
+        departure_reason: str | None  # required when the level differs from the proposal
+        replaces: str | None  # the decision number this one replaces (Art. 21(3))
+
+        def apply(self, classification: Classification) -> None:
+            classification.decisions.append(self.decision_no)
+            classification.decided_level = self.level
+
+    def __init__(self) -> None:
+        self.servant_code = ""
+        self.year = 0
+        self.proposed_level: str | None = None
+        self.decided_level: str | None = None
+        self.decisions: list[str] = []

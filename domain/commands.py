@@ -1,0 +1,317 @@
+"""The commands of the domain, one class each, with their input shape.
+
+The same classes serve the bulk importer and the HTTP API: a command is
+parsed from JSON (types, required fields, unknown fields rejected) and then
+handled, where the domain rules raise named errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.values import (
+    AssessmentOutcome,
+    ConclusionKind,
+    DisciplineForm,
+    ExemptionScope,
+    LeadershipRole,
+    LeaveKind,
+    Level,
+    PeriodKind,
+)
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+PeriodCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
+]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class Command(BaseModel):
+    """Base of every command: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: ClassVar[str]
+
+
+class RegisterAgency(Command):
+    name = "register_agency"
+    code: Code
+    title: Reason = Field(description="The agency's official name")
+    period_kind: PeriodKind = PeriodKind.MONTH
+    managing_agency: Code | None = None
+
+
+class OpenUnit(Command):
+    name = "open_unit"
+    agency: Code
+    unit: Code
+    title: Reason
+    is_leadership: bool = Field(False, description="The agency's board of head and deputies")
+
+
+class RegisterServant(Command):
+    name = "register_servant"
+    code: Code = Field(description="Personnel code, unique nationally")
+    full_name: Reason
+    agency: Code
+    unit: Code
+    position: Code
+    peer_group: Code | None = Field(None, description="Defaults to the job position")
+    leadership: LeadershipRole = LeadershipRole.STAFF
+    employed_from: date
+
+
+class PlaceServant(Command):
+    """A change of agency, unit, position, peer group or leadership role."""
+
+    name = "place_servant"
+    servant: Code
+    effective: date
+    agency: Code | None = None
+    unit: Code | None = None
+    position: Code | None = None
+    peer_group: Code | None = None
+    leadership: LeadershipRole | None = None
+
+
+class RecordLeave(Command):
+    name = "record_leave"
+    servant: Code
+    kind: LeaveKind
+    start: date
+    end: date
+
+
+class RecordLeaving(Command):
+    name = "record_leaving"
+    servant: Code
+    on: date
+    reason: Reason
+
+
+class AddProduct(Command):
+    name = "add_product"
+    agency: Code
+    product: Code
+    title: Reason
+    position: Code
+    complexity_group: Annotated[int, Field(ge=1, le=5)]
+    factor: Decimal
+    effective_from: date
+
+
+class ChangeFactor(Command):
+    name = "change_factor"
+    agency: Code
+    product: Code
+    factor: Decimal
+    effective_from: date
+
+
+class WithdrawProduct(Command):
+    name = "withdraw_product"
+    agency: Code
+    product: Code
+    effective_from: date
+
+
+class AssignTask(Command):
+    name = "assign_task"
+    task: Code
+    servant: Code
+    product: Code
+    quantity: Decimal
+    period: PeriodCode
+    assigned_on: date
+    deadline: date
+    ad_hoc: bool = Field(False, description="Counted outside the assigned total (Art. 18(1)(d))")
+    title: Text = ""
+
+
+class ReassignTask(Command):
+    name = "reassign_task"
+    task: Code
+    to_servant: Code
+    on: date
+    reason: Reason
+
+
+class SubmitResult(Command):
+    name = "submit_result"
+    task: Code
+    completed_quantity: Decimal
+    completed_on: date
+    note: Text = ""
+
+
+class AssessResult(Command):
+    name = "assess_result"
+    task: Code
+    outcome: AssessmentOutcome
+    note: Text = ""
+
+
+class AmendAssessment(Command):
+    name = "amend_assessment"
+    task: Code
+    assessment: Annotated[int, Field(ge=1)]
+    outcome: AssessmentOutcome
+    reason: Reason
+    appeal_ref: Code | None = None
+
+
+class ConfirmObjectiveCause(Command):
+    name = "confirm_objective_cause"
+    task: Code
+    scope: ExemptionScope
+    reason: Reason
+
+
+class RecordDelay(Command):
+    name = "record_delay"
+    task: Code
+    reason: Reason
+
+
+class SelfScoreCriteria(Command):
+    name = "self_score_criteria"
+    servant: Code
+    period: PeriodCode
+    scores: dict[str, Decimal]
+
+
+class ScoreCriteria(Command):
+    name = "score_criteria"
+    servant: Code
+    period: PeriodCode
+    scores: dict[str, Decimal]
+
+
+class ScoreLeaderComponent(Command):
+    name = "score_leader_component"
+    servant: Code
+    period: PeriodCode
+    component: Literal["dd", "e"] = Field(description="đ (organising ability) or e (unity)")
+    value: Decimal = Field(description="1 (100%) or 0.5 (50%)")
+    reason: Reason
+
+
+class RecordDiscipline(Command):
+    name = "record_discipline"
+    decision_no: Code
+    servant: Code
+    form: DisciplineForm
+    public_service_related: bool
+    violation_ref: Code | None = None
+    decided_on: date
+    counted_year: Year | None = Field(None, description="Defaults to the year decided")
+
+
+class AnnulDiscipline(Command):
+    name = "annul_discipline"
+    decision_no: Code
+    reason: Reason
+    appeal_ref: Code | None = None
+
+
+class RecordConclusion(Command):
+    name = "record_conclusion"
+    conclusion_no: Code
+    servant: Code
+    kind: ConclusionKind
+    year: Year
+    concluded_on: date
+
+
+class WithdrawConclusion(Command):
+    name = "withdraw_conclusion"
+    conclusion_no: Code
+    reason: Reason
+    appeal_ref: Code | None = None
+
+
+class DecideOrganisationLevel(Command):
+    name = "decide_organisation_level"
+    agency: Code
+    year: Year
+    level: Level
+    unit: Code | None = Field(None, description="A unit of the agency; none for the agency")
+
+
+class GrantQuotaRatio(Command):
+    name = "grant_quota_ratio"
+    agency: Code
+    year: Year
+    ratio: Decimal
+
+
+class DecideQuotaTie(Command):
+    name = "decide_quota_tie"
+    agency: Code
+    year: Year
+    peer_group: Code
+    tied: tuple[Code, ...]
+    excellent: tuple[Code, ...]
+
+
+class ProposeClassification(Command):
+    name = "propose_classification"
+    servant: Code
+    year: Year
+    level: Level | None = Field(None, description="None: not classified")
+    annual_score: Decimal | None = None
+    basis: Reason
+
+
+class DecideClassification(Command):
+    name = "decide_classification"
+    servant: Code
+    year: Year
+    decision_no: Code
+    level: Level
+    minutes_ref: Code
+    party_committee_ref: Code | None = None
+    departure_reason: Text | None = None
+    replaces: Code | None = None
+
+
+COMMANDS: dict[str, type[Command]] = {
+    cls.name: cls
+    for cls in (
+        RegisterAgency,
+        OpenUnit,
+        RegisterServant,
+        PlaceServant,
+        RecordLeave,
+        RecordLeaving,
+        AddProduct,
+        ChangeFactor,
+        WithdrawProduct,
+        AssignTask,
+        ReassignTask,
+        SubmitResult,
+        AssessResult,
+        AmendAssessment,
+        ConfirmObjectiveCause,
+        RecordDelay,
+        SelfScoreCriteria,
+        ScoreCriteria,
+        ScoreLeaderComponent,
+        RecordDiscipline,
+        AnnulDiscipline,
+        RecordConclusion,
+        WithdrawConclusion,
+        DecideOrganisationLevel,
+        GrantQuotaRatio,
+        DecideQuotaTie,
+        ProposeClassification,
+        DecideClassification,
+    )
+}

@@ -1,0 +1,841 @@
+"""Command handlers: load the records a command touches, check every rule,
+then trigger the events. A handler that raises has triggered nothing that
+will be saved, so a rejected command writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from domain import commands as c
+from domain.actors import CommandContext, Role
+from domain.agency import Agency, agency_id
+from domain.base import Audited
+from domain.catalogue import Catalogue, catalogue_id
+from domain.classification import Classification, classification_id
+from domain.discipline import AuthorityConclusion, DisciplineDecision, conclusion_id, discipline_id
+from domain.errors import (
+    AlreadyExists,
+    InvalidConversionFactor,
+    InvalidQuantity,
+    InvalidState,
+    InvalidValue,
+    MissingSourceDocument,
+    NoResultToAssess,
+    NotAuthorised,
+    NotFound,
+    OutsideEmployment,
+    ProductNotInCatalogue,
+)
+from domain.evaluation import PeriodEvaluation, evaluation_id
+from domain.policy import criteria_total, policy_in_force, validate_leader_component
+from domain.scope import check_evaluator, check_self_or_evaluator, require_role, require_source
+from domain.servant import CivilServant, servant_id
+from domain.task import Task, task_id
+from domain.values import LeadershipRole, Period, PeriodKind
+
+T = TypeVar("T", bound=Audited)
+C = TypeVar("C", bound=c.Command)
+
+SETUP_ROLES = (Role.ADMIN, Role.HR)
+EVALUATOR_ROLES = (Role.MANAGER, Role.AUTHORITY)
+
+
+class Records(Protocol):
+    """What a handler may read: aggregates by id."""
+
+    def load(self, cls: type[T], aggregate_id: UUID, what: str) -> T: ...
+
+    def find(self, cls: type[T], aggregate_id: UUID) -> T | None: ...
+
+
+@dataclass
+class Outcome:
+    """The aggregates with new events to save, and what to tell the caller."""
+
+    aggregates: list[Audited]
+    result: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Records, Any, CommandContext, datetime], Outcome]
+HANDLERS: dict[type[c.Command], Handler] = {}
+
+
+def handles(command_class: type[C]) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
+    def register(handler: Callable[..., Outcome]) -> Callable[..., Outcome]:
+        HANDLERS[command_class] = handler
+        return handler
+
+    return register
+
+
+def _created(aggregate: Audited, **extra: str) -> Outcome:
+    return Outcome([aggregate], {"id": str(aggregate.id), **extra})
+
+
+def _absent(records: Records, cls: type[T], aggregate_id: UUID, what: str) -> None:
+    if records.find(cls, aggregate_id) is not None:
+        raise AlreadyExists(f"{what} already exists")
+
+
+def _manager(records: Records, ctx: CommandContext) -> CivilServant | None:
+    if ctx.actor.role is not Role.MANAGER:
+        return None
+    return records.find(CivilServant, servant_id(ctx.actor.id))
+
+
+def _servant_and_agency(records: Records, code: str, on: date) -> tuple[CivilServant, Agency]:
+    servant = records.load(CivilServant, servant_id(code), f"civil servant {code}")
+    agency_code = servant.placement_on(on).agency_code
+    return servant, records.load(Agency, agency_id(agency_code), f"agency {agency_code}")
+
+
+def _period(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except ValueError as error:
+        raise InvalidValue(str(error), period=code) from None
+
+
+def _within_employment(servant: CivilServant, period: Period) -> None:
+    if not servant.employed_during(period.first_day, period.last_day):
+        raise OutsideEmployment(
+            f"{servant.code} was not employed in {period.code}",
+            servant=servant.code,
+            period=period.code,
+        )
+
+
+def _positive(value: Decimal, error: type[InvalidValue], what: str) -> None:
+    if not value.is_finite() or value <= 0:
+        raise error(f"{what} must be greater than 0, got {value}", value=str(value))
+
+
+# --- organisation -----------------------------------------------------------
+
+
+@handles(c.RegisterAgency)
+def register_agency(
+    records: Records, cmd: c.RegisterAgency, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "register agencies")
+    _absent(records, Agency, agency_id(cmd.code), f"agency {cmd.code}")
+    agency = Agency.start(
+        Agency.Registered,
+        agency_id(cmd.code),
+        ctx,
+        at,
+        code=cmd.code,
+        name=cmd.title,
+        period_kind=cmd.period_kind.value,
+        managing_agency=cmd.managing_agency,
+    )
+    return _created(agency)
+
+
+@handles(c.OpenUnit)
+def open_unit(records: Records, cmd: c.OpenUnit, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "open units")
+    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    if agency.has_unit(cmd.unit):
+        raise AlreadyExists(f"unit {cmd.unit} already exists in {cmd.agency}")
+    if cmd.is_leadership and agency.leadership_unit() is not None:
+        raise InvalidState(f"{cmd.agency} already has its board {agency.leadership_unit()}")
+    agency.record(
+        Agency.UnitOpened,
+        ctx,
+        at,
+        unit_code=cmd.unit,
+        name=cmd.title,
+        is_leadership=cmd.is_leadership,
+    )
+    return Outcome([agency], {"id": str(agency.id)})
+
+
+def _require_unit(agency: Agency, unit: str) -> None:
+    if not agency.has_unit(unit):
+        raise NotFound(f"unit {unit} not found in agency {agency.code}", unit=unit)
+
+
+@handles(c.RegisterServant)
+def register_servant(
+    records: Records, cmd: c.RegisterServant, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "register civil servants")
+    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    _require_unit(agency, cmd.unit)
+    _absent(records, CivilServant, servant_id(cmd.code), f"civil servant {cmd.code}")
+    servant = CivilServant.start(
+        CivilServant.Registered,
+        servant_id(cmd.code),
+        ctx,
+        at,
+        code=cmd.code,
+        full_name=cmd.full_name,
+        agency_code=cmd.agency,
+        unit_code=cmd.unit,
+        position=cmd.position,
+        peer_group=cmd.peer_group or cmd.position,
+        leadership=cmd.leadership.value,
+        employed_from=cmd.employed_from,
+    )
+    return _created(servant)
+
+
+def _employed_on(servant: CivilServant, day: date) -> None:
+    if not servant.employed_during(day, day):
+        raise OutsideEmployment(
+            f"{servant.code} is not employed on {day.isoformat()}", servant=servant.code
+        )
+
+
+@handles(c.PlaceServant)
+def place_servant(
+    records: Records, cmd: c.PlaceServant, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "change placements")
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    _employed_on(servant, cmd.effective)
+    current = servant.placement_on(cmd.effective)
+    if cmd.agency is not None and cmd.agency != current.agency_code and cmd.unit is None:
+        raise InvalidValue("a move to another agency must name the unit there")
+    agency_code = cmd.agency or current.agency_code
+    agency = records.load(Agency, agency_id(agency_code), f"agency {agency_code}")
+    unit = cmd.unit or current.unit_code
+    _require_unit(agency, unit)
+    position = cmd.position or current.position
+    servant.record(
+        CivilServant.Placed,
+        ctx,
+        at,
+        effective=cmd.effective,
+        agency_code=agency_code,
+        unit_code=unit,
+        position=position,
+        peer_group=cmd.peer_group or (position if cmd.position else current.peer_group),
+        leadership=(cmd.leadership or current.leadership).value,
+    )
+    return Outcome([servant], {"id": str(servant.id)})
+
+
+@handles(c.RecordLeave)
+def record_leave(
+    records: Records, cmd: c.RecordLeave, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "record leave")
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    if cmd.end < cmd.start:
+        raise InvalidValue("leave ends before it starts")
+    _employed_on(servant, cmd.start)
+    servant.record(
+        CivilServant.LeaveRecorded, ctx, at, kind=cmd.kind.value, start=cmd.start, end=cmd.end
+    )
+    return Outcome([servant], {"id": str(servant.id)})
+
+
+@handles(c.RecordLeaving)
+def record_leaving(
+    records: Records, cmd: c.RecordLeaving, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "record leaving")
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    if servant.left_on is not None:
+        raise InvalidState(f"{cmd.servant} already left on {servant.left_on.isoformat()}")
+    if cmd.on < servant.employed_from:
+        raise InvalidValue("leaving date is before employment started")
+    servant.record(CivilServant.Left, ctx, at, on=cmd.on, reason=cmd.reason)
+    return Outcome([servant], {"id": str(servant.id)})
+
+
+# --- catalogue --------------------------------------------------------------
+
+CATALOGUE_ROLES = (Role.ADMIN, Role.HR, Role.AUTHORITY)
+
+
+@handles(c.AddProduct)
+def add_product(records: Records, cmd: c.AddProduct, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
+    records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    _positive(cmd.factor, InvalidConversionFactor, "a conversion factor")
+    catalogue = records.find(Catalogue, catalogue_id(cmd.agency))
+    if catalogue is None:
+        catalogue = Catalogue.start(
+            Catalogue.Opened, catalogue_id(cmd.agency), ctx, at, agency_code=cmd.agency
+        )
+    if cmd.product in catalogue.products:
+        raise AlreadyExists(f"product {cmd.product} already in the catalogue of {cmd.agency}")
+    catalogue.record(
+        Catalogue.ProductAdded,
+        ctx,
+        at,
+        product_code=cmd.product,
+        name=cmd.title,
+        position=cmd.position,
+        complexity_group=cmd.complexity_group,
+        factor=cmd.factor,
+        effective_from=cmd.effective_from,
+    )
+    return Outcome([catalogue], {"id": str(catalogue.id)})
+
+
+def _catalogue_product(records: Records, agency: str, product: str) -> Catalogue:
+    catalogue = records.find(Catalogue, catalogue_id(agency))
+    if catalogue is None or product not in catalogue.products:
+        raise ProductNotInCatalogue(
+            f"product {product} is not in the catalogue of {agency}", product=product
+        )
+    return catalogue
+
+
+@handles(c.ChangeFactor)
+def change_factor(
+    records: Records, cmd: c.ChangeFactor, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
+    _positive(cmd.factor, InvalidConversionFactor, "a conversion factor")
+    catalogue = _catalogue_product(records, cmd.agency, cmd.product)
+    first_listed = catalogue.products[cmd.product].factors[0][0]
+    if cmd.effective_from <= first_listed:
+        raise InvalidValue(
+            f"a new factor must take effect after {first_listed.isoformat()}, "
+            "when the product was listed"
+        )
+    catalogue.record(
+        Catalogue.FactorChanged,
+        ctx,
+        at,
+        product_code=cmd.product,
+        factor=cmd.factor,
+        effective_from=cmd.effective_from,
+    )
+    return Outcome([catalogue], {"id": str(catalogue.id)})
+
+
+@handles(c.WithdrawProduct)
+def withdraw_product(
+    records: Records, cmd: c.WithdrawProduct, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
+    catalogue = _catalogue_product(records, cmd.agency, cmd.product)
+    if catalogue.products[cmd.product].withdrawn_from is not None:
+        raise InvalidState(f"product {cmd.product} is already withdrawn")
+    catalogue.record(
+        Catalogue.ProductWithdrawn,
+        ctx,
+        at,
+        product_code=cmd.product,
+        effective_from=cmd.effective_from,
+    )
+    return Outcome([catalogue], {"id": str(catalogue.id)})
+
+
+# --- tasks ------------------------------------------------------------------
+
+
+@handles(c.AssignTask)
+def assign_task(records: Records, cmd: c.AssignTask, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "assign tasks")
+    _absent(records, Task, task_id(cmd.task), f"task {cmd.task}")
+    servant, agency = _servant_and_agency(records, cmd.servant, cmd.assigned_on)
+    check_evaluator(ctx, _manager(records, ctx), servant, agency, cmd.assigned_on)
+    _positive(cmd.quantity, InvalidQuantity, "a task's quantity")
+    period = _period(cmd.period)
+    if period.kind is not PeriodKind(agency.period_kind):
+        raise InvalidValue(
+            f"{agency.code} evaluates by {agency.period_kind}; {period.code} is not one",
+            period=period.code,
+        )
+    _within_employment(servant, period)
+    if cmd.deadline < cmd.assigned_on:
+        raise InvalidValue("the deadline is before the assignment date")
+    catalogue = _catalogue_product(records, agency.code, cmd.product)
+    factor = catalogue.products[cmd.product].factor_on(cmd.assigned_on)
+    if factor is None:
+        raise ProductNotInCatalogue(
+            f"product {cmd.product} is not in force on {cmd.assigned_on.isoformat()}",
+            product=cmd.product,
+        )
+    task = Task.start(
+        Task.Assigned,
+        task_id(cmd.task),
+        ctx,
+        at,
+        code=cmd.task,
+        agency_code=agency.code,
+        servant_code=servant.code,
+        product_code=cmd.product,
+        factor=factor,
+        quantity=cmd.quantity,
+        period=period.code,
+        assigned_on=cmd.assigned_on,
+        deadline=cmd.deadline,
+        ad_hoc=cmd.ad_hoc,
+        title=cmd.title,
+    )
+    return _created(task, factor=str(factor), units=str(task.units))
+
+
+def _task(records: Records, code: str) -> Task:
+    return records.load(Task, task_id(code), f"task {code}")
+
+
+def _check_task_evaluator(
+    records: Records, ctx: CommandContext, task: Task, on: date
+) -> CivilServant:
+    holder, agency = _servant_and_agency(records, task.holder, on)
+    check_evaluator(ctx, _manager(records, ctx), holder, agency, on)
+    return holder
+
+
+@handles(c.ReassignTask)
+def reassign_task(
+    records: Records, cmd: c.ReassignTask, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "reassign tasks")
+    task = _task(records, cmd.task)
+    _check_task_evaluator(records, ctx, task, cmd.on)
+    if task.is_accepted():
+        raise InvalidState(f"task {cmd.task} is already completed and accepted")
+    if cmd.to_servant == task.holder:
+        raise InvalidValue(f"task {cmd.task} is already held by {cmd.to_servant}")
+    taker, agency = _servant_and_agency(records, cmd.to_servant, cmd.on)
+    check_evaluator(ctx, _manager(records, ctx), taker, agency, cmd.on)
+    _employed_on(taker, cmd.on)
+    task.record(Task.Reassigned, ctx, at, to_servant=taker.code, on=cmd.on, reason=cmd.reason)
+    return Outcome([task], {"id": str(task.id)})
+
+
+@handles(c.SubmitResult)
+def submit_result(
+    records: Records, cmd: c.SubmitResult, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.CIVIL_SERVANT, *EVALUATOR_ROLES), "submit results")
+    task = _task(records, cmd.task)
+    holder, agency = _servant_and_agency(records, task.holder, cmd.completed_on)
+    check_self_or_evaluator(ctx, _manager(records, ctx), holder, agency, cmd.completed_on)
+    _positive(cmd.completed_quantity, InvalidQuantity, "a completed quantity")
+    if cmd.completed_on < task.assigned_on:
+        raise InvalidValue("completion date is before the task was assigned")
+    if cmd.completed_on > at.date():
+        raise InvalidValue("completion date is in the future")
+    if task.is_accepted():
+        raise InvalidState(f"task {cmd.task} is already completed and accepted")
+    if task.unassessed_submission() is not None:
+        raise InvalidState(f"the previous result of task {cmd.task} awaits assessment")
+    number = len(task.submissions) + 1
+    task.record(
+        Task.ResultSubmitted,
+        ctx,
+        at,
+        submission=number,
+        servant_code=holder.code,
+        completed_quantity=cmd.completed_quantity,
+        completed_on=cmd.completed_on,
+        note=cmd.note,
+    )
+    return Outcome([task], {"id": str(task.id), "submission": str(number)})
+
+
+@handles(c.AssessResult)
+def assess_result(
+    records: Records, cmd: c.AssessResult, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "assess results")
+    task = _task(records, cmd.task)
+    submission = task.unassessed_submission()
+    if submission is None:
+        raise NoResultToAssess(f"task {cmd.task} has no result awaiting assessment")
+    _check_task_evaluator(records, ctx, task, submission.completed_on)
+    number = len(task.assessments) + 1
+    task.record(
+        Task.Assessed,
+        ctx,
+        at,
+        assessment=number,
+        submission=submission.number,
+        outcome=cmd.outcome.value,
+        note=cmd.note,
+    )
+    return Outcome([task], {"id": str(task.id), "assessment": str(number)})
+
+
+@handles(c.AmendAssessment)
+def amend_assessment(
+    records: Records, cmd: c.AmendAssessment, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "amend assessments")
+    task = _task(records, cmd.task)
+    if ctx.actor.role is not Role.APPEALS_REVIEWER:
+        _check_task_evaluator(records, ctx, task, at.date())
+    old = task.assessments.get(cmd.assessment)
+    if old is None:
+        raise NotFound(f"task {cmd.task} has no assessment {cmd.assessment}")
+    if old.outcome is cmd.outcome:
+        raise InvalidState(f"assessment {cmd.assessment} already has outcome {cmd.outcome.value}")
+    task.record(
+        Task.AssessmentAmended,
+        ctx,
+        at,
+        assessment=cmd.assessment,
+        outcome=cmd.outcome.value,
+        reason=cmd.reason,
+        appeal_ref=cmd.appeal_ref,
+    )
+    return Outcome([task], {"id": str(task.id)})
+
+
+@handles(c.ConfirmObjectiveCause)
+def confirm_objective_cause(
+    records: Records, cmd: c.ConfirmObjectiveCause, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "confirm objective causes")
+    require_source(ctx, "an objective-cause exemption")
+    task = _task(records, cmd.task)
+    _check_task_evaluator(records, ctx, task, at.date())
+    task.record(Task.ObjectiveCauseConfirmed, ctx, at, scope=cmd.scope.value, reason=cmd.reason)
+    return Outcome([task], {"id": str(task.id)})
+
+
+@handles(c.RecordDelay)
+def record_delay(
+    records: Records, cmd: c.RecordDelay, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "record delays")
+    task = _task(records, cmd.task)
+    _check_task_evaluator(records, ctx, task, at.date())
+    task.record(Task.DelayRecorded, ctx, at, reason=cmd.reason)
+    return Outcome([task], {"id": str(task.id)})
+
+
+# --- period evaluation ------------------------------------------------------
+
+
+def _evaluation(
+    records: Records, servant: CivilServant, period: Period, ctx: CommandContext, at: datetime
+) -> PeriodEvaluation:
+    found = records.find(PeriodEvaluation, evaluation_id(servant.code, period.code))
+    if found is not None:
+        return found
+    return PeriodEvaluation.start(
+        PeriodEvaluation.Opened,
+        evaluation_id(servant.code, period.code),
+        ctx,
+        at,
+        servant_code=servant.code,
+        period=period.code,
+    )
+
+
+def _scored_period(
+    records: Records, servant_code: str, period_code: str
+) -> tuple[CivilServant, Agency, Period]:
+    period = _period(period_code)
+    servant, agency = _servant_and_agency(records, servant_code, period.last_day)
+    _within_employment(servant, period)
+    return servant, agency, period
+
+
+@handles(c.SelfScoreCriteria)
+def self_score_criteria(
+    records: Records, cmd: c.SelfScoreCriteria, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.CIVIL_SERVANT,), "self-score the general criteria")
+    servant, _, period = _scored_period(records, cmd.servant, cmd.period)
+    if ctx.actor.id != servant.code:
+        raise NotAuthorised(f"{ctx.actor.id} may not self-score for {servant.code}")
+    criteria_total(policy_in_force(period.first_day), cmd.scores)
+    evaluation = _evaluation(records, servant, period, ctx, at)
+    evaluation.record(PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores))
+    return Outcome([evaluation], {"id": str(evaluation.id)})
+
+
+@handles(c.ScoreCriteria)
+def score_criteria(
+    records: Records, cmd: c.ScoreCriteria, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "score the general criteria")
+    servant, agency, period = _scored_period(records, cmd.servant, cmd.period)
+    check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
+    total = criteria_total(policy_in_force(period.first_day), cmd.scores)
+    evaluation = _evaluation(records, servant, period, ctx, at)
+    evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
+    return Outcome([evaluation], {"id": str(evaluation.id), "total": str(total.value)})
+
+
+@handles(c.ScoreLeaderComponent)
+def score_leader_component(
+    records: Records, cmd: c.ScoreLeaderComponent, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "score leader components")
+    servant, agency, period = _scored_period(records, cmd.servant, cmd.period)
+    check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
+    if servant.placement_on(period.last_day).leadership is LeadershipRole.STAFF:
+        raise InvalidState(f"{servant.code} is not a head or deputy in {period.code}")
+    value = validate_leader_component(policy_in_force(period.first_day), cmd.value)
+    evaluation = _evaluation(records, servant, period, ctx, at)
+    evaluation.record(
+        PeriodEvaluation.LeaderComponentScored,
+        ctx,
+        at,
+        component=cmd.component,
+        value=value,
+        reason=cmd.reason,
+    )
+    return Outcome([evaluation], {"id": str(evaluation.id)})
+
+
+# --- discipline and conclusions ---------------------------------------------
+
+DISCIPLINE_ROLES = (Role.AUTHORITY, Role.HR)
+ANNULLING_ROLES = (Role.AUTHORITY, Role.APPEALS_REVIEWER)
+
+
+@handles(c.RecordDiscipline)
+def record_discipline(
+    records: Records, cmd: c.RecordDiscipline, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, DISCIPLINE_ROLES, "record discipline decisions")
+    require_source(ctx, "a discipline decision")
+    _absent(
+        records, DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
+    )
+    servant, agency = _servant_and_agency(records, cmd.servant, cmd.decided_on)
+    _employed_on(servant, cmd.decided_on)
+    decision = DisciplineDecision.start(
+        DisciplineDecision.Recorded,
+        discipline_id(cmd.decision_no),
+        ctx,
+        at,
+        decision_no=cmd.decision_no,
+        servant_code=servant.code,
+        form=cmd.form.value,
+        public_service_related=cmd.public_service_related,
+        violation_ref=cmd.violation_ref,
+        decided_on=cmd.decided_on,
+        counted_year=cmd.counted_year or cmd.decided_on.year,
+        agency_code=agency.code,
+    )
+    return _created(decision)
+
+
+@handles(c.AnnulDiscipline)
+def annul_discipline(
+    records: Records, cmd: c.AnnulDiscipline, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, ANNULLING_ROLES, "annul discipline decisions")
+    require_source(ctx, "an annulment")
+    decision = records.load(
+        DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
+    )
+    if decision.annulled:
+        raise InvalidState(f"decision {cmd.decision_no} is already annulled")
+    decision.record(
+        DisciplineDecision.Annulled, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
+    )
+    return Outcome([decision], {"id": str(decision.id)})
+
+
+@handles(c.RecordConclusion)
+def record_conclusion(
+    records: Records, cmd: c.RecordConclusion, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, DISCIPLINE_ROLES, "record conclusions")
+    require_source(ctx, "a competent conclusion")
+    _absent(
+        records,
+        AuthorityConclusion,
+        conclusion_id(cmd.conclusion_no),
+        f"conclusion {cmd.conclusion_no}",
+    )
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    conclusion = AuthorityConclusion.start(
+        AuthorityConclusion.Recorded,
+        conclusion_id(cmd.conclusion_no),
+        ctx,
+        at,
+        conclusion_no=cmd.conclusion_no,
+        servant_code=servant.code,
+        kind=cmd.kind.value,
+        year=cmd.year,
+        concluded_on=cmd.concluded_on,
+    )
+    return _created(conclusion)
+
+
+@handles(c.WithdrawConclusion)
+def withdraw_conclusion(
+    records: Records, cmd: c.WithdrawConclusion, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, ANNULLING_ROLES, "withdraw conclusions")
+    require_source(ctx, "a withdrawal")
+    conclusion = records.load(
+        AuthorityConclusion, conclusion_id(cmd.conclusion_no), f"conclusion {cmd.conclusion_no}"
+    )
+    if conclusion.withdrawn:
+        raise InvalidState(f"conclusion {cmd.conclusion_no} is already withdrawn")
+    conclusion.record(
+        AuthorityConclusion.Withdrawn, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
+    )
+    return Outcome([conclusion], {"id": str(conclusion.id)})
+
+
+# --- yearly decisions -------------------------------------------------------
+
+
+@handles(c.DecideOrganisationLevel)
+def decide_organisation_level(
+    records: Records, cmd: c.DecideOrganisationLevel, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "decide organisation levels")
+    require_source(ctx, "an organisation's level")
+    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    if cmd.unit is not None:
+        _require_unit(agency, cmd.unit)
+    agency.record(
+        Agency.OrganisationLevelDecided,
+        ctx,
+        at,
+        year=cmd.year,
+        unit_code=cmd.unit,
+        level=cmd.level.value,
+    )
+    return Outcome([agency], {"id": str(agency.id)})
+
+
+@handles(c.GrantQuotaRatio)
+def grant_quota_ratio(
+    records: Records, cmd: c.GrantQuotaRatio, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio")
+    require_source(ctx, "a quota-ratio grant")
+    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    policy = policy_in_force(date(cmd.year, 1, 1))
+    if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
+        raise InvalidValue(
+            f"a granted ratio must be above {policy.quota_ratio} and at most "
+            f"{policy.quota_ratio_max} (Art. 20(5)(b)), got {cmd.ratio}",
+            ratio=str(cmd.ratio),
+        )
+    agency.record(Agency.QuotaRatioGranted, ctx, at, year=cmd.year, ratio=cmd.ratio)
+    return Outcome([agency], {"id": str(agency.id)})
+
+
+@handles(c.DecideQuotaTie)
+def decide_quota_tie(
+    records: Records, cmd: c.DecideQuotaTie, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY, Role.MANAGER), "decide quota ties")
+    require_source(ctx, "a quota tie decision")
+    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    if ctx.actor.role is Role.MANAGER:
+        head = _manager(records, ctx)
+        placement = head.placement_on(at.date()) if head else None
+        if (
+            placement is None
+            or placement.agency_code != agency.code
+            or placement.unit_code != agency.leadership_unit()
+            or placement.leadership is not LeadershipRole.HEAD
+        ):
+            raise NotAuthorised(f"only the head of {agency.code} decides its quota ties")
+    tied, chosen = set(cmd.tied), set(cmd.excellent)
+    if len(tied) < 2 or len(tied) != len(cmd.tied):
+        raise InvalidValue("a tie names at least two distinct servants")
+    if not chosen <= tied or len(chosen) != len(cmd.excellent):
+        raise InvalidValue("the servants chosen must be distinct and among the tied ones")
+    agency.record(
+        Agency.QuotaTieDecided,
+        ctx,
+        at,
+        year=cmd.year,
+        peer_group=cmd.peer_group,
+        tied=tuple(cmd.tied),
+        excellent=tuple(cmd.excellent),
+    )
+    return Outcome([agency], {"id": str(agency.id)})
+
+
+def _classification(
+    records: Records, servant: CivilServant, year: int, ctx: CommandContext, at: datetime
+) -> Classification:
+    found = records.find(Classification, classification_id(servant.code, year))
+    if found is not None:
+        return found
+    return Classification.start(
+        Classification.Opened,
+        classification_id(servant.code, year),
+        ctx,
+        at,
+        servant_code=servant.code,
+        year=year,
+    )
+
+
+@handles(c.ProposeClassification)
+def propose_classification(
+    records: Records, cmd: c.ProposeClassification, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR,), "propose classifications")
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    if not servant.employed_during(date(cmd.year, 1, 1), date(cmd.year, 12, 31)):
+        raise OutsideEmployment(f"{servant.code} was not employed in {cmd.year}")
+    classification = _classification(records, servant, cmd.year, ctx, at)
+    classification.record(
+        Classification.Proposed,
+        ctx,
+        at,
+        level=cmd.level.value if cmd.level else None,
+        annual_score=str(cmd.annual_score) if cmd.annual_score is not None else None,
+        basis=cmd.basis,
+    )
+    return Outcome([classification], {"id": str(classification.id)})
+
+
+@handles(c.DecideClassification)
+def decide_classification(
+    records: Records, cmd: c.DecideClassification, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "decide classifications")
+    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    classification = records.find(Classification, classification_id(servant.code, cmd.year))
+    if classification is None:
+        raise InvalidState(f"no proposal for {cmd.servant} in {cmd.year}: HR proposes first")
+    if cmd.decision_no in classification.decisions:
+        raise AlreadyExists(f"decision {cmd.decision_no} is already recorded")
+    latest = classification.decisions[-1] if classification.decisions else None
+    if latest is not None and cmd.replaces != latest:
+        raise InvalidValue(
+            f"{cmd.servant} was already classified for {cmd.year} by {latest}: "
+            f"a new decision must name it in 'replaces' (Art. 21(3))"
+        )
+    if latest is None and cmd.replaces is not None:
+        raise InvalidValue(f"there is no earlier decision {cmd.replaces} to replace")
+    proposed = classification.proposed_level
+    if proposed != cmd.level.value and not cmd.departure_reason:
+        raise InvalidValue(
+            f"the decided level {cmd.level.value} departs from the proposal "
+            f"{proposed or 'not classified'}: a written reason is required",
+            proposed=proposed,
+        )
+    leader = any(p.leadership.is_leader for p in servant.placements)
+    if leader and not cmd.party_committee_ref:
+        raise MissingSourceDocument(
+            "a head's or deputy's classification needs the Party committee's view (Art. 21)"
+        )
+    classification.record(
+        Classification.Decided,
+        ctx,
+        at,
+        decision_no=cmd.decision_no,
+        level=cmd.level.value,
+        proposed_level=proposed,
+        minutes_ref=cmd.minutes_ref,
+        party_committee_ref=cmd.party_committee_ref,
+        departure_reason=cmd.departure_reason or None,
+        replaces=cmd.replaces,
+    )
+    return Outcome([classification], {"id": str(classification.id)})

@@ -1,0 +1,252 @@
+"""The period score (Art. 15–17, 20(1–4)): general criteria + task ratio × 70, and its level."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain import errors
+from domain.policy.arithmetic import exact, require_finite, round_to, text
+from domain.policy.parameters import Policy
+from domain.policy.steps import Computed, Step
+from domain.policy.tasks import (
+    NOT_SCORABLE_NO_ASSIGNED_TASK,
+    TaskComponents,
+    TaskOutcome,
+    task_components,
+)
+from domain.values import Level
+
+
+@dataclass(frozen=True)
+class LeaderComponents:
+    """A leader's d, đ (``dd``) and e, each 100% or 50% (Art. 15(3))."""
+
+    d: Decimal
+    dd: Decimal
+    e: Decimal
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    scorable: bool
+    components: TaskComponents | None
+    criteria_total: Decimal
+    task_ratio: Decimal | None
+    score: Decimal | None  # rounded per policy
+    level: Level | None  # indicative level of the period
+    reason_not_scorable: str | None = None
+
+
+def validate_leader_component(policy: Policy, value: Decimal) -> Decimal:
+    """d, đ, e may only be one of ``policy.leader_component_values`` (1 or 0.5)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        for allowed in policy.leader_component_values:
+            if value == allowed:
+                return allowed
+    allowed_text = " or ".join(text(v) for v in policy.leader_component_values)
+    raise errors.InvalidLeaderComponent(
+        f"a leader component must be {allowed_text}, got {value!r}", value=str(value)
+    )
+
+
+def leader_d(policy: Policy, subordinate_levels: Sequence[tuple[str, Level]]) -> Computed[Decimal]:
+    """d: 100% if every servant under the leader is at COMPLETE or above, 50% if any FAILs."""
+    full, half = max(policy.leader_component_values), min(policy.leader_component_values)
+    refs = tuple(ref for ref, _ in subordinate_levels)
+    if not subordinate_levels:
+        step = Step(
+            key="d",
+            label="organisation results d",
+            formula="100% if every subordinate ≥ COMPLETE, 50% if any FAIL",
+            substitution="no subordinate scored in the period: nobody failed",
+            result=text(full),
+            rule="Art. 15(3)(a)",
+        )
+        return Computed(full, (step,))
+    failed = tuple(ref for ref, level in subordinate_levels if level is Level.FAIL)
+    value = half if failed else full
+    substitution = (
+        f"FAIL: {', '.join(failed)}"
+        if failed
+        else f"all {len(subordinate_levels)} subordinates at COMPLETE or above"
+    )
+    step = Step(
+        key="d",
+        label="organisation results d",
+        formula="100% if every subordinate ≥ COMPLETE, 50% if any FAIL",
+        substitution=substitution,
+        result=text(value),
+        refs=failed or refs,
+        rule="Art. 15(3)(a)",
+    )
+    return Computed(value, (step,))
+
+
+def criteria_total(policy: Policy, scores: Mapping[str, Decimal]) -> Computed[Decimal]:
+    """Σ of the evaluator's sub-criterion scores, each within [0, its maximum]."""
+    for code, score in scores.items():
+        criterion = policy.criterion(code)  # raises UnknownCriterion
+        require_finite(score, f"criterion {code}")
+        if score < 0:
+            raise errors.InvalidValue(
+                f"criterion {code} score must not be negative, got {score}", code=code
+            )
+        if score > criterion.maximum:
+            raise errors.CriteriaScoreAboveMaximum(
+                f"criterion {code} score {score} is above its maximum {criterion.maximum}",
+                code=code,
+                maximum=str(criterion.maximum),
+            )
+    terms = [text(scores.get(c.code, Decimal(0))) for c in policy.criteria_maxima]
+    missing = [c.code for c in policy.criteria_maxima if c.code not in scores]
+    with exact():
+        total = sum((scores.get(c.code, Decimal(0)) for c in policy.criteria_maxima), Decimal(0))
+    substitution = " + ".join(terms)
+    if missing:
+        substitution += f" (not scored, counted 0: {', '.join(missing)})"
+    step = Step(
+        key="criteria_total",
+        label="general criteria",
+        formula=" + ".join(c.code for c in policy.criteria_maxima),
+        substitution=substitution,
+        result=text(total),
+        rule="Art. 12(2); Appendix I",
+    )
+    return Computed(total, (step,))
+
+
+def task_ratio(
+    policy: Policy, components: TaskComponents, leader: LeaderComponents | None
+) -> Computed[Decimal]:
+    """Staff (a + b + c) / 3; leaders (a + b + c + d + đ + e) / 6; capped at 1 by policy."""
+    a, b, c = components.a, components.b, components.c
+    if leader is None:
+        terms = [a, b, c]
+        formula, rule = "(a + b + c) ÷ 3", "Art. 16(1)"
+    else:
+        d = validate_leader_component(policy, leader.d)
+        dd = validate_leader_component(policy, leader.dd)
+        e = validate_leader_component(policy, leader.e)
+        terms = [a, b, c, d, dd, e]
+        formula, rule = "(a + b + c + d + đ + e) ÷ 6", "Art. 16(2)"
+    with exact():
+        uncapped = sum(terms, Decimal(0)) / len(terms)
+    substitution = f"({' + '.join(text(t) for t in terms)}) ÷ {len(terms)}"
+    steps = [
+        Step(
+            key="task_ratio_uncapped" if policy.cap_task_ratio else "task_ratio",
+            label="task ratio",
+            formula=formula,
+            substitution=substitution,
+            result=text(uncapped),
+            rule=rule,
+        )
+    ]
+    value = uncapped
+    if policy.cap_task_ratio:
+        value = min(uncapped, Decimal(1))
+        steps.append(
+            Step(
+                key="task_ratio",
+                label="task ratio, capped",
+                formula="min(task ratio, 1)",
+                substitution=f"min({text(uncapped)}, 1)",
+                result=text(value),
+                rule="param cap_task_ratio",
+            )
+        )
+    return Computed(value, tuple(steps))
+
+
+def period_score(policy: Policy, criteria_total: Decimal, task_ratio: Decimal) -> Computed[Decimal]:
+    """criteria + task ratio × 70, rounded per policy (the only rounding of a period)."""
+    with exact():
+        raw = criteria_total + task_ratio * policy.task_weight
+    score = round_to(raw, policy.score_places, policy.score_rounding)
+    steps = (
+        Step(
+            key="period_score_unrounded",
+            label="period score, unrounded",
+            formula=f"general criteria + task ratio × {text(policy.task_weight)}",
+            substitution=(
+                f"{text(criteria_total)} + {text(task_ratio)} × {text(policy.task_weight)}"
+            ),
+            result=text(raw),
+            rule="Art. 17(1)",
+        ),
+        Step(
+            key="period_score",
+            label="period score",
+            formula=f"round({policy.score_places} places, {policy.score_rounding})",
+            substitution=f"round({text(raw)})",
+            result=text(score),
+            rule="param score_places, score_rounding",
+        ),
+    )
+    return Computed(score, steps)
+
+
+def level_for_score(policy: Policy, score: Decimal) -> Level:
+    """Art. 20(1–4)(a) thresholds, applied to the score rounded per policy."""
+    rounded = round_to(require_finite(score, "score"), policy.score_places, policy.score_rounding)
+    if rounded >= policy.threshold_excellent:
+        return Level.EXCELLENT
+    if rounded >= policy.threshold_good:
+        return Level.GOOD
+    if rounded >= policy.threshold_complete:
+        return Level.COMPLETE
+    return Level.FAIL
+
+
+def level_step(policy: Policy, score: Decimal, key: str = "level") -> Step:
+    """The explanation line of ``level_for_score``."""
+    level = level_for_score(policy, score)
+    return Step(
+        key=key,
+        label="level by score",
+        formula=(
+            f"≥ {text(policy.threshold_excellent)} EXCELLENT, "
+            f"≥ {text(policy.threshold_good)} GOOD, "
+            f"≥ {text(policy.threshold_complete)} COMPLETE, else FAIL"
+        ),
+        substitution=text(score),
+        result=level.value,
+        rule="Art. 20(1–4)",
+    )
+
+
+def period_result(
+    policy: Policy,
+    outcomes: Sequence[TaskOutcome],
+    criteria_scores: Mapping[str, Decimal],
+    leader: LeaderComponents | None,
+) -> Computed[PeriodResult]:
+    """The whole period: components, criteria, ratio, score and indicative level."""
+    components = task_components(policy, outcomes)
+    criteria = criteria_total(policy, criteria_scores)
+    steps = components.steps + criteria.steps
+    if components.value is None:
+        result = PeriodResult(
+            scorable=False,
+            components=None,
+            criteria_total=criteria.value,
+            task_ratio=None,
+            score=None,
+            level=None,
+            reason_not_scorable=NOT_SCORABLE_NO_ASSIGNED_TASK,
+        )
+        return Computed(result, steps)
+    ratio = task_ratio(policy, components.value, leader)
+    score = period_score(policy, criteria.value, ratio.value)
+    level = level_for_score(policy, score.value)
+    result = PeriodResult(
+        scorable=True,
+        components=components.value,
+        criteria_total=criteria.value,
+        task_ratio=ratio.value,
+        score=score.value,
+        level=level,
+    )
+    return Computed(result, steps + ratio.steps + score.steps + (level_step(policy, score.value),))

@@ -1,0 +1,101 @@
+"""Who may act on whose records (Art. 10).
+
+Pure functions over the servants' placements: the application loads the
+records and asks these before it triggers any event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from domain.actors import CommandContext, Role
+from domain.agency import Agency
+from domain.errors import MissingSourceDocument, NotAuthorised, OutsideUnit
+from domain.servant import CivilServant
+from domain.values import LeadershipRole
+
+
+def require_role(ctx: CommandContext, roles: Iterable[Role], action: str) -> None:
+    allowed = tuple(roles)
+    if ctx.actor.role not in allowed:
+        raise NotAuthorised(
+            f"role {ctx.actor.role.value!r} may not {action}",
+            role=ctx.actor.role.value,
+            allowed=[r.value for r in allowed],
+        )
+
+
+def require_source(ctx: CommandContext, what: str) -> str:
+    if not ctx.source_ref or not ctx.source_ref.strip():
+        raise MissingSourceDocument(f"{what} needs the reference of its source document")
+    return ctx.source_ref
+
+
+def may_evaluate(evaluator: CivilServant, subject: CivilServant, agency: Agency, on: date) -> bool:
+    """Art. 10: the head of an agency evaluates everyone in it; a unit's head
+    evaluates the unit's deputies and staff; a deputy, the unit's staff."""
+    if evaluator.code == subject.code:
+        return False
+    ev = evaluator.placement_on(on)
+    sub = subject.placement_on(on)
+    if ev.agency_code != sub.agency_code:
+        return False
+    if ev.unit_code == agency.leadership_unit():
+        return ev.leadership is LeadershipRole.HEAD
+    if ev.unit_code != sub.unit_code:
+        return False
+    if ev.leadership is LeadershipRole.HEAD:
+        return True
+    return ev.leadership is LeadershipRole.DEPUTY and sub.leadership is LeadershipRole.STAFF
+
+
+def check_evaluator(
+    ctx: CommandContext,
+    evaluator: CivilServant | None,
+    subject: CivilServant,
+    agency: Agency,
+    on: date,
+) -> None:
+    """Raise unless the actor may evaluate (assign, assess, score) ``subject``.
+
+    The competent authority evaluates the agency's board (heads of employing
+    agencies are rated by the managing agency, Art. 10(1)).
+    """
+    role = ctx.actor.role
+    if role is Role.AUTHORITY:
+        if subject.placement_on(on).unit_code == agency.leadership_unit():
+            return
+        raise OutsideUnit(
+            "the competent authority evaluates the agency's board; "
+            f"{subject.code} is evaluated inside the agency",
+            servant=subject.code,
+        )
+    if role is not Role.MANAGER:
+        raise NotAuthorised(f"role {role.value!r} may not evaluate civil servants")
+    if evaluator is None:
+        raise NotAuthorised(f"manager {ctx.actor.id!r} is not a registered civil servant")
+    if not may_evaluate(evaluator, subject, agency, on):
+        raise OutsideUnit(
+            f"{evaluator.code} may not evaluate {subject.code}: not under their authority",
+            manager=evaluator.code,
+            servant=subject.code,
+        )
+
+
+def check_self_or_evaluator(
+    ctx: CommandContext,
+    evaluator: CivilServant | None,
+    subject: CivilServant,
+    agency: Agency,
+    on: date,
+) -> None:
+    """The servant themself, or someone who may evaluate them."""
+    if ctx.actor.role is Role.CIVIL_SERVANT:
+        if ctx.actor.id != subject.code:
+            raise NotAuthorised(
+                f"{ctx.actor.id} may not act on the records of {subject.code}",
+                servant=subject.code,
+            )
+        return
+    check_evaluator(ctx, evaluator, subject, agency, on)

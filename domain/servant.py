@@ -1,0 +1,138 @@
+"""Civil servants: where they work, in which role, and when (Art. 10, 11, 19).
+
+Changes take effect on a date and are kept as a dated history, so the
+projections can tell the unit, role and agency of a servant in any period,
+and a servant who moved agencies keeps the periods of the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.base import AggregateCreated, Audited, stable_id
+from domain.values import LeadershipRole, LeaveKind
+
+
+def servant_id(code: str) -> UUID:
+    return stable_id("servant", code)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a servant works from ``effective`` on (until the next placement)."""
+
+    effective: date
+    agency_code: str
+    unit_code: str
+    position: str
+    peer_group: str
+    leadership: LeadershipRole
+
+
+@dataclass(frozen=True)
+class Leave:
+    kind: LeaveKind
+    start: date
+    end: date
+
+
+class CivilServant(Audited):
+    TOPIC = "minhbach.servant:CivilServant"
+
+    class Registered(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.servant:Registered"
+        code: str
+        full_name: str
+        agency_code: str
+        unit_code: str
+        position: str
+        peer_group: str
+        leadership: str
+        employed_from: date
+
+        def apply(self, servant: CivilServant) -> None:
+            servant.code = self.code
+            servant.full_name = self.full_name
+            servant.employed_from = self.employed_from
+            servant.placements = [
+                Placement(
+                    self.employed_from,
+                    self.agency_code,
+                    self.unit_code,
+                    self.position,
+                    self.peer_group,
+                    LeadershipRole(self.leadership),
+                )
+            ]
+
+    class Placed(Audited.Event):
+        """A change of unit, position, peer group, role or agency from a date."""
+
+        TOPIC = "minhbach.servant:Placed"
+        effective: date
+        agency_code: str
+        unit_code: str
+        position: str
+        peer_group: str
+        leadership: str
+
+        def apply(self, servant: CivilServant) -> None:
+            servant.placements.append(
+                Placement(
+                    self.effective,
+                    self.agency_code,
+                    self.unit_code,
+                    self.position,
+                    self.peer_group,
+                    LeadershipRole(self.leadership),
+                )
+            )
+            servant.placements.sort(key=lambda p: p.effective)
+
+    class LeaveRecorded(Audited.Event):
+        TOPIC = "minhbach.servant:LeaveRecorded"
+        kind: str
+        start: date
+        end: date
+
+        def apply(self, servant: CivilServant) -> None:
+            servant.leaves.append(Leave(LeaveKind(self.kind), self.start, self.end))
+
+    class Left(Audited.Event):
+        """Left the civil service (retirement, resignation, dismissal…)."""
+
+        TOPIC = "minhbach.servant:Left"
+        on: date
+        reason: str
+
+        def apply(self, servant: CivilServant) -> None:
+            servant.left_on = self.on
+
+    def __init__(self) -> None:
+        self.code = ""
+        self.full_name = ""
+        self.employed_from = date.min
+        self.placements: list[Placement] = []
+        self.leaves: list[Leave] = []
+        self.left_on: date | None = None
+
+    def placement_on(self, day: date) -> Placement:
+        """The placement in force on ``day`` (the first one before employment)."""
+        current = self.placements[0]
+        for placement in self.placements:
+            if placement.effective <= day:
+                current = placement
+        return current
+
+    @property
+    def placement(self) -> Placement:
+        """The latest placement."""
+        return self.placements[-1]
+
+    def employed_during(self, start: date, end: date) -> bool:
+        """True if employment overlaps the inclusive range ``start``..``end``."""
+        if end < self.employed_from:
+            return False
+        return self.left_on is None or start <= self.left_on

@@ -1,0 +1,87 @@
+"""Where the event store lives: one URL selects it.
+
+``MINHBACH_DATABASE_URL`` unset: an SQLite file ``minhbach.db`` in the data
+folder (``MINHBACH_DATA_DIR``, default ``./data``), created on first use.
+``sqlite:///path/file.db``: that SQLite file.
+``postgresql://user:password@host:port/dbname?schema=name``: PostgreSQL with
+the library's psycopg 3 recorder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DATABASE_URL = "MINHBACH_DATABASE_URL"
+DATA_DIR = "MINHBACH_DATA_DIR"
+
+
+class StorageConfigError(ValueError):
+    """The database URL cannot be used."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """A parsed database URL and the library settings it stands for."""
+
+    url: str
+    backend: str  # "sqlite" or "postgres"
+    env: Mapping[str, str]
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password, for logs and status output."""
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+
+
+def default_url(environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    folder = Path(environ.get(DATA_DIR) or "data")
+    return f"sqlite:///{folder / 'minhbach.db'}"
+
+
+def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None = None) -> Storage:
+    """Parse ``url`` (or ``MINHBACH_DATABASE_URL``, or the default SQLite file)."""
+    environ = os.environ if environ is None else environ
+    url = url or environ.get(DATABASE_URL) or default_url(environ)
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    if scheme == "sqlite":
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise StorageConfigError(f"no file name in SQLite URL {url!r}")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path if path == ":memory:" else str(Path(path)),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+        return Storage(url, "sqlite", env)
+    if scheme in ("postgres", "postgresql"):
+        if not parts.path.strip("/"):
+            raise StorageConfigError(f"no database name in PostgreSQL URL {url!r}")
+        query = parse_qs(parts.query)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+            "POSTGRES_HOST": parts.hostname or "localhost",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+        }
+        return Storage(url, "postgres", env)
+    raise StorageConfigError(
+        f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
+    )
