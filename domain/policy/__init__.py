@@ -1,5 +1,7 @@
 """Scoring policy ND335-2025: versioned parameters and pure, explained scoring functions."""
 
+from domain.policy.annual import cap_by_organisation, mean_score
+from domain.policy.fail_triggers import ConclusionFact, DisciplineFact, FailTrigger, fail_triggers
 from domain.policy.parameters import (
     ND335_2025_V1,
     POLICIES,
@@ -28,29 +30,47 @@ from domain.policy.tasks import (
     item_quality,
     task_components,
 )
+from domain.policy.working_time import (
+    DateSpan,
+    LeaveSpan,
+    is_classifiable,
+    months_worked,
+    took_protected_leave,
+)
 
 __all__ = [
     "ND335_2025_V1",
     "POLICIES",
     "Computed",
+    "ConclusionFact",
     "Criterion",
+    "DateSpan",
+    "DisciplineFact",
+    "FailTrigger",
     "LeaderComponents",
+    "LeaveSpan",
     "PeriodResult",
     "Policy",
     "Step",
     "TaskComponents",
     "TaskOutcome",
+    "cap_by_organisation",
     "criteria_total",
     "days_late",
+    "fail_triggers",
     "get_policy",
+    "is_classifiable",
     "item_progress",
     "item_quality",
     "leader_d",
     "level_for_score",
+    "mean_score",
+    "months_worked",
     "period_result",
     "period_score",
     "policy_in_force",
     "task_components",
     "task_ratio",
+    "took_protected_leave",
     "validate_leader_component",
 ]
