@@ -1,6 +1,12 @@
 """Scoring policy ND335-2025: versioned parameters and pure, explained scoring functions."""
 
 from domain.policy.annual import cap_by_organisation, mean_score
+from domain.policy.classification import (
+    Proposal,
+    ProposalStatus,
+    departs_from_proposal,
+    propose_annual_level,
+)
 from domain.policy.fail_triggers import ConclusionFact, DisciplineFact, FailTrigger, fail_triggers
 from domain.policy.parameters import (
     ND335_2025_V1,
@@ -20,6 +26,15 @@ from domain.policy.period import (
     period_score,
     task_ratio,
     validate_leader_component,
+)
+from domain.policy.quota import (
+    QuotaEntry,
+    QuotaGrant,
+    QuotaOutcome,
+    QuotaVerdict,
+    TieDecision,
+    apply_quota,
+    quota_limit,
 )
 from domain.policy.steps import Computed, Step
 from domain.policy.tasks import (
@@ -51,12 +66,21 @@ __all__ = [
     "LeaveSpan",
     "PeriodResult",
     "Policy",
+    "Proposal",
+    "ProposalStatus",
+    "QuotaEntry",
+    "QuotaGrant",
+    "QuotaOutcome",
+    "QuotaVerdict",
     "Step",
     "TaskComponents",
     "TaskOutcome",
+    "TieDecision",
+    "apply_quota",
     "cap_by_organisation",
     "criteria_total",
     "days_late",
+    "departs_from_proposal",
     "fail_triggers",
     "get_policy",
     "is_classifiable",
@@ -69,6 +93,8 @@ __all__ = [
     "period_result",
     "period_score",
     "policy_in_force",
+    "propose_annual_level",
+    "quota_limit",
     "task_components",
     "task_ratio",
     "took_protected_leave",
