@@ -7,7 +7,7 @@ context can never change a result.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -33,6 +33,12 @@ def exact() -> Iterator[decimal.Context]:
     )
     with decimal.localcontext(context) as local:
         yield local
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """Σ without rounding: 28-digit terms add up exactly within 60 digits."""
+    with decimal.localcontext(decimal.Context(prec=60, traps=[decimal.Inexact])):
+        return sum(values, Decimal(0))
 
 
 def round_to(value: Decimal, places: int, rounding: str) -> Decimal:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain import errors
-from domain.policy.arithmetic import exact, require_finite, round_to, text
+from domain.policy.arithmetic import exact, exact_sum, require_finite, round_to, text
 from domain.policy.parameters import Policy
 from domain.policy.steps import Computed, Step
 from domain.policy.tasks import (
@@ -131,8 +131,9 @@ def task_ratio(
         e = validate_leader_component(policy, leader.e)
         terms = [a, b, c, d, dd, e]
         formula, rule = "(a + b + c + d + đ + e) ÷ 6", "Art. 16(2)"
+    total = exact_sum(terms)  # one rounding only, in the division, as by hand
     with exact():
-        uncapped = sum(terms, Decimal(0)) / len(terms)
+        uncapped = total / len(terms)
     substitution = f"({' + '.join(text(t) for t in terms)}) ÷ {len(terms)}"
     steps = [
         Step(
