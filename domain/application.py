@@ -82,7 +82,7 @@ class MinhBach(Application[UUID]):
 
     def find(self, cls: type[T], aggregate_id: UUID) -> T | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, cls):
