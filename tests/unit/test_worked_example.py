@@ -201,6 +201,12 @@ def _scores() -> list[tuple[str, Decimal | None]]:
     ]
 
 
+def test_six_of_the_eleven_scored_months_are_excellent() -> None:
+    levels = [period_result(P, tasks, c, None).value.level for c, tasks in MONTHS.values()]
+    assert levels.count(Level.EXCELLENT) == 6
+    assert levels.count(None) == 1
+
+
 def test_quarters_and_half_years() -> None:
     scores = _scores()
     quarters = [mean_score(P, scores[i : i + 3]).value for i in range(0, 12, 3)]
