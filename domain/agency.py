@@ -25,6 +25,13 @@ class Unit:
     is_leadership: bool  # the agency's board (its head and deputies belong here)
 
 
+@dataclass(frozen=True)
+class TieChoice:
+    tied: tuple[str, ...]
+    excellent: tuple[str, ...]
+    document_ref: str | None
+
+
 class Agency(Audited):
     TOPIC = "minhbach.agency:Agency"
 
@@ -73,7 +80,7 @@ class Agency(Audited):
         ratio: Decimal
 
         def apply(self, agency: Agency) -> None:
-            agency.quota_grants[self.year] = self.ratio
+            agency.quota_grants[self.year] = (self.ratio, self.source_ref)
 
     class QuotaTieDecided(Audited.Event):
         """The head's choice among servants tied across the quota limit."""
@@ -85,9 +92,8 @@ class Agency(Audited):
         excellent: tuple[str, ...]
 
         def apply(self, agency: Agency) -> None:
-            agency.tie_decisions[(self.year, self.peer_group)] = (
-                tuple(self.tied),
-                tuple(self.excellent),
+            agency.tie_decisions[(self.year, self.peer_group)] = TieChoice(
+                tuple(self.tied), tuple(self.excellent), self.source_ref
             )
 
     def __init__(self) -> None:
@@ -97,8 +103,8 @@ class Agency(Audited):
         self.managing_agency: str | None = None
         self.units: dict[str, Unit] = {}
         self.organisation_levels: dict[tuple[int, str | None], str] = {}
-        self.quota_grants: dict[int, Decimal] = {}
-        self.tie_decisions: dict[tuple[int, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
+        self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
 
     def has_unit(self, unit_code: str) -> bool:
         return unit_code in self.units

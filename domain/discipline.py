@@ -35,7 +35,11 @@ class DisciplineDecision(Audited):
             decision.decision_no = self.decision_no
             decision.servant_code = self.servant_code
             decision.form = self.form
+            decision.public_service_related = self.public_service_related
+            decision.violation_ref = self.violation_ref
+            decision.decided_on = self.decided_on
             decision.counted_year = self.counted_year
+            decision.agency_code = self.agency_code
 
     class Annulled(Audited.Event):
         TOPIC = "minhbach.discipline:Annulled"
@@ -49,7 +53,11 @@ class DisciplineDecision(Audited):
         self.decision_no = ""
         self.servant_code = ""
         self.form = ""
+        self.public_service_related = False
+        self.violation_ref: str | None = None
+        self.decided_on = date.min
         self.counted_year = 0
+        self.agency_code = ""
         self.annulled = False
 
 
@@ -71,6 +79,7 @@ class AuthorityConclusion(Audited):
             conclusion.servant_code = self.servant_code
             conclusion.kind = self.kind
             conclusion.year = self.year
+            conclusion.concluded_on = self.concluded_on
 
     class Withdrawn(Audited.Event):
         TOPIC = "minhbach.discipline:ConclusionWithdrawn"
@@ -85,4 +94,5 @@ class AuthorityConclusion(Audited):
         self.servant_code = ""
         self.kind = ""
         self.year = 0
+        self.concluded_on = date.min
         self.withdrawn = False
