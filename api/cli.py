@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.application import Clock, MinhBach, utc_now
 from domain.storage import StorageConfigError, storage_from_url
+
+if TYPE_CHECKING:
+    from projections.runner import Projector
 
 # The demo year is replayed as if it had happened: its facts are recorded by a
 # clock set just after that year, so results dated in December are accepted.
@@ -70,6 +76,98 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _projector(args: argparse.Namespace) -> Projector:
+    from projections.runner import Projector
+
+    return Projector(_open(args.database_url))
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    projector = _projector(args)
+    if args.action == "rebuild":
+        started = time.perf_counter()
+        position = projector.rebuild()
+        print(
+            f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
+        )
+    elif args.action == "status":
+        status = projector.status()
+        print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
+    elif args.follow:
+        print("following the event log; Ctrl-C to stop", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            projector.follow(interval=args.interval)
+    else:
+        print(f"views at position {projector.catch_up()}")
+    return 0
+
+
+def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
+    widths = [
+        max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows))
+        for c in columns
+    ]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in rows:
+        cells = [str(row.get(c) if row.get(c) is not None else "") for c in columns]
+        print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)))
+
+
+def cmd_standings(args: argparse.Namespace) -> int:
+    from projections.queries import standings
+
+    projector = _projector(args)
+    position = projector.catch_up()
+    with projector.engine.connect() as conn:
+        rows, total = standings(
+            conn,
+            args.agency,
+            args.year,
+            unit=args.unit,
+            peer_group=args.peer_group,
+            level=args.level,
+            limit=args.limit,
+        )
+    _print_table(
+        rows,
+        [
+            "rank",
+            "servant_code",
+            "unit_code",
+            "peer_group",
+            "annual_score",
+            "level_by_score",
+            "proposed_level",
+            "reason",
+            "decided_level",
+        ],
+    )
+    print(f"{len(rows)} of {total} (views at log position {position})")
+    return 0
+
+
+def cmd_classification(args: argparse.Namespace) -> int:
+    from projections.queries import annual_classification, period_results_of
+
+    projector = _projector(args)
+    position = projector.catch_up()
+    with projector.engine.connect() as conn:
+        row = annual_classification(conn, args.servant, args.year)
+        periods = period_results_of(conn, args.servant, args.year)
+    if row is None:
+        print(f"minhbach: no classification for {args.servant} in {args.year}", file=sys.stderr)
+        return 1
+    _print_table(
+        periods,
+        ["period", "a", "b", "c", "d", "dd", "e", "criteria_total", "task_ratio", "score", "level"],
+    )
+    print()
+    for key, value in row.items():
+        print(f"{key:>22}: {value}")
+    print(f"(views at log position {position})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minhbach",
@@ -93,6 +191,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_log.add_argument("--after", type=int, default=None, help="start after this position")
     p_log.add_argument("--limit", type=int, default=50)
     p_log.set_defaults(func=cmd_log)
+
+    p_project = sub.add_parser("project", help="bring the read models up to date")
+    p_project.add_argument("action", nargs="?", choices=["rebuild", "status"])
+    p_project.add_argument("--follow", action="store_true", help="keep following new events")
+    p_project.add_argument("--interval", type=float, default=1.0, help="poll interval, seconds")
+    p_project.set_defaults(func=cmd_project)
+
+    p_standings = sub.add_parser("standings", help="annual standings of an agency")
+    p_standings.add_argument("agency")
+    p_standings.add_argument("year", type=int)
+    p_standings.add_argument("--unit")
+    p_standings.add_argument("--peer-group")
+    p_standings.add_argument("--level", choices=["EXCELLENT", "GOOD", "COMPLETE", "FAIL"])
+    p_standings.add_argument("--limit", type=int, default=100)
+    p_standings.set_defaults(func=cmd_standings)
+
+    p_class = sub.add_parser("classification", help="one servant's year: periods and level")
+    p_class.add_argument("servant")
+    p_class.add_argument("year", type=int)
+    p_class.set_defaults(func=cmd_classification)
     return parser
 
 

@@ -100,7 +100,7 @@ class MinhBach(Application[UUID]):
         from a fresh load, then reported as ConcurrencyConflict.
         """
         handler = HANDLERS[type(command)]
-        fingerprint = _fingerprint(command, ctx)
+        fingerprint = _fingerprint(command, ctx) if idempotency_key is not None else ""
         for _attempt in range(CONFLICT_RETRIES):
             if idempotency_key is not None:
                 earlier = self._receipt(idempotency_key, fingerprint)

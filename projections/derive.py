@@ -1,0 +1,544 @@
+"""Derived results: pure functions of the folded state and the policy.
+
+Period results (a, b, c, leaders' d/đ/e, criteria, score, indicative level)
+and annual classifications (mean, time worked, FAIL triggers, quota, cap,
+decision) are computed here with the policy's pure functions; the runner
+only decides which keys to recompute and writes the rows.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.agency import Agency
+from domain.discipline import AuthorityConclusion, DisciplineDecision
+from domain.errors import DomainError
+from domain.policy import (
+    Computed,
+    ConclusionFact,
+    DateSpan,
+    DisciplineFact,
+    LeaderComponents,
+    LeaveSpan,
+    Policy,
+    Proposal,
+    QuotaEntry,
+    QuotaGrant,
+    QuotaOutcome,
+    TaskOutcome,
+    TieDecision,
+    apply_quota,
+    fail_triggers,
+    is_classifiable,
+    leader_d,
+    mean_score,
+    months_worked,
+    period_result,
+    policy_in_force,
+    propose_annual_level,
+    took_protected_leave,
+)
+from domain.policy import PeriodResult as PolicyPeriodResult
+from domain.scope import may_evaluate
+from domain.servant import CivilServant, Placement
+from domain.task import Task
+from domain.values import (
+    AssessmentOutcome,
+    ConclusionKind,
+    DisciplineForm,
+    LeadershipRole,
+    Level,
+    Period,
+    PeriodKind,
+)
+from projections.state import Dirty, DomainState, PeriodKey, YearKey
+
+Row = dict[str, Any]
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _cents(score: Decimal | None) -> int | None:
+    return None if score is None else int((score * 100).to_integral_value())
+
+
+# --- period results ---------------------------------------------------------
+
+
+def task_outcome(task: Task, servant: str) -> TaskOutcome:
+    """What ``task`` brings ``servant``: the first holder keeps it in their assigned
+    total; whoever completes it (the last holder) gets the completed units."""
+    accepted = [a for a in task.assessments.values() if a.outcome is AssessmentOutcome.ACCEPTED]
+    failed = sum(1 for a in task.assessments.values() if a.outcome is AssessmentOutcome.FAILED)
+    submission = None
+    if accepted:
+        number = max(accepted, key=lambda a: a.number).submission
+        submission = next(s for s in task.submissions if s.number == number)
+    completes = servant == task.holder and submission is not None
+    return TaskOutcome(
+        ref=task.code,
+        units=task.units,
+        counts_in_assigned=servant == task.assignee and not task.ad_hoc,
+        completed_units=submission.completed_quantity * task.factor
+        if completes and submission
+        else Decimal(0),
+        failed_assessments=failed if servant == task.holder else 0,
+        deadline=task.deadline,
+        completed_on=submission.completed_on if completes and submission else None,
+        recorded_delays=task.recorded_delays if servant == task.holder else 0,
+        quality_exempt=task.quality_exempt,
+        progress_exempt=task.progress_exempt,
+    )
+
+
+def leader_rank(placement: Placement, agency: Agency | None) -> int:
+    """Order of computation: a leader's d needs their subordinates' levels first."""
+    board = agency is not None and placement.unit_code == agency.leadership_unit()
+    role = {LeadershipRole.STAFF: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
+    return role[placement.leadership] + (2 if board and placement.leadership.is_leader else 0)
+
+
+@dataclass(frozen=True)
+class PeriodComputation:
+    key: PeriodKey
+    placement: Placement
+    policy: Policy
+    result: Computed[PolicyPeriodResult]
+    leader: LeaderComponents | None
+    subordinates: tuple[str, ...]
+
+
+class Deriver:
+    """Recomputes derived rows for dirty keys against one folded state."""
+
+    def __init__(self, state: DomainState) -> None:
+        self.state = state
+        self.period_rows: dict[PeriodKey, Row] = {}
+        self.annual_rows: dict[YearKey, Row] = {}
+        self.discipline_rows: dict[tuple[str], Row] = {}
+        self.bases: dict[YearKey, Row] = {}
+        self.group_members: dict[GroupKey, set[str]] = {}
+
+    def views(self) -> dict[str, dict[Any, Row]]:
+        """Every derived row, by table name and primary key (live, not copies)."""
+        return {
+            "pj_period_results": self.period_rows,
+            "pj_annual_classifications": self.annual_rows,
+            "pj_discipline_register": self.discipline_rows,
+        }
+
+    def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
+        """Recompute what ``dirty`` touches; return the changed keys per table."""
+        changed_periods, years = self.recompute_periods(dirty.periods)
+        years |= dirty.years
+        groups: set[GroupKey] = set()
+        for key in sorted(years):
+            old = self.bases.get(key)
+            new = self.annual_basis(key)
+            if old is not None:
+                groups.add(group_of(old))
+                self.group_members[group_of(old)].discard(key[0])
+            if new is not None:
+                self.bases[key] = new
+                groups.add(group_of(new))
+                self.group_members.setdefault(group_of(new), set()).add(key[0])
+        for agency, year in dirty.agencies:
+            groups |= {g for g in self.group_members if g[0] == agency and g[2] == year}
+        changed_annual: set[YearKey] = set()
+        for group in sorted(groups):
+            agency_code, _, year = group
+            members = sorted(self.group_members.get(group, ()))
+            bases = [self.bases[(code, year)] for code in members]
+            quota, proposals = classify_group(group, bases, self.state.agencies.get(agency_code))
+            for basis in bases:
+                code = basis["servant_code"]
+                classification = self.state.classifications.get((code, year))
+                decided = (
+                    (classification.decided_level, classification.decisions[-1])
+                    if classification and classification.decisions
+                    else (None, None)
+                )
+                row = annual_row(basis, quota, proposals[code], decided)
+                if self.annual_rows.get((code, year)) != row:
+                    self.annual_rows[(code, year)] = row
+                    changed_annual.add((code, year))
+        changed_discipline: set[tuple[str]] = set()
+        for decision_id in dirty.disciplines:
+            decision = self.state.by_id[decision_id]
+            assert isinstance(decision, DisciplineDecision)
+            decision_key = (decision.decision_no,)
+            self.discipline_rows[decision_key] = discipline_row(decision)
+            changed_discipline.add(decision_key)
+        return {
+            "pj_period_results": changed_periods,
+            "pj_annual_classifications": changed_annual,
+            "pj_discipline_register": changed_discipline,
+        }
+
+    # -- periods --
+
+    def subordinates(self, leader: CivilServant, agency: Agency, day: date) -> list[str]:
+        return sorted(
+            code
+            for code, other in self.state.servants.items()
+            if other.employed_during(day, day)
+            and other.placement_on(day).agency_code == agency.code
+            and may_evaluate(leader, other, agency, day)
+        )
+
+    def evaluators_of(self, servant: CivilServant, day: date) -> list[str]:
+        """Leaders whose d counts this servant (to re-derive them when it changes)."""
+        placement = servant.placement_on(day)
+        agency = self.state.agencies.get(placement.agency_code)
+        if agency is None:
+            return []
+        return sorted(
+            code
+            for code, other in self.state.servants.items()
+            if other.placement_on(day).leadership.is_leader
+            and other.placement_on(day).agency_code == agency.code
+            and may_evaluate(other, servant, agency, day)
+        )
+
+    def compute_period(self, key: PeriodKey) -> PeriodComputation | None:
+        code, period_code = key
+        servant = self.state.servants.get(code)
+        if servant is None:
+            return None
+        period = Period.parse(period_code)
+        day = period.last_day
+        placement = servant.placement_on(day)
+        agency = self.state.agencies.get(placement.agency_code)
+        policy = policy_in_force(period.first_day)
+        outcomes = [task_outcome(t, code) for t in self.state.tasks(key)]
+        evaluation = self.state.evaluations.get(key)
+        scores = dict(evaluation.scores) if evaluation else {}
+        leader = None
+        subordinates: tuple[str, ...] = ()
+        if placement.leadership.is_leader and agency is not None:
+            subordinates = tuple(self.subordinates(servant, agency, day))
+            levels = [
+                (ref, Level(row["level"]))
+                for ref in subordinates
+                if (row := self.period_rows.get((ref, period_code))) and row["level"]
+            ]
+            components = evaluation.leader_components if evaluation else {}
+            full = max(policy.leader_component_values)
+            leader = LeaderComponents(
+                d=leader_d(policy, levels).value,
+                dd=components.get("dd", full),
+                e=components.get("e", full),
+            )
+        result = period_result(policy, outcomes, scores, leader)
+        return PeriodComputation(key, placement, policy, result, leader, subordinates)
+
+    def period_row(self, computation: PeriodComputation) -> Row:
+        code, period_code = computation.key
+        period = Period.parse(period_code)
+        value = computation.result.value
+        components = value.components
+        leader = computation.leader
+        return {
+            "servant_code": code,
+            "period": period_code,
+            "year": period.year,
+            "agency_code": computation.placement.agency_code,
+            "unit_code": computation.placement.unit_code,
+            "peer_group": computation.placement.peer_group,
+            "leadership": computation.placement.leadership.value,
+            "scorable": value.scorable,
+            "reason_not_scorable": value.reason_not_scorable,
+            "assigned_units": _text(components.assigned_units) if components else None,
+            "completed_units": _text(components.completed_units) if components else None,
+            "a": _text(components.a) if components else None,
+            "b": _text(components.b) if components else None,
+            "c": _text(components.c) if components else None,
+            "d": _text(leader.d) if leader else None,
+            "dd": _text(leader.dd) if leader else None,
+            "e": _text(leader.e) if leader else None,
+            "criteria_total": _text(value.criteria_total),
+            "task_ratio": _text(value.task_ratio),
+            "score": _text(value.score),
+            "score_cents": _cents(value.score),
+            "level": value.level.value if value.level else None,
+            "policy_id": computation.policy.policy_id,
+            "policy_version": computation.policy.version,
+        }
+
+    def recompute_periods(self, keys: Iterable[PeriodKey]) -> tuple[set[PeriodKey], set[YearKey]]:
+        """Recompute ``keys`` and every leader above them; return changed keys and years."""
+        queue: list[tuple[int, str, str]] = []
+        seen: set[PeriodKey] = set()
+
+        def push(key: PeriodKey) -> None:
+            if key in seen:
+                return
+            seen.add(key)
+            servant = self.state.servants.get(key[0])
+            if servant is None:
+                return
+            day = Period.parse(key[1]).last_day
+            placement = servant.placement_on(day)
+            rank = leader_rank(placement, self.state.agencies.get(placement.agency_code))
+            heapq.heappush(queue, (rank, key[1], key[0]))
+
+        for key in keys:
+            push(key)
+        changed: set[PeriodKey] = set()
+        years: set[YearKey] = set()
+        while queue:
+            _, period_code, code = heapq.heappop(queue)
+            key = (code, period_code)
+            computation = self.compute_period(key)
+            if computation is None:
+                continue
+            row = self.period_row(computation)
+            if self.period_rows.get(key) != row:
+                old_level = (self.period_rows.get(key) or {}).get("level")
+                self.period_rows[key] = row
+                changed.add(key)
+                years.add((code, row["year"]))
+                if old_level != row["level"]:
+                    servant = self.state.servants[code]
+                    for leader in self.evaluators_of(servant, Period.parse(period_code).last_day):
+                        if (leader, period_code) in self.period_rows or self.state.tasks(
+                            (leader, period_code)
+                        ):
+                            seen.discard((leader, period_code))
+                            push((leader, period_code))
+        return changed, years
+
+    # -- annual classifications --
+
+    def classification_placement(self, servant: CivilServant, year: int) -> Placement:
+        """Art. 19(1): the agency where the servant works at classification time."""
+        day = date(year, 12, 31)
+        if servant.left_on is not None and servant.left_on < day:
+            day = servant.left_on
+        return servant.placement_on(day)
+
+    def year_periods(self, servant_code: str, year: int, kind: PeriodKind) -> list[str]:
+        count = 12 if kind is PeriodKind.MONTH else 4
+        return [Period(year, kind, n).code for n in range(1, count + 1)]
+
+    def annual_basis(self, key: YearKey) -> Row | None:
+        """Everything about a servant's year except the quota outcome."""
+        code, year = key
+        servant = self.state.servants.get(code)
+        if servant is None:
+            return None
+        placement = self.classification_placement(servant, year)
+        agency = self.state.agencies.get(placement.agency_code)
+        kind = PeriodKind(agency.period_kind) if agency else PeriodKind.MONTH
+        policy = policy_in_force(date(year, 1, 1))
+        periods = self.year_periods(code, year, kind)
+        scores = [
+            (
+                p,
+                Decimal(row["score"])
+                if (row := self.period_rows.get((code, p))) and row["score"]
+                else None,
+            )
+            for p in periods
+        ]
+        mean = mean_score(policy, scores)
+        employment = _employment(servant, year)
+        leaves = [
+            LeaveSpan(
+                max(leave.start, date(year, 1, 1)), min(leave.end, date(year, 12, 31)), leave.kind
+            )
+            for leave in servant.leaves
+            if leave.start.year <= year <= leave.end.year
+        ]
+        months = months_worked(policy, year, employment, leaves) if employment else None
+        classifiable = is_classifiable(
+            policy, months.value if months else Decimal(0), took_protected_leave(leaves)
+        )
+        triggers = fail_triggers(
+            policy,
+            year,
+            [_discipline_fact(d) for d in self.state.disciplines.get(code, {}).values()],
+            [_conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
+            any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year),
+        )
+        return {
+            "servant_code": code,
+            "year": year,
+            "agency_code": placement.agency_code,
+            "unit_code": placement.unit_code,
+            "peer_group": placement.peer_group,
+            "leadership": placement.leadership.value,
+            "is_head": placement.leadership is LeadershipRole.HEAD,
+            "months_worked": _text(months.value) if months else "0",
+            "classifiable": classifiable.value,
+            "scorable_periods": sum(1 for _, s in scores if s is not None),
+            "annual_score": _text(mean.value),
+            "score_cents": _cents(mean.value),
+            "fail_triggers": [list(t.refs) for t in triggers.value],
+            "policy_id": policy.policy_id,
+            "policy_version": policy.version,
+            "_triggers": triggers.value,
+            "_policy": policy,
+        }
+
+
+def _employment(servant: CivilServant, year: int) -> list[DateSpan]:
+    start = max(servant.employed_from, date(year, 1, 1))
+    end = date(year, 12, 31)
+    if servant.left_on is not None:
+        end = min(end, servant.left_on)
+    return [DateSpan(start, end)] if start <= end else []
+
+
+def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
+    return DisciplineFact(
+        ref=decision.decision_no,
+        form=DisciplineForm(decision.form),
+        public_service_related=decision.public_service_related,
+        counted_year=decision.counted_year,
+        annulled=decision.annulled,
+        violation_ref=decision.violation_ref,
+    )
+
+
+def _conclusion_fact(conclusion: AuthorityConclusion) -> ConclusionFact:
+    return ConclusionFact(
+        ref=conclusion.conclusion_no,
+        kind=ConclusionKind(conclusion.kind),
+        year=conclusion.year,
+        withdrawn=conclusion.withdrawn,
+    )
+
+
+GroupKey = tuple[str, str, int]  # (agency, peer group, year)
+
+
+def group_of(basis: Row) -> GroupKey:
+    return (basis["agency_code"], basis["peer_group"], basis["year"])
+
+
+def organisation_level(agency: Agency | None, basis: Row) -> Level | None:
+    """Art. 20(6): the decided level of the organisation a head leads."""
+    if agency is None or not basis["is_head"]:
+        return None
+    unit = None if basis["unit_code"] == agency.leadership_unit() else basis["unit_code"]
+    level = agency.organisation_levels.get((basis["year"], unit))
+    return Level(level) if level else None
+
+
+def level_by_score(basis: Row) -> Level | None:
+    """The level the score alone gives, for those the quota may concern."""
+    if not basis["classifiable"] or basis["annual_score"] is None or basis["_triggers"]:
+        return None
+    policy: Policy = basis["_policy"]
+    from domain.policy import level_for_score
+
+    return level_for_score(policy, Decimal(basis["annual_score"]))
+
+
+def classify_group(
+    group: GroupKey, bases: list[Row], agency: Agency | None
+) -> tuple[Computed[QuotaOutcome] | None, dict[str, Computed[Proposal]]]:
+    """Quota and proposal for every member of one peer group of one agency-year."""
+    _, peer_group, year = group
+    policy = policy_in_force(date(year, 1, 1))
+    by_score = {b["servant_code"]: level_by_score(b) for b in bases}
+    capped = {
+        b["servant_code"]
+        for b in bases
+        if (org := organisation_level(agency, b)) is not None and org is not Level.EXCELLENT
+    }
+    candidates = [
+        (b["servant_code"], Decimal(b["annual_score"]))
+        for b in bases
+        if by_score[b["servant_code"]] is Level.EXCELLENT and b["servant_code"] not in capped
+    ]
+    good = sum(
+        1
+        for code, level in by_score.items()
+        if level is Level.GOOD or (code in capped and level is Level.EXCELLENT)
+    )
+    quota = None
+    if candidates:
+        grant_info = agency.quota_grants.get(year) if agency else None
+        grant = QuotaGrant(grant_info[0], grant_info[1] or "") if grant_info else None
+        choice = agency.tie_decisions.get((year, peer_group)) if agency else None
+        tie = (
+            TieDecision(frozenset(choice.excellent), choice.document_ref or "") if choice else None
+        )
+        try:
+            quota = apply_quota(policy, candidates, good, grant, tie)
+        except DomainError:
+            # The recorded tie decision no longer fits the tie (scores changed since):
+            # the tie stays pending until a new decision.
+            quota = apply_quota(policy, candidates, good, grant, None)
+    proposals = {}
+    for basis in bases:
+        code = basis["servant_code"]
+        entry = _entry(quota.value, code) if quota else None
+        proposals[code] = propose_annual_level(
+            policy,
+            Decimal(basis["annual_score"]) if basis["annual_score"] is not None else None,
+            basis["classifiable"],
+            basis["_triggers"],
+            entry,
+            organisation_level(agency, basis),
+        )
+    return quota, proposals
+
+
+def _entry(outcome: QuotaOutcome, code: str) -> QuotaEntry | None:
+    return next((e for e in outcome.entries if e.ref == code), None)
+
+
+def annual_row(
+    basis: Row,
+    quota: Computed[QuotaOutcome] | None,
+    proposal: Computed[Proposal],
+    decided: tuple[str | None, str | None],
+) -> Row:
+    code = basis["servant_code"]
+    entry = _entry(quota.value, code) if quota else None
+    value = proposal.value
+    decided_level, decision_no = decided
+    proposed = value.level.value if value.level else None
+    row = {k: v for k, v in basis.items() if not k.startswith("_")}
+    row.update(
+        {
+            "level_by_score": value.level_by_score.value if value.level_by_score else None,
+            "status": value.status,
+            "reason": value.reason,
+            "proposed_level": proposed,
+            "quota_rank": entry.rank if entry else None,
+            "quota_limit": quota.value.limit if quota and entry else None,
+            "quota_verdict": entry.outcome.value if entry else None,
+            "tied_with": sorted(quota.value.tied_refs)
+            if quota and entry and quota.value.tied_refs and code in quota.value.tied_refs
+            else [],
+            "decided_level": decided_level,
+            "decision_no": decision_no,
+            "departs_from_proposal": decided_level is not None and decided_level != proposed,
+        }
+    )
+    return row
+
+
+def discipline_row(decision: DisciplineDecision) -> Row:
+    return {
+        "decision_no": decision.decision_no,
+        "servant_code": decision.servant_code,
+        "agency_code": decision.agency_code,
+        "form": decision.form,
+        "public_service_related": decision.public_service_related,
+        "violation_ref": decision.violation_ref,
+        "decided_on": decision.decided_on,
+        "counted_year": decision.counted_year,
+        "annulled": decision.annulled,
+    }

@@ -1,0 +1,105 @@
+"""Queries over the read models: what HR and inspectors ask.
+
+Every answer says which log position it reflects, so a caller can tell how
+far behind the views are (read-your-writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from projections.tables import annual_classifications, discipline_register, period_results
+
+Row = dict[str, Any]
+
+STANDING_SCOPES = ("agency", "unit", "peer_group")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[Row]
+    total: int
+    position: int  # the log position the views reflect
+
+
+def _rows(conn: Connection, query: Select[Any]) -> list[Row]:
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def _count(conn: Connection, query: Select[Any]) -> int:
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def period_results_of(conn: Connection, servant: str, year: int | None = None) -> list[Row]:
+    query = select(period_results).where(period_results.c.servant_code == servant)
+    if year is not None:
+        query = query.where(period_results.c.year == year)
+    return _rows(conn, query.order_by(period_results.c.period))
+
+
+def annual_classification(conn: Connection, servant: str, year: int) -> Row | None:
+    query = select(annual_classifications).where(
+        annual_classifications.c.servant_code == servant,
+        annual_classifications.c.year == year,
+    )
+    found = _rows(conn, query)
+    return found[0] if found else None
+
+
+def standings(
+    conn: Connection,
+    agency: str,
+    year: int,
+    *,
+    unit: str | None = None,
+    peer_group: str | None = None,
+    level: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """Annual classifications of one agency, best score first, with a rank
+    (equal scores share it) within the chosen scope."""
+    table = annual_classifications
+    partition = []
+    if peer_group is not None:
+        partition = [table.c.peer_group]
+    elif unit is not None:
+        partition = [table.c.unit_code]
+    rank = (
+        func.rank()
+        .over(partition_by=partition or None, order_by=table.c.score_cents.desc().nulls_last())
+        .label("rank")
+    )
+    query = select(table, rank).where(table.c.agency_code == agency, table.c.year == year)
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    if peer_group is not None:
+        query = query.where(table.c.peer_group == peer_group)
+    inner = query.subquery()
+    outer = select(inner)
+    if level is not None:
+        outer = outer.where(func.coalesce(inner.c.decided_level, inner.c.proposed_level) == level)
+    total = _count(conn, outer)
+    ordered = (
+        outer.order_by(inner.c.score_cents.desc().nulls_last(), inner.c.servant_code)
+        .limit(limit)
+        .offset(offset)
+    )
+    return _rows(conn, ordered), total
+
+
+def discipline_of(
+    conn: Connection, servant: str | None = None, agency: str | None = None
+) -> list[Row]:
+    query = select(discipline_register)
+    if servant is not None:
+        query = query.where(discipline_register.c.servant_code == servant)
+    if agency is not None:
+        query = query.where(discipline_register.c.agency_code == agency)
+    return _rows(conn, query.order_by(discipline_register.c.decided_on))

@@ -1,0 +1,250 @@
+"""The projection runner: follows the notification log and keeps the read
+models in step, exactly once.
+
+Each commit writes the changed rows **and** moves the tracking position in one
+transaction, and the move is conditional (``WHERE position = <where we
+started>``): a second runner that processed the same events finds the
+position moved, rolls back, and resynchronises. Works on every backend by
+paging ``select_notifications`` (SQLite has no subscriptions).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import Notification
+from sqlalchemy import Engine, create_engine, delete, insert, select, tuple_, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from domain.application import MinhBach
+from domain.storage import Storage
+from projections.derive import Deriver, Row
+from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
+from projections.tables import KEYS, VIEWS, metadata, tracking
+
+NAME = "classifications"
+READ_PAGE = 2_000
+DELETE_CHUNK = 2_000
+
+
+class TrackingConflict(Exception):
+    """Another runner committed first; this one resynchronises."""
+
+
+def engine_for(storage: Storage) -> Engine:
+    """An SQLAlchemy engine on the same database as the event store."""
+    env = storage.env
+    if storage.backend == "sqlite":
+        return create_engine(f"sqlite:///{env['SQLITE_DBNAME']}", connect_args={"timeout": 30})
+    url = (
+        f"postgresql+psycopg://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}"
+        f"@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+    )
+    engine = create_engine(url, pool_pre_ping=True)
+    schema = env.get("POSTGRES_SCHEMA")
+    if schema:
+        return engine.execution_options(schema_translate_map={None: schema})
+    return engine
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    position: int  # last event reflected in the views
+    head: int  # newest event in the log
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.position)
+
+
+class Projector:
+    """Folds the log into memory and keeps the SQL views equal to the derivation."""
+
+    def __init__(self, app: MinhBach, engine: Engine | None = None, batch_size: int = 500) -> None:
+        self.app = app
+        self.engine = engine or engine_for(app.storage)
+        self.batch_size = batch_size
+        metadata.create_all(self.engine)
+        self._ensure_tracking_row()
+        self.reset()
+
+    # --- state ----------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Rebuild the in-memory state from the log up to the tracked position,
+        then schedule whatever differs between the views and the derivation."""
+        self.state = DomainState()
+        self.deriver = Deriver(self.state)
+        self.position = self.tracked_position()
+        dirty = Dirty()
+        for notifications in self._pages(0, self.position):
+            dirty.update(self._fold(notifications))
+        self.deriver.derive(dirty)
+        with self.engine.connect() as conn:
+            self._stored = {view.name: _load(conn, view.name) for view in VIEWS}
+        self._pending: dict[str, set[Any]] = {
+            name: _differences(rows, self._stored[name])
+            for name, rows in self.deriver.views().items()
+        }
+
+    def tracked_position(self) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(tracking.c.position).where(tracking.c.name == NAME))
+            return int(found.scalar_one())
+
+    def status(self) -> Status:
+        return Status(NAME, self.tracked_position(), self.app.recorder.max_notification_id() or 0)
+
+    # --- running --------------------------------------------------------------
+
+    def catch_up(self, window: int | None = None) -> int:
+        """Process every event after the current position; return the new position.
+
+        ``window`` is how many events are folded before each derive-and-commit
+        (default: the batch size); a rebuild uses one window for the whole log.
+        """
+        window = self.batch_size if window is None else window
+        while True:
+            head = self.app.recorder.max_notification_id() or 0
+            if head <= self.position:
+                if any(self._pending.values()):
+                    self._commit_or_reset(self.position, {})
+                    continue
+                return self.position
+            stop = head if window == 0 else min(head, self.position + window)
+            dirty = Dirty()
+            for notifications in self._pages(self.position, stop):
+                dirty.update(self._fold(notifications))
+            self._commit_or_reset(stop, self.deriver.derive(dirty))
+
+    def _commit_or_reset(self, position: int, changed: Mapping[str, set[Any]]) -> None:
+        try:
+            self._commit(position, changed)
+        except TrackingConflict:
+            self.reset()
+
+    def follow(self, interval: float = 1.0, stop_after: float | None = None) -> None:
+        """Catch up, then poll for new events until interrupted (or ``stop_after`` seconds)."""
+        started = time.monotonic()
+        while stop_after is None or time.monotonic() - started < stop_after:
+            before = self.position
+            self.catch_up()
+            if self.position == before:
+                time.sleep(interval)
+
+    def ensure(self, position: int) -> int:
+        """Read-your-writes: make the views reflect at least ``position``."""
+        if self.position < position:
+            self.catch_up()
+        return self.position
+
+    def rebuild(self) -> int:
+        """Drop every view, then rebuild them from the whole log in one commit."""
+        with self.engine.begin() as conn:
+            for view in VIEWS:
+                conn.execute(delete(view))
+            conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=0))
+        self.reset()
+        return self.catch_up(window=0)
+
+    # --- internals ------------------------------------------------------------
+
+    def _pages(self, after: int, upto: int) -> Iterator[Sequence[Notification]]:
+        """Notifications with ids in (after, upto], page by page (ids may have gaps)."""
+        position = after
+        while position < upto:
+            page = self.app.recorder.select_notifications(
+                start=position,
+                limit=READ_PAGE,
+                stop=upto,
+                inclusive_of_start=False,
+            )
+            if not page:
+                return
+            yield page
+            position = page[-1].id
+
+    def _fold(self, notifications: Iterable[Notification]) -> Dirty:
+        dirty = Dirty()
+        to_domain_event = self.app.mapper.to_domain_event
+        for notification in notifications:
+            if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
+                self.state.position = notification.id
+                continue
+            event = to_domain_event(notification)
+            assert isinstance(event, CanMutateAggregate)
+            dirty.update(self.state.apply(event, notification.id))
+        return dirty
+
+    def _commit(self, position: int, changed: Mapping[str, set[Any]]) -> None:
+        for name, keys in changed.items():
+            self._pending.setdefault(name, set()).update(keys)
+        views = {view.name: view for view in VIEWS}
+        current = self.deriver.views()
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                update(tracking)
+                .where(tracking.c.name == NAME, tracking.c.position == self.position)
+                .values(position=position)
+            )
+            if moved.rowcount != 1:
+                raise TrackingConflict(f"{NAME} moved past {self.position}")
+            for name, keys in self._pending.items():
+                if keys:
+                    _write(conn, views[name].name, keys, current[name], views)
+        for name, keys in self._pending.items():
+            stored = self._stored.setdefault(name, {})
+            for key in keys:
+                if key in current[name]:
+                    stored[key] = current[name][key]
+                else:
+                    stored.pop(key, None)
+        self._pending = {}
+        self.position = position
+
+    def _ensure_tracking_row(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.execute(select(tracking.c.name).where(tracking.c.name == NAME))
+                if exists.first() is None:
+                    conn.execute(insert(tracking).values(name=NAME, position=0))
+        except IntegrityError:
+            pass  # another runner created it first
+
+
+def _key(row: Row, name: str) -> Any:
+    return tuple(row[column] for column in KEYS[name])
+
+
+def _load(conn: Connection, name: str) -> dict[Any, Row]:
+    table = next(view for view in VIEWS if view.name == name)
+    return {_key(dict(r._mapping), name): dict(r._mapping) for r in conn.execute(select(table))}
+
+
+def _differences(derived: Mapping[Any, Row], stored: Mapping[Any, Row]) -> set[Any]:
+    keys = set(derived) | set(stored)
+    return {key for key in keys if derived.get(key) != stored.get(key)}
+
+
+def _write(
+    conn: Connection,
+    name: str,
+    keys: set[Any],
+    rows: Mapping[Any, Row],
+    views: Mapping[str, Any],
+) -> None:
+    table = views[name]
+    columns = [table.c[column] for column in KEYS[name]]
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), DELETE_CHUNK):
+        chunk = ordered[start : start + DELETE_CHUNK]
+        conn.execute(delete(table).where(tuple_(*columns).in_(chunk)))
+    present = [rows[key] for key in ordered if key in rows]
+    if present:
+        conn.execute(insert(table), present)

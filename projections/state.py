@@ -1,0 +1,143 @@
+"""The projections' in-memory model of the domain: a fold of the event log.
+
+Each event is applied to an aggregate instance with the domain's own
+``mutate`` (the same code the write side uses), and the fold keeps the
+indexes the derivations need and the log positions behind every record.
+``apply`` returns the keys whose derived results may have changed.
+
+The state is a pure function of the events up to a position: replaying the
+first k events gives the state "as of" k.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from eventsourcing.domain import CanMutateAggregate
+
+from domain.agency import Agency
+from domain.base import Audited
+from domain.classification import Classification
+from domain.discipline import AuthorityConclusion, DisciplineDecision
+from domain.evaluation import PeriodEvaluation
+from domain.servant import CivilServant
+from domain.task import Task
+from domain.values import Period
+
+# Receipts carry no fact: the projections skip them without decoding.
+IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
+
+PeriodKey = tuple[str, str]  # (servant code, period code)
+YearKey = tuple[str, int]  # (servant code, year)
+
+
+@dataclass
+class Dirty:
+    """Keys whose derived rows must be recomputed after a batch."""
+
+    periods: set[PeriodKey] = field(default_factory=set)
+    years: set[YearKey] = field(default_factory=set)
+    agencies: set[tuple[str, int]] = field(default_factory=set)  # (agency, year): quota groups
+    disciplines: set[UUID] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.periods or self.years or self.agencies or self.disciplines)
+
+    def update(self, other: Dirty) -> None:
+        self.periods |= other.periods
+        self.years |= other.years
+        self.agencies |= other.agencies
+        self.disciplines |= other.disciplines
+
+
+@dataclass
+class DomainState:
+    position: int = 0
+    by_id: dict[UUID, Audited] = field(default_factory=dict)
+    positions: dict[UUID, list[int]] = field(default_factory=lambda: defaultdict(list))
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    servants: dict[str, CivilServant] = field(default_factory=dict)
+    tasks_by_period: dict[PeriodKey, set[UUID]] = field(default_factory=lambda: defaultdict(set))
+    evaluations: dict[PeriodKey, PeriodEvaluation] = field(default_factory=dict)
+    disciplines: dict[str, dict[UUID, DisciplineDecision]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    conclusions: dict[str, dict[UUID, AuthorityConclusion]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    classifications: dict[YearKey, Classification] = field(default_factory=dict)
+    # Which periods each servant has (for re-deriving after a placement change).
+    periods_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Everyone who has been a head or deputy in an agency (their d counts others).
+    leaders_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def apply(self, event: CanMutateAggregate[UUID], position: int) -> Dirty:
+        """Fold one event in; return what it may have changed."""
+        aggregate = event.mutate(self.by_id.get(event.originator_id))
+        assert isinstance(aggregate, Audited)
+        self.by_id[event.originator_id] = aggregate
+        self.positions[event.originator_id].append(position)
+        self.position = position
+        return self._index(aggregate)
+
+    def _index(self, aggregate: Audited) -> Dirty:
+        dirty = Dirty()
+        if isinstance(aggregate, Task):
+            for servant in {aggregate.assignee, aggregate.holder}:
+                key = (servant, aggregate.period)
+                self.tasks_by_period[key].add(aggregate.id)
+                self.periods_of[servant].add(aggregate.period)
+                dirty.periods.add(key)
+        elif isinstance(aggregate, PeriodEvaluation):
+            key = (aggregate.servant_code, aggregate.period)
+            self.evaluations[key] = aggregate
+            self.periods_of[aggregate.servant_code].add(aggregate.period)
+            dirty.periods.add(key)
+        elif isinstance(aggregate, CivilServant):
+            self.servants[aggregate.code] = aggregate
+            dirty.periods |= {(aggregate.code, p) for p in self.periods_of[aggregate.code]}
+            dirty.years |= {(aggregate.code, year) for year in self._years_of(aggregate.code)}
+            agencies = {p.agency_code for p in aggregate.placements}
+            if any(p.leadership.is_leader for p in aggregate.placements):
+                for agency in agencies:
+                    self.leaders_of[agency].add(aggregate.code)
+            # A move changes whose d this servant counts in: re-derive the leaders.
+            dirty.periods |= self.leader_periods(agencies)
+        elif isinstance(aggregate, DisciplineDecision):
+            self.disciplines[aggregate.servant_code][aggregate.id] = aggregate
+            dirty.years.add((aggregate.servant_code, aggregate.counted_year))
+            dirty.disciplines.add(aggregate.id)
+        elif isinstance(aggregate, AuthorityConclusion):
+            self.conclusions[aggregate.servant_code][aggregate.id] = aggregate
+            dirty.years.add((aggregate.servant_code, aggregate.year))
+        elif isinstance(aggregate, Classification):
+            self.classifications[(aggregate.servant_code, aggregate.year)] = aggregate
+            dirty.years.add((aggregate.servant_code, aggregate.year))
+        elif isinstance(aggregate, Agency):
+            self.agencies[aggregate.code] = aggregate
+            dirty.periods |= self.leader_periods({aggregate.code})
+            years = {year for year, _ in aggregate.organisation_levels}
+            years |= set(aggregate.quota_grants) | {year for year, _ in aggregate.tie_decisions}
+            dirty.agencies |= {(aggregate.code, year) for year in years}
+        return dirty
+
+    def leader_periods(self, agencies: set[str]) -> set[PeriodKey]:
+        return {
+            (leader, period)
+            for agency in agencies
+            for leader in self.leaders_of.get(agency, ())
+            for period in self.periods_of.get(leader, ())
+        }
+
+    def _years_of(self, servant: str) -> set[int]:
+        return {Period.parse(code).year for code in self.periods_of[servant]}
+
+    def tasks(self, key: PeriodKey) -> list[Task]:
+        found = [self.by_id[task_id] for task_id in self.tasks_by_period.get(key, ())]
+        return sorted((t for t in found if isinstance(t, Task)), key=lambda t: t.code)
+
+    def sources(self, aggregate_id: UUID) -> list[int]:
+        """Log positions of every event of one record (for explanations)."""
+        return list(self.positions.get(aggregate_id, ()))

@@ -1,0 +1,115 @@
+"""SQL read models (SQLAlchemy 2 Core): the same tables on SQLite and PostgreSQL.
+
+Exact decimals are stored as text (they are shown, never summed in SQL);
+``score_cents`` holds the rounded score × 100 as an integer for sorting and
+filtering. Every row names the policy version that produced it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+tracking = Table(
+    "pj_tracking",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+period_results = Table(
+    "pj_period_results",
+    metadata,
+    Column("servant_code", String(64), primary_key=True),
+    Column("period", String(8), primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("agency_code", String(64), nullable=False),
+    Column("unit_code", String(64), nullable=False),
+    Column("peer_group", String(64), nullable=False),
+    Column("leadership", String(16), nullable=False),
+    Column("scorable", Boolean, nullable=False),
+    Column("reason_not_scorable", Text),
+    Column("assigned_units", String(64)),
+    Column("completed_units", String(64)),
+    Column("a", String(64)),
+    Column("b", String(64)),
+    Column("c", String(64)),
+    Column("d", String(64)),
+    Column("dd", String(64)),
+    Column("e", String(64)),
+    Column("criteria_total", String(64), nullable=False),
+    Column("task_ratio", String(64)),
+    Column("score", String(16)),
+    Column("score_cents", Integer),
+    Column("level", String(16)),
+    Column("policy_id", String(32), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Index("ix_pj_period_agency", "agency_code", "period"),
+)
+
+annual_classifications = Table(
+    "pj_annual_classifications",
+    metadata,
+    Column("servant_code", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("agency_code", String(64), nullable=False),
+    Column("unit_code", String(64), nullable=False),
+    Column("peer_group", String(64), nullable=False),
+    Column("leadership", String(16), nullable=False),
+    Column("is_head", Boolean, nullable=False),
+    Column("months_worked", String(16), nullable=False),
+    Column("classifiable", Boolean, nullable=False),
+    Column("scorable_periods", Integer, nullable=False),
+    Column("annual_score", String(16)),
+    Column("score_cents", Integer),
+    Column("fail_triggers", JSON, nullable=False),
+    Column("level_by_score", String(16)),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("proposed_level", String(16)),
+    Column("quota_rank", Integer),
+    Column("quota_limit", Integer),
+    Column("quota_verdict", String(16)),
+    Column("tied_with", JSON, nullable=False),
+    Column("decided_level", String(16)),
+    Column("decision_no", String(64)),
+    Column("departs_from_proposal", Boolean, nullable=False),
+    Column("policy_id", String(32), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Index("ix_pj_annual_agency", "agency_code", "year", "score_cents"),
+    Index("ix_pj_annual_group", "agency_code", "peer_group", "year"),
+)
+
+discipline_register = Table(
+    "pj_discipline_register",
+    metadata,
+    Column("decision_no", String(64), primary_key=True),
+    Column("servant_code", String(64), nullable=False, index=True),
+    Column("agency_code", String(64), nullable=False),
+    Column("form", String(32), nullable=False),
+    Column("public_service_related", Boolean, nullable=False),
+    Column("violation_ref", String(64)),
+    Column("decided_on", Date, nullable=False),
+    Column("counted_year", Integer, nullable=False),
+    Column("annulled", Boolean, nullable=False),
+)
+
+VIEWS = (period_results, annual_classifications, discipline_register)
+KEYS = {
+    period_results.name: ("servant_code", "period"),
+    annual_classifications.name: ("servant_code", "year"),
+    discipline_register.name: ("decision_no",),
+}
