@@ -1,0 +1,22 @@
+"""Helpers for projection tests: read a view as plain rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from projections.runner import Projector
+from projections.tables import VIEWS
+
+
+def view_rows(projector: Projector) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every view, in primary-key order."""
+    with projector.engine.connect() as conn:
+        return {
+            view.name: [
+                dict(row._mapping)
+                for row in conn.execute(select(view).order_by(*view.primary_key.columns))
+            ]
+            for view in VIEWS
+        }
