@@ -444,3 +444,48 @@ def test_demo_people_exist_in_the_agency(loaded: Loaded) -> None:
     head = people["head"].code
     assert loaded.facts.unit(head) == loaded.facts.board_unit
     assert loaded.facts.leadership(head) is LeadershipRole.HEAD
+
+
+# --- the projection agrees with this independent computation ---------------------
+
+
+def test_projected_classifications_equal_the_independent_computation(
+    loaded: Loaded, annual: dict[str, Decimal]
+) -> None:
+    from projections.queries import standings
+    from projections.runner import Projector
+
+    policy = policy_in_force(date(YEAR, 1, 1))
+    facts = loaded.facts
+    projector = Projector(loaded.app)
+    try:
+        projector.catch_up()
+        agency = next(iter(projector.state.agencies))
+        with projector.engine.connect() as conn:
+            rows, total = standings(conn, agency, YEAR, limit=1000)
+    finally:
+        projector.engine.dispose()
+    assert total == len(facts.servants)
+    projected = {row["servant_code"]: row for row in rows}
+    assert {code: Decimal(row["annual_score"]) for code, row in projected.items()} == annual
+
+    # The organisation's decided level caps its head (Art. 20(6)): the head
+    # leaves the quota and counts as GOOD in it.
+    org_level = Level(projector.state.agencies[agency].organisation_levels[(YEAR, None)])
+    head = loaded.first.people["head"].code
+    expected: dict[str, str | None] = {}
+    for case in quota_cases(policy, facts, annual):
+        for entry in case.outcome.entries:
+            verdict = None if entry.outcome is QuotaVerdict.PENDING else entry.outcome.value
+            expected[entry.ref] = verdict
+    for servant, score in annual.items():
+        if fail_reasons(policy, facts, servant):
+            expected[servant] = "FAIL"
+        elif servant not in expected:
+            expected[servant] = level_for_score(policy, score).value
+    if head in expected and expected[head] == "EXCELLENT" and org_level is not Level.EXCELLENT:
+        expected[head] = org_level.value
+    assert {code: row["proposed_level"] for code, row in projected.items()} == expected
+    pending = {code for code, row in projected.items() if row["status"] == "pending_tie"}
+    assert len(pending) == 2
+    assert all(projected[code]["tied_with"] == sorted(pending) for code in pending)
