@@ -51,13 +51,30 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from api.demo import load_demo
+    from api.demo import AGENCY, load_demo
+    from projections.runner import Projector
 
     app = _open(args.database_url, clock=lambda: DEMO_CLOCK_AT)
     print(f"Loading the demo agency into {app.storage.display_url} …", flush=True)
     summary = load_demo(app, DEMO_YEAR)
-    print(summary)
-    print("\nExplore it:  minhbach log --limit 20    (the event log, newest last)")
+    position = Projector(app).catch_up()
+    print(
+        f"{AGENCY}: {summary.units} units, {summary.servants} civil servants, "
+        f"{summary.tasks} tasks in {DEMO_YEAR}; {summary.applied} commands applied now, "
+        f"{summary.replayed} already there; views at log position {position}."
+    )
+    print("\nPeople to act as:")
+    for key, person in summary.people.items():
+        print(f"  {key:<17} {person.code:<12} {person.full_name} ({person.why})")
+    tied = summary.people["civil_servant"].code
+    db = f" --database-url {args.database_url}" if args.database_url else ""
+    print(
+        "\nExplore:\n"
+        f"  minhbach{db} standings {AGENCY} {DEMO_YEAR}            # the agency's ranking\n"
+        f"  minhbach{db} standings {AGENCY} {DEMO_YEAR} --peer-group chuyen-vien\n"
+        f"  minhbach{db} classification {tied} {DEMO_YEAR}   # tied across the quota limit\n"
+        f"  minhbach{db} log --limit 20                      # the event log itself"
+    )
     return 0
 
 
