@@ -24,7 +24,6 @@ from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
 from domain.servant import CivilServant
 from domain.task import Task
-from domain.values import Period
 
 # Receipts carry no fact: the projections skip them without decoding.
 IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
@@ -70,6 +69,8 @@ class DomainState:
     classifications: dict[YearKey, Classification] = field(default_factory=dict)
     # Which periods each servant has (for re-deriving after a placement change).
     periods_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Years a servant has anything derived in (periods, discipline, conclusions, decisions).
+    years_of: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Everyone who has been a head or deputy in an agency (their d counts others).
     leaders_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -89,16 +90,18 @@ class DomainState:
                 key = (servant, aggregate.period)
                 self.tasks_by_period[key].add(aggregate.id)
                 self.periods_of[servant].add(aggregate.period)
+                self.years_of[servant].add(int(aggregate.period[:4]))
                 dirty.periods.add(key)
         elif isinstance(aggregate, PeriodEvaluation):
             key = (aggregate.servant_code, aggregate.period)
             self.evaluations[key] = aggregate
             self.periods_of[aggregate.servant_code].add(aggregate.period)
+            self.years_of[aggregate.servant_code].add(int(aggregate.period[:4]))
             dirty.periods.add(key)
         elif isinstance(aggregate, CivilServant):
             self.servants[aggregate.code] = aggregate
             dirty.periods |= {(aggregate.code, p) for p in self.periods_of[aggregate.code]}
-            dirty.years |= {(aggregate.code, year) for year in self._years_of(aggregate.code)}
+            dirty.years |= {(aggregate.code, year) for year in self.years_of[aggregate.code]}
             agencies = {p.agency_code for p in aggregate.placements}
             if any(p.leadership.is_leader for p in aggregate.placements):
                 for agency in agencies:
@@ -107,13 +110,16 @@ class DomainState:
             dirty.periods |= self.leader_periods(agencies)
         elif isinstance(aggregate, DisciplineDecision):
             self.disciplines[aggregate.servant_code][aggregate.id] = aggregate
+            self.years_of[aggregate.servant_code].add(aggregate.counted_year)
             dirty.years.add((aggregate.servant_code, aggregate.counted_year))
             dirty.disciplines.add(aggregate.id)
         elif isinstance(aggregate, AuthorityConclusion):
             self.conclusions[aggregate.servant_code][aggregate.id] = aggregate
+            self.years_of[aggregate.servant_code].add(aggregate.year)
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, Classification):
             self.classifications[(aggregate.servant_code, aggregate.year)] = aggregate
+            self.years_of[aggregate.servant_code].add(aggregate.year)
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, Agency):
             self.agencies[aggregate.code] = aggregate
@@ -130,9 +136,6 @@ class DomainState:
             for leader in self.leaders_of.get(agency, ())
             for period in self.periods_of.get(leader, ())
         }
-
-    def _years_of(self, servant: str) -> set[int]:
-        return {Period.parse(code).year for code in self.periods_of[servant]}
 
     def tasks(self, key: PeriodKey) -> list[Task]:
         found = [self.by_id[task_id] for task_id in self.tasks_by_period.get(key, ())]
