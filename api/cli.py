@@ -96,7 +96,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def _projector(args: argparse.Namespace) -> Projector:
     from projections.runner import Projector
 
-    return Projector(_open(args.database_url))
+    return Projector(_open(args.database_url), batch_size=getattr(args, "batch_size", 500))
 
 
 def cmd_project(args: argparse.Namespace) -> int:
@@ -213,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_project.add_argument("action", nargs="?", choices=["rebuild", "status"])
     p_project.add_argument("--follow", action="store_true", help="keep following new events")
     p_project.add_argument("--interval", type=float, default=1.0, help="poll interval, seconds")
+    p_project.add_argument(
+        "--batch-size", type=int, default=500, help="events per view transaction (default 500)"
+    )
     p_project.set_defaults(func=cmd_project)
 
     p_standings = sub.add_parser("standings", help="annual standings of an agency")
