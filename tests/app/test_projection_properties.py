@@ -4,6 +4,7 @@ reassignments, exemptions), however the runner was batched, stopped and resumed.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -81,10 +82,8 @@ class History:
         return self.app.load(Task, task_id(self.tasks[pick % len(self.tasks)]), "task")
 
     def apply(self, op: tuple[Any, ...]) -> None:
-        try:
+        with contextlib.suppress(DomainError):
             getattr(self, op[0])(*op[1:])
-        except DomainError:
-            pass
 
     def work(
         self, code: str, month: int, late: int, failures: int, ad_hoc: bool, finish: bool

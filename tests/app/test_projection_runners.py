@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -97,7 +98,7 @@ def test_two_racing_runners_count_every_event_once(
     # Every committed range starts where the previous one ended: no event twice, none lost.
     advancing = sorted((s, e) for s, e in committed if e > s)
     assert advancing[0][0] == 0 and advancing[-1][1] == head
-    assert all(a[1] == b[0] for a, b in zip(advancing, advancing[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(advancing))
     assert conflicts, "the runners never raced: the test proved nothing"
     rows = view_rows(first)
     first.engine.dispose()

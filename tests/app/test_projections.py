@@ -218,7 +218,7 @@ def test_the_quota_re_derives_for_the_whole_peer_group(app: MinhBach, projector:
     month(app, "PP1", "TP1", late_days=2)
     projector.catch_up()
     with projector.engine.connect() as conn:
-        rows, total = standings(conn, "SNV", 2026, peer_group="chuyen-vien")
+        rows, _total = standings(conn, "SNV", 2026, peer_group="chuyen-vien")
     by_code = {r["servant_code"]: r for r in rows}
     assert all(by_code[c]["quota_verdict"] == "GOOD" for c in ("CV1", "CV2", "CV3"))
     assert by_code["CV1"]["quota_limit"] == 0 and by_code["CV1"]["reason"] == "quota"
