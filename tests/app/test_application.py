@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain import commands as c
@@ -34,6 +35,7 @@ def test_every_event_records_actor_role_time_and_source(app: MinhBach, clock: Fa
         "GCN 7/BV",
     )
     event = app.mapper.to_domain_event(last)
+    assert isinstance(event, CanMutateAggregate)
     assert event.timestamp == clock.at
     for notification in app.recorder.select_notifications(start=None, limit=1000):
         state = json.loads(notification.state)
@@ -72,7 +74,7 @@ def test_a_concurrent_write_is_retried_from_a_fresh_load(
     assign(app, "T1")
     other = MinhBach(app.storage, clock=app.clock)
     original = handlers.HANDLERS[c.SubmitResult]
-    calls = []
+    calls: list[int] = []
 
     def interleaved(records: Any, cmd: Any, ctx: Any, at: datetime) -> handlers.Outcome:
         outcome = original(records, cmd, ctx, at)
@@ -81,7 +83,7 @@ def test_a_concurrent_write_is_retried_from_a_fresh_load(
         calls.append(1)
         return outcome
 
-    monkeypatch.setitem(handlers.HANDLERS, c.SubmitResult, interleaved)
+    monkeypatch.setitem(cast(dict[Any, Any], handlers.HANDLERS), c.SubmitResult, interleaved)
     app.execute(
         c.SubmitResult.model_validate(
             {"task": "T1", "completed_quantity": "2", "completed_on": "2026-03-09"}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
 
 from api.importer import import_lines
 from domain.agency import Agency
 from domain.application import MinhBach
+from domain.base import Audited
 from domain.catalogue import Catalogue
 from domain.classification import Classification
 from domain.commands import COMMANDS
@@ -84,7 +86,7 @@ def test_every_event_type_round_trips(app: MinhBach) -> None:
     fresh = MinhBach(app.storage, clock=app.clock)
     try:
         for originator_id in {n.originator_id for n in notifications}:
-            aggregate = fresh.repository.get(originator_id)
+            aggregate: Audited = fresh.repository.get(UUID(str(originator_id)))
             assert aggregate.version >= 1
     finally:
         fresh.close()

@@ -25,19 +25,12 @@ from tests.app.scenario import (
 )
 
 FULL_CRITERIA = {
-    code: Decimal(v)
-    for code, v in {
-        "I.1": 5,
-        "I.2": 5,
-        "II.1": "2.5",
-        "II.2": "2.5",
-        "II.3": "2.5",
-        "II.4": "2.5",
-        "III.1": "2.5",
-        "III.2": "2.5",
-        "III.3": "2.5",
-        "III.4": "2.5",
-    }.items()
+    code: Decimal(value)
+    for code, value in (
+        ("I.1", "5"),
+        ("I.2", "5"),
+        *((f"{group}.{n}", "2.5") for group in ("II", "III") for n in range(1, 5)),
+    )
 }
 
 

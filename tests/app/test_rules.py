@@ -14,7 +14,8 @@ import pytest
 
 from domain import commands as c
 from domain import errors
-from domain.application import MinhBach
+from domain.actors import CommandContext
+from domain.application import CommandResult, MinhBach
 from domain.task import Task, task_id
 from tests.app.scenario import (
     AUTHORITY,
@@ -319,9 +320,14 @@ def test_quota_ratio_grant_is_bounded(agency: MinhBach) -> None:
 
 
 def test_quota_tie_decision_names_only_tied_servants(agency: MinhBach) -> None:
-    decide = lambda tied, chosen, ctx=AUTHORITY: agency.execute(  # noqa: E731
-        c.DecideQuotaTie(agency="SNV", year=2026, peer_group="cv", tied=tied, excellent=chosen), ctx
-    )
+    def decide(
+        tied: tuple[str, ...], chosen: tuple[str, ...], ctx: CommandContext = AUTHORITY
+    ) -> CommandResult:
+        command = c.DecideQuotaTie(
+            agency="SNV", year=2026, peer_group="cv", tied=tied, excellent=chosen
+        )
+        return agency.execute(command, ctx)
+
     rejected(agency, errors.InvalidValue, lambda: decide(("CV1", "CV2"), ("CV3",)))
     rejected(agency, errors.InvalidValue, lambda: decide(("CV1",), ("CV1",)))
     rejected(
@@ -333,12 +339,12 @@ def test_quota_tie_decision_names_only_tied_servants(agency: MinhBach) -> None:
 
 
 def test_decided_level_departing_from_the_proposal_needs_a_reason(agency: MinhBach) -> None:
-    decide = lambda **kw: agency.execute(  # noqa: E731
-        c.DecideClassification.model_validate(
-            {"servant": "CV1", "year": 2026, "minutes_ref": "BB 9", **kw}
-        ),
-        AUTHORITY,
-    )
+    def decide(**fields: str) -> CommandResult:
+        command = c.DecideClassification.model_validate(
+            {"servant": "CV1", "year": 2026, "minutes_ref": "BB 9", **fields}
+        )
+        return agency.execute(command, AUTHORITY)
+
     rejected(agency, errors.InvalidState, lambda: decide(decision_no="D1", level="GOOD"))
     agency.execute(
         c.ProposeClassification(servant="CV1", year=2026, level="GOOD", basis="log 1"), HR
