@@ -27,6 +27,7 @@ from domain.commands import COMMANDS, Command
 from domain.errors import DomainError
 
 LINE_FIELDS = {"key", "command", "actor", "source_ref", "args"}
+ACTOR_FIELDS = {"id", "role", "agency"}
 
 
 class LineError(Exception):

@@ -26,6 +26,7 @@ class Actor:
 
     id: str
     role: Role
+    agency: str | None = None  # the one agency an HR office or agency principal may act in
 
     def __post_init__(self) -> None:
         if not self.id.strip():

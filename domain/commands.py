@@ -282,6 +282,52 @@ class DecideClassification(Command):
     replaces: Code | None = None
 
 
+PrincipalRole = Literal[
+    "civil_servant", "manager", "hr", "authority", "inspector", "appeals_reviewer", "admin"
+]
+
+
+class RegisterPrincipal(Command):
+    """Someone who may sign in: a role, and the scope it is confined to."""
+
+    name = "register_principal"
+    principal: Code = Field(description="Sign-in name, unique")
+    display_name: Reason
+    role: PrincipalRole
+    agency: Code | None = Field(None, description="HR, authority, reviewer: their one agency")
+    servant: Code | None = Field(None, description="Civil servant, manager: their record")
+
+
+class GrantRole(Command):
+    name = "grant_role"
+    principal: Code
+    role: PrincipalRole
+    agency: Code | None = None
+    servant: Code | None = None
+
+
+class IssueToken(Command):
+    """Record a token's hash; the secret itself is shown once and never stored."""
+
+    name = "issue_token"
+    principal: Code
+    token_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8,32}$")]
+    secret_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    label: Text = ""
+
+
+class RevokeToken(Command):
+    name = "revoke_token"
+    principal: Code
+    token_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8,32}$")]
+
+
+class DisablePrincipal(Command):
+    name = "disable_principal"
+    principal: Code
+    reason: Reason
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
@@ -313,5 +359,10 @@ COMMANDS: dict[str, type[Command]] = {
         DecideQuotaTie,
         ProposeClassification,
         DecideClassification,
+        RegisterPrincipal,
+        GrantRole,
+        IssueToken,
+        RevokeToken,
+        DisablePrincipal,
     )
 }

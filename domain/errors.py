@@ -48,6 +48,10 @@ class OutsideUnit(NotAuthorised):
     code = "outside_unit"
 
 
+class OutsideAgency(NotAuthorised):
+    code = "outside_agency"
+
+
 class ProductNotInCatalogue(DomainError):
     code = "product_not_in_catalogue"
 

@@ -34,7 +34,14 @@ from domain.errors import (
 )
 from domain.evaluation import PeriodEvaluation, evaluation_id
 from domain.policy import criteria_total, policy_in_force, validate_leader_component
-from domain.scope import check_evaluator, check_self_or_evaluator, require_role, require_source
+from domain.principal import Principal, principal_id
+from domain.scope import (
+    check_agency,
+    check_evaluator,
+    check_self_or_evaluator,
+    require_role,
+    require_source,
+)
 from domain.servant import CivilServant, servant_id
 from domain.task import Task, task_id
 from domain.values import LeadershipRole, Period, PeriodKind
@@ -89,10 +96,25 @@ def _manager(records: Records, ctx: CommandContext) -> CivilServant | None:
     return records.find(CivilServant, servant_id(ctx.actor.id))
 
 
-def _servant_and_agency(records: Records, code: str, on: date) -> tuple[CivilServant, Agency]:
+def _agency(records: Records, ctx: CommandContext, code: str) -> Agency:
+    check_agency(ctx, code)
+    return records.load(Agency, agency_id(code), f"agency {code}")
+
+
+def _servant(
+    records: Records, ctx: CommandContext, code: str, on: date | None = None
+) -> CivilServant:
     servant = records.load(CivilServant, servant_id(code), f"civil servant {code}")
-    agency_code = servant.placement_on(on).agency_code
-    return servant, records.load(Agency, agency_id(agency_code), f"agency {agency_code}")
+    placement = servant.placement if on is None else servant.placement_on(on)
+    check_agency(ctx, placement.agency_code)
+    return servant
+
+
+def _servant_and_agency(
+    records: Records, ctx: CommandContext, code: str, on: date
+) -> tuple[CivilServant, Agency]:
+    servant = _servant(records, ctx, code, on)
+    return servant, _agency(records, ctx, servant.placement_on(on).agency_code)
 
 
 def _period(code: str) -> Period:
@@ -124,6 +146,7 @@ def register_agency(
     records: Records, cmd: c.RegisterAgency, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, SETUP_ROLES, "register agencies")
+    check_agency(ctx, cmd.code)
     _absent(records, Agency, agency_id(cmd.code), f"agency {cmd.code}")
     agency = Agency.start(
         Agency.Registered,
@@ -141,7 +164,7 @@ def register_agency(
 @handles(c.OpenUnit)
 def open_unit(records: Records, cmd: c.OpenUnit, ctx: CommandContext, at: datetime) -> Outcome:
     require_role(ctx, SETUP_ROLES, "open units")
-    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    agency = _agency(records, ctx, cmd.agency)
     if agency.has_unit(cmd.unit):
         raise AlreadyExists(f"unit {cmd.unit} already exists in {cmd.agency}")
     if cmd.is_leadership and agency.leadership_unit() is not None:
@@ -167,7 +190,7 @@ def register_servant(
     records: Records, cmd: c.RegisterServant, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, SETUP_ROLES, "register civil servants")
-    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    agency = _agency(records, ctx, cmd.agency)
     _require_unit(agency, cmd.unit)
     _absent(records, CivilServant, servant_id(cmd.code), f"civil servant {cmd.code}")
     servant = CivilServant.start(
@@ -199,13 +222,13 @@ def place_servant(
     records: Records, cmd: c.PlaceServant, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, SETUP_ROLES, "change placements")
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     _employed_on(servant, cmd.effective)
     current = servant.placement_on(cmd.effective)
     if cmd.agency is not None and cmd.agency != current.agency_code and cmd.unit is None:
         raise InvalidValue("a move to another agency must name the unit there")
     agency_code = cmd.agency or current.agency_code
-    agency = records.load(Agency, agency_id(agency_code), f"agency {agency_code}")
+    agency = _agency(records, ctx, agency_code)
     unit = cmd.unit or current.unit_code
     _require_unit(agency, unit)
     position = cmd.position or current.position
@@ -228,7 +251,7 @@ def record_leave(
     records: Records, cmd: c.RecordLeave, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, SETUP_ROLES, "record leave")
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     if cmd.end < cmd.start:
         raise InvalidValue("leave ends before it starts")
     _employed_on(servant, cmd.start)
@@ -243,7 +266,7 @@ def record_leaving(
     records: Records, cmd: c.RecordLeaving, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, SETUP_ROLES, "record leaving")
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     if servant.left_on is not None:
         raise InvalidState(f"{cmd.servant} already left on {servant.left_on.isoformat()}")
     if cmd.on < servant.employed_from:
@@ -260,7 +283,7 @@ CATALOGUE_ROLES = (Role.ADMIN, Role.HR, Role.AUTHORITY)
 @handles(c.AddProduct)
 def add_product(records: Records, cmd: c.AddProduct, ctx: CommandContext, at: datetime) -> Outcome:
     require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
-    records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    _agency(records, ctx, cmd.agency)
     _positive(cmd.factor, InvalidConversionFactor, "a conversion factor")
     catalogue = records.find(Catalogue, catalogue_id(cmd.agency))
     if catalogue is None:
@@ -298,6 +321,7 @@ def change_factor(
 ) -> Outcome:
     require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
     _positive(cmd.factor, InvalidConversionFactor, "a conversion factor")
+    check_agency(ctx, cmd.agency)
     catalogue = _catalogue_product(records, cmd.agency, cmd.product)
     first_listed = catalogue.products[cmd.product].factors[0][0]
     if cmd.effective_from <= first_listed:
@@ -321,6 +345,7 @@ def withdraw_product(
     records: Records, cmd: c.WithdrawProduct, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, CATALOGUE_ROLES, "edit the catalogue")
+    check_agency(ctx, cmd.agency)
     catalogue = _catalogue_product(records, cmd.agency, cmd.product)
     if catalogue.products[cmd.product].withdrawn_from is not None:
         raise InvalidState(f"product {cmd.product} is already withdrawn")
@@ -341,7 +366,7 @@ def withdraw_product(
 def assign_task(records: Records, cmd: c.AssignTask, ctx: CommandContext, at: datetime) -> Outcome:
     require_role(ctx, EVALUATOR_ROLES, "assign tasks")
     _absent(records, Task, task_id(cmd.task), f"task {cmd.task}")
-    servant, agency = _servant_and_agency(records, cmd.servant, cmd.assigned_on)
+    servant, agency = _servant_and_agency(records, ctx, cmd.servant, cmd.assigned_on)
     check_evaluator(ctx, _manager(records, ctx), servant, agency, cmd.assigned_on)
     _positive(cmd.quantity, InvalidQuantity, "a task's quantity")
     period = _period(cmd.period)
@@ -387,7 +412,7 @@ def _task(records: Records, code: str) -> Task:
 def _check_task_evaluator(
     records: Records, ctx: CommandContext, task: Task, on: date
 ) -> CivilServant:
-    holder, agency = _servant_and_agency(records, task.holder, on)
+    holder, agency = _servant_and_agency(records, ctx, task.holder, on)
     check_evaluator(ctx, _manager(records, ctx), holder, agency, on)
     return holder
 
@@ -403,7 +428,7 @@ def reassign_task(
         raise InvalidState(f"task {cmd.task} is already completed and accepted")
     if cmd.to_servant == task.holder:
         raise InvalidValue(f"task {cmd.task} is already held by {cmd.to_servant}")
-    taker, agency = _servant_and_agency(records, cmd.to_servant, cmd.on)
+    taker, agency = _servant_and_agency(records, ctx, cmd.to_servant, cmd.on)
     check_evaluator(ctx, _manager(records, ctx), taker, agency, cmd.on)
     _employed_on(taker, cmd.on)
     task.record(Task.Reassigned, ctx, at, to_servant=taker.code, on=cmd.on, reason=cmd.reason)
@@ -416,7 +441,7 @@ def submit_result(
 ) -> Outcome:
     require_role(ctx, (Role.CIVIL_SERVANT, *EVALUATOR_ROLES), "submit results")
     task = _task(records, cmd.task)
-    holder, agency = _servant_and_agency(records, task.holder, cmd.completed_on)
+    holder, agency = _servant_and_agency(records, ctx, task.holder, cmd.completed_on)
     check_self_or_evaluator(ctx, _manager(records, ctx), holder, agency, cmd.completed_on)
     _positive(cmd.completed_quantity, InvalidQuantity, "a completed quantity")
     if cmd.completed_on < task.assigned_on:
@@ -470,6 +495,7 @@ def amend_assessment(
 ) -> Outcome:
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "amend assessments")
     task = _task(records, cmd.task)
+    check_agency(ctx, task.agency_code)
     if ctx.actor.role is not Role.APPEALS_REVIEWER:
         _check_task_evaluator(records, ctx, task, at.date())
     old = task.assessments.get(cmd.assessment)
@@ -532,10 +558,10 @@ def _evaluation(
 
 
 def _scored_period(
-    records: Records, servant_code: str, period_code: str
+    records: Records, ctx: CommandContext, servant_code: str, period_code: str
 ) -> tuple[CivilServant, Agency, Period]:
     period = _period(period_code)
-    servant, agency = _servant_and_agency(records, servant_code, period.last_day)
+    servant, agency = _servant_and_agency(records, ctx, servant_code, period.last_day)
     _within_employment(servant, period)
     return servant, agency, period
 
@@ -545,7 +571,7 @@ def self_score_criteria(
     records: Records, cmd: c.SelfScoreCriteria, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.CIVIL_SERVANT,), "self-score the general criteria")
-    servant, _, period = _scored_period(records, cmd.servant, cmd.period)
+    servant, _, period = _scored_period(records, ctx, cmd.servant, cmd.period)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not self-score for {servant.code}")
     criteria_total(policy_in_force(period.first_day), cmd.scores)
@@ -559,7 +585,7 @@ def score_criteria(
     records: Records, cmd: c.ScoreCriteria, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, EVALUATOR_ROLES, "score the general criteria")
-    servant, agency, period = _scored_period(records, cmd.servant, cmd.period)
+    servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
     check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
     total = criteria_total(policy_in_force(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
@@ -572,7 +598,7 @@ def score_leader_component(
     records: Records, cmd: c.ScoreLeaderComponent, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, EVALUATOR_ROLES, "score leader components")
-    servant, agency, period = _scored_period(records, cmd.servant, cmd.period)
+    servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
     check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
     if servant.placement_on(period.last_day).leadership is LeadershipRole.STAFF:
         raise InvalidState(f"{servant.code} is not a head or deputy in {period.code}")
@@ -604,7 +630,7 @@ def record_discipline(
     _absent(
         records, DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
     )
-    servant, agency = _servant_and_agency(records, cmd.servant, cmd.decided_on)
+    servant, agency = _servant_and_agency(records, ctx, cmd.servant, cmd.decided_on)
     _employed_on(servant, cmd.decided_on)
     decision = DisciplineDecision.start(
         DisciplineDecision.Recorded,
@@ -632,6 +658,7 @@ def annul_discipline(
     decision = records.load(
         DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
     )
+    check_agency(ctx, decision.agency_code)
     if decision.annulled:
         raise InvalidState(f"decision {cmd.decision_no} is already annulled")
     decision.record(
@@ -652,7 +679,7 @@ def record_conclusion(
         conclusion_id(cmd.conclusion_no),
         f"conclusion {cmd.conclusion_no}",
     )
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     conclusion = AuthorityConclusion.start(
         AuthorityConclusion.Recorded,
         conclusion_id(cmd.conclusion_no),
@@ -676,6 +703,7 @@ def withdraw_conclusion(
     conclusion = records.load(
         AuthorityConclusion, conclusion_id(cmd.conclusion_no), f"conclusion {cmd.conclusion_no}"
     )
+    _servant(records, ctx, conclusion.servant_code)
     if conclusion.withdrawn:
         raise InvalidState(f"conclusion {cmd.conclusion_no} is already withdrawn")
     conclusion.record(
@@ -693,7 +721,7 @@ def decide_organisation_level(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "decide organisation levels")
     require_source(ctx, "an organisation's level")
-    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    agency = _agency(records, ctx, cmd.agency)
     if cmd.unit is not None:
         _require_unit(agency, cmd.unit)
     agency.record(
@@ -713,7 +741,7 @@ def grant_quota_ratio(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio")
     require_source(ctx, "a quota-ratio grant")
-    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    agency = _agency(records, ctx, cmd.agency)
     policy = policy_in_force(date(cmd.year, 1, 1))
     if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
         raise InvalidValue(
@@ -731,7 +759,7 @@ def decide_quota_tie(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY, Role.MANAGER), "decide quota ties")
     require_source(ctx, "a quota tie decision")
-    agency = records.load(Agency, agency_id(cmd.agency), f"agency {cmd.agency}")
+    agency = _agency(records, ctx, cmd.agency)
     if ctx.actor.role is Role.MANAGER:
         head = _manager(records, ctx)
         placement = head.placement_on(at.date()) if head else None
@@ -780,7 +808,7 @@ def propose_classification(
     records: Records, cmd: c.ProposeClassification, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR,), "propose classifications")
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     if not servant.employed_during(date(cmd.year, 1, 1), date(cmd.year, 12, 31)):
         raise OutsideEmployment(f"{servant.code} was not employed in {cmd.year}")
     classification = _classification(records, servant, cmd.year, ctx, at)
@@ -800,7 +828,7 @@ def decide_classification(
     records: Records, cmd: c.DecideClassification, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "decide classifications")
-    servant = records.load(CivilServant, servant_id(cmd.servant), f"civil servant {cmd.servant}")
+    servant = _servant(records, ctx, cmd.servant)
     classification = records.find(Classification, classification_id(servant.code, cmd.year))
     if classification is None:
         raise InvalidState(f"no proposal for {cmd.servant} in {cmd.year}: HR proposes first")
@@ -839,3 +867,109 @@ def decide_classification(
         replaces=cmd.replaces,
     )
     return Outcome([classification], {"id": str(classification.id)})
+
+
+# --- principals -------------------------------------------------------------
+
+SERVANT_ROLES = (Role.CIVIL_SERVANT.value, Role.MANAGER.value)
+
+
+def _check_grant(
+    records: Records, ctx: CommandContext, role: str, agency: str | None, servant: str | None
+) -> None:
+    """A grant names exactly the scope its role needs, and HR grants only its own staff."""
+    if role in SERVANT_ROLES:
+        if servant is None or agency is not None:
+            raise InvalidValue(f"a {role} is bound to their personnel record ('servant') only")
+        _servant(records, ctx, servant)
+    elif role in (Role.HR.value,):
+        if agency is None or servant is not None:
+            raise InvalidValue("an HR office is bound to one 'agency'")
+        _agency(records, ctx, agency)
+    elif servant is not None:
+        raise InvalidValue(f"a {role} is not bound to a personnel record")
+    elif agency is not None:
+        _agency(records, ctx, agency)
+    if ctx.actor.role is Role.HR and role not in SERVANT_ROLES:
+        raise NotAuthorised("an HR office grants only the civil servant and manager roles")
+
+
+def _principal(records: Records, name: str) -> Principal:
+    return records.load(Principal, principal_id(name), f"principal {name}")
+
+
+@handles(c.RegisterPrincipal)
+def register_principal(
+    records: Records, cmd: c.RegisterPrincipal, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "register principals")
+    _check_grant(records, ctx, cmd.role, cmd.agency, cmd.servant)
+    _absent(records, Principal, principal_id(cmd.principal), f"principal {cmd.principal}")
+    principal = Principal.start(
+        Principal.Registered,
+        principal_id(cmd.principal),
+        ctx,
+        at,
+        name=cmd.principal,
+        display_name=cmd.display_name,
+        role=cmd.role,
+        agency=cmd.agency,
+        servant=cmd.servant,
+    )
+    return _created(principal)
+
+
+@handles(c.GrantRole)
+def grant_role(records: Records, cmd: c.GrantRole, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, SETUP_ROLES, "grant roles")
+    principal = _principal(records, cmd.principal)
+    if ctx.actor.role is Role.HR and principal.grant.role not in SERVANT_ROLES:
+        raise NotAuthorised("an HR office changes only civil servants' and managers' roles")
+    _check_grant(records, ctx, cmd.role, cmd.agency, cmd.servant)
+    principal.record(
+        Principal.RoleGranted, ctx, at, role=cmd.role, agency=cmd.agency, servant=cmd.servant
+    )
+    return Outcome([principal], {"id": str(principal.id)})
+
+
+@handles(c.IssueToken)
+def issue_token(records: Records, cmd: c.IssueToken, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, (Role.ADMIN,), "issue tokens")
+    principal = _principal(records, cmd.principal)
+    if principal.disabled:
+        raise InvalidState(f"principal {cmd.principal} is disabled")
+    if cmd.token_id in principal.tokens:
+        raise AlreadyExists(f"token {cmd.token_id} already exists")
+    principal.record(
+        Principal.TokenIssued,
+        ctx,
+        at,
+        token_id=cmd.token_id,
+        secret_sha256=cmd.secret_sha256,
+        label=cmd.label,
+    )
+    return Outcome([principal], {"id": str(principal.id), "token_id": cmd.token_id})
+
+
+@handles(c.RevokeToken)
+def revoke_token(
+    records: Records, cmd: c.RevokeToken, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.ADMIN,), "revoke tokens")
+    principal = _principal(records, cmd.principal)
+    if cmd.token_id not in principal.tokens:
+        raise NotFound(f"principal {cmd.principal} has no token {cmd.token_id}")
+    principal.record(Principal.TokenRevoked, ctx, at, token_id=cmd.token_id)
+    return Outcome([principal], {"id": str(principal.id)})
+
+
+@handles(c.DisablePrincipal)
+def disable_principal(
+    records: Records, cmd: c.DisablePrincipal, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.ADMIN,), "disable principals")
+    principal = _principal(records, cmd.principal)
+    if principal.disabled:
+        raise InvalidState(f"principal {cmd.principal} is already disabled")
+    principal.record(Principal.Disabled, ctx, at, reason=cmd.reason)
+    return Outcome([principal], {"id": str(principal.id)})

@@ -11,7 +11,7 @@ from datetime import date
 
 from domain.actors import CommandContext, Role
 from domain.agency import Agency
-from domain.errors import MissingSourceDocument, NotAuthorised, OutsideUnit
+from domain.errors import MissingSourceDocument, NotAuthorised, OutsideAgency, OutsideUnit
 from domain.servant import CivilServant
 from domain.values import LeadershipRole
 
@@ -23,6 +23,15 @@ def require_role(ctx: CommandContext, roles: Iterable[Role], action: str) -> Non
             f"role {ctx.actor.role.value!r} may not {action}",
             role=ctx.actor.role.value,
             allowed=[r.value for r in allowed],
+        )
+
+
+def check_agency(ctx: CommandContext, agency_code: str) -> None:
+    """An actor confined to one agency (an HR office, say) acts only there."""
+    if ctx.actor.agency is not None and ctx.actor.agency != agency_code:
+        raise OutsideAgency(
+            f"{ctx.actor.id} acts for {ctx.actor.agency}, not {agency_code}",
+            agency=agency_code,
         )
 
 

@@ -22,6 +22,7 @@ from domain.classification import Classification
 from domain.commands import COMMANDS
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
+from domain.principal import Principal
 from domain.receipt import CommandReceipt
 from domain.servant import CivilServant
 from domain.task import Task
@@ -37,6 +38,7 @@ AGGREGATES = (
     AuthorityConclusion,
     Classification,
     CommandReceipt,
+    Principal,
 )
 
 

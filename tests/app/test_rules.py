@@ -14,10 +14,11 @@ import pytest
 
 from domain import commands as c
 from domain import errors
-from domain.actors import CommandContext
+from domain.actors import Actor, CommandContext, Role
 from domain.application import CommandResult, MinhBach
 from domain.task import Task, task_id
 from tests.app.scenario import (
+    ADMIN,
     AUTHORITY,
     HR,
     assign,
@@ -367,3 +368,63 @@ def test_leaders_classification_needs_the_party_committee_view(agency: MinhBach)
     )
     rejected(agency, errors.MissingSourceDocument, lambda: agency.execute(command, AUTHORITY))
     agency.execute(command.model_copy(update={"party_committee_ref": "CV 5-ĐU"}), AUTHORITY)
+
+
+def test_an_actor_confined_to_an_agency_acts_only_there(agency: MinhBach) -> None:
+    other_hr = CommandContext(Actor("hr-khac", Role.HR, agency="SYT"))
+    rejected(
+        agency,
+        errors.OutsideAgency,
+        lambda: agency.execute(
+            c.RecordLeave.model_validate(
+                {"servant": "CV1", "kind": "sick", "start": "2026-05-01", "end": "2026-05-02"}
+            ),
+            other_hr,
+        ),
+    )
+    own_hr = CommandContext(Actor("hr-snv", Role.HR, agency="SNV"))
+    agency.execute(
+        c.RecordLeave.model_validate(
+            {"servant": "CV1", "kind": "sick", "start": "2026-05-01", "end": "2026-05-02"}
+        ),
+        own_hr,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"role": "civil_servant"}, errors.InvalidValue),  # no personnel record
+        ({"role": "civil_servant", "servant": "NOBODY"}, errors.NotFound),
+        ({"role": "hr"}, errors.InvalidValue),  # no agency
+        ({"role": "inspector", "servant": "CV1"}, errors.InvalidValue),
+        ({"role": "hr", "agency": "SYT"}, errors.NotFound),
+    ],
+)
+def test_principal_grants_name_the_scope_their_role_needs(
+    agency: MinhBach, fields: dict[str, str], error: type[errors.DomainError]
+) -> None:
+    command = c.RegisterPrincipal.model_validate(
+        {"principal": "someone", "display_name": "Ai đó", **fields}
+    )
+    rejected(agency, error, lambda: agency.execute(command, ADMIN))
+
+
+def test_hr_grants_only_servant_roles_in_its_agency(agency: MinhBach) -> None:
+    hr = CommandContext(Actor("hr-snv", Role.HR, agency="SNV"))
+    register = c.RegisterPrincipal.model_validate(
+        {"principal": "boss", "display_name": "Boss", "role": "admin"}
+    )
+    rejected(agency, errors.NotAuthorised, lambda: agency.execute(register, hr))
+    agency.execute(
+        c.RegisterPrincipal(
+            principal="cv1", display_name="CV1", role="civil_servant", servant="CV1"
+        ),
+        hr,
+    )
+    rejected(
+        agency,
+        errors.NotAuthorised,
+        lambda: agency.execute(c.GrantRole(principal="cv1", role="inspector"), hr),
+    )
+    agency.execute(c.GrantRole(principal="cv1", role="manager", servant="CV1"), hr)
