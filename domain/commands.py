@@ -31,6 +31,10 @@ PeriodCode = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 ]
 Year = Annotated[int, Field(ge=2000, le=2100)]
+# Bounded so that no input can overflow the arithmetic or the storage.
+Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False)]
+Day = Annotated[date, Field(ge=date(1950, 1, 1), le=date(2100, 12, 31))]
+Scores = Annotated[dict[Code, Amount], Field(max_length=20)]
 
 
 class Command(BaseModel):
@@ -65,7 +69,7 @@ class RegisterServant(Command):
     position: Code
     peer_group: Code | None = Field(None, description="Defaults to the job position")
     leadership: LeadershipRole = LeadershipRole.STAFF
-    employed_from: date
+    employed_from: Day
 
 
 class PlaceServant(Command):
@@ -73,7 +77,7 @@ class PlaceServant(Command):
 
     name = "place_servant"
     servant: Code
-    effective: date
+    effective: Day
     agency: Code | None = None
     unit: Code | None = None
     position: Code | None = None
@@ -85,14 +89,14 @@ class RecordLeave(Command):
     name = "record_leave"
     servant: Code
     kind: LeaveKind
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
 class RecordLeaving(Command):
     name = "record_leaving"
     servant: Code
-    on: date
+    on: Day
     reason: Reason
 
 
@@ -103,23 +107,23 @@ class AddProduct(Command):
     title: Reason
     position: Code
     complexity_group: Annotated[int, Field(ge=1, le=5)]
-    factor: Decimal
-    effective_from: date
+    factor: Amount
+    effective_from: Day
 
 
 class ChangeFactor(Command):
     name = "change_factor"
     agency: Code
     product: Code
-    factor: Decimal
-    effective_from: date
+    factor: Amount
+    effective_from: Day
 
 
 class WithdrawProduct(Command):
     name = "withdraw_product"
     agency: Code
     product: Code
-    effective_from: date
+    effective_from: Day
 
 
 class AssignTask(Command):
@@ -127,10 +131,10 @@ class AssignTask(Command):
     task: Code
     servant: Code
     product: Code
-    quantity: Decimal
+    quantity: Amount
     period: PeriodCode
-    assigned_on: date
-    deadline: date
+    assigned_on: Day
+    deadline: Day
     ad_hoc: bool = Field(False, description="Counted outside the assigned total (Art. 18(1)(d))")
     title: Text = ""
 
@@ -139,15 +143,15 @@ class ReassignTask(Command):
     name = "reassign_task"
     task: Code
     to_servant: Code
-    on: date
+    on: Day
     reason: Reason
 
 
 class SubmitResult(Command):
     name = "submit_result"
     task: Code
-    completed_quantity: Decimal
-    completed_on: date
+    completed_quantity: Amount
+    completed_on: Day
     note: Text = ""
 
 
@@ -184,14 +188,14 @@ class SelfScoreCriteria(Command):
     name = "self_score_criteria"
     servant: Code
     period: PeriodCode
-    scores: dict[str, Decimal]
+    scores: Scores
 
 
 class ScoreCriteria(Command):
     name = "score_criteria"
     servant: Code
     period: PeriodCode
-    scores: dict[str, Decimal]
+    scores: Scores
 
 
 class ScoreLeaderComponent(Command):
@@ -199,7 +203,7 @@ class ScoreLeaderComponent(Command):
     servant: Code
     period: PeriodCode
     component: Literal["dd", "e"] = Field(description="đ (organising ability) or e (unity)")
-    value: Decimal = Field(description="1 (100%) or 0.5 (50%)")
+    value: Amount = Field(description="1 (100%) or 0.5 (50%)")
     reason: Reason
 
 
@@ -210,7 +214,7 @@ class RecordDiscipline(Command):
     form: DisciplineForm
     public_service_related: bool
     violation_ref: Code | None = None
-    decided_on: date
+    decided_on: Day
     counted_year: Year | None = Field(None, description="Defaults to the year decided")
 
 
@@ -227,7 +231,7 @@ class RecordConclusion(Command):
     servant: Code
     kind: ConclusionKind
     year: Year
-    concluded_on: date
+    concluded_on: Day
 
 
 class WithdrawConclusion(Command):
@@ -249,7 +253,7 @@ class GrantQuotaRatio(Command):
     name = "grant_quota_ratio"
     agency: Code
     year: Year
-    ratio: Decimal
+    ratio: Amount
 
 
 class DecideQuotaTie(Command):
@@ -257,8 +261,8 @@ class DecideQuotaTie(Command):
     agency: Code
     year: Year
     peer_group: Code
-    tied: tuple[Code, ...]
-    excellent: tuple[Code, ...]
+    tied: Annotated[tuple[Code, ...], Field(max_length=500)]
+    excellent: Annotated[tuple[Code, ...], Field(max_length=500)]
 
 
 class ProposeClassification(Command):
@@ -266,7 +270,7 @@ class ProposeClassification(Command):
     servant: Code
     year: Year
     level: Level | None = Field(None, description="None: not classified")
-    annual_score: Decimal | None = None
+    annual_score: Amount | None = None
     basis: Reason
 
 
