@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine (Python >= 3.11 and make):
-#   make demo   the service on the embedded SQLite default, with the demo agency
+#   make demo   the HTTP service on the embedded SQLite default, with the demo agency
 #   make test   lint, type-check and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/minhbach demo
+	$(BIN)/minhbach serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check domain projections api tests benchmarks

@@ -185,6 +185,44 @@ def cmd_classification(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_clock(started: datetime | None = None) -> Clock:
+    """The demo world's time: it starts just after the demo year and runs on."""
+    origin = started or utc_now()
+    return lambda: DEMO_CLOCK_AT + (utc_now() - origin)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api import access_log
+    from api.bootstrap import demo_logins, ensure_admin
+    from api.http import create_app
+
+    access_log.configure()
+    app = _open(args.database_url, clock=demo_clock() if args.demo else utc_now)
+    base = f"http://{args.host}:{args.port}"
+    if args.demo:
+        from api.demo import AGENCY, load_demo
+
+        print(f"Loading the demo agency {AGENCY} (idempotent) …", flush=True)
+        load_demo(app, DEMO_YEAR)
+    admin_token = ensure_admin(app)
+    if admin_token:
+        print(f"\nFirst start: the admin token (shown once, keep it safe):\n  {admin_token}")
+    if args.demo:
+        print("\nDemo tokens (new ones at every start):")
+        for login in demo_logins(app):
+            print(f"  {login.role:<17} {login.who}\n    {login.token}")
+        print(
+            f"\nTry:\n  curl -H 'Authorization: Bearer <hr token>' "
+            f"'{base}/api/v1/standings?agency=SNV-HN&year={DEMO_YEAR}'"
+        )
+    print(f"\nMinh Bạch is serving {app.storage.display_url}")
+    print(f"  API docs:  {base}/docs\n  health:    {base}/health\n", flush=True)
+    uvicorn.run(create_app(app), host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minhbach",
@@ -231,6 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("servant")
     p_class.add_argument("year", type=int)
     p_class.set_defaults(func=cmd_classification)
+
+    p_serve = sub.add_parser("serve", help="run the HTTP API")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8335)
+    p_serve.add_argument(
+        "--demo", action="store_true", help="load the demo agency and print demo tokens"
+    )
+    p_serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -60,6 +60,8 @@ def standings(
     unit: str | None = None,
     peer_group: str | None = None,
     level: str | None = None,
+    sort: str = "score",
+    descending: bool | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Row], int]:
@@ -86,12 +88,51 @@ def standings(
     if level is not None:
         outer = outer.where(func.coalesce(inner.c.decided_level, inner.c.proposed_level) == level)
     total = _count(conn, outer)
-    ordered = (
-        outer.order_by(inner.c.score_cents.desc().nulls_last(), inner.c.servant_code)
-        .limit(limit)
-        .offset(offset)
-    )
-    return _rows(conn, ordered), total
+    return _rows(conn, _sorted(outer, inner, sort, descending).limit(limit).offset(offset)), total
+
+
+SORTS = ("score", "servant", "unit", "peer_group")
+
+
+def _sorted(query: Select[Any], table: Any, sort: str, descending: bool | None) -> Select[Any]:
+    """Order by ``sort`` (best score first by default), then by servant for stability."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    column = {
+        "score": table.c.score_cents,
+        "servant": table.c.servant_code,
+        "unit": table.c.unit_code,
+        "peer_group": table.c.peer_group,
+    }[sort]
+    down = (sort == "score") if descending is None else descending
+    key = column.desc().nulls_last() if down else column.asc().nulls_last()
+    return query.order_by(key, table.c.servant_code)
+
+
+def period_results_page(
+    conn: Connection,
+    agency: str,
+    period: str,
+    *,
+    unit: str | None = None,
+    peer_group: str | None = None,
+    level: str | None = None,
+    sort: str = "score",
+    descending: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """One period's results in an agency, filtered and sorted."""
+    table = period_results
+    query = select(table).where(table.c.agency_code == agency, table.c.period == period)
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    if peer_group is not None:
+        query = query.where(table.c.peer_group == peer_group)
+    if level is not None:
+        query = query.where(table.c.level == level)
+    total = _count(conn, query)
+    return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
 
 
 def discipline_of(

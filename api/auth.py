@@ -1,0 +1,128 @@
+"""Bearer tokens and what each principal may do and read.
+
+A token reads ``mb.<principal id>.<token id>.<secret>``. Only the SHA-256 of
+the secret is stored (as an event on the principal); a token is checked by
+loading its principal and comparing hashes in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.actors import Actor, CommandContext, Role
+from domain.agency import Agency, agency_id
+from domain.application import MinhBach
+from domain.errors import DomainError, NotAuthorised
+from domain.principal import Principal, principal_id
+from domain.servant import CivilServant, servant_id
+from domain.values import LeadershipRole
+
+PREFIX = "mb"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: str  # shown once
+    token_id: str
+    secret_sha256: str
+
+
+def new_token(principal_name: str) -> NewToken:
+    token_id = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    token = f"{PREFIX}.{principal_id(principal_name).hex}.{token_id}.{secret}"
+    return NewToken(token, token_id, digest)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated principal, as the domain and the queries see them."""
+
+    principal: str
+    role: Role
+    agency: str | None  # confined to one agency (HR, and optionally authority / reviewer)
+    servant: str | None  # their personnel record (civil servant, manager)
+
+    @property
+    def actor(self) -> Actor:
+        actor_id = self.servant if self.servant else self.principal
+        return Actor(actor_id, self.role, self.agency)
+
+    def context(self, source_ref: str | None) -> CommandContext:
+        return CommandContext(self.actor, source_ref)
+
+
+def authenticate(app: MinhBach, authorization: str | None) -> Caller:
+    if not authorization:
+        raise Unauthenticated("a bearer token is required (Authorization: Bearer mb.…)")
+    scheme, _, token = authorization.partition(" ")
+    parts = token.strip().split(".")
+    if scheme.lower() != "bearer" or len(parts) != 4 or parts[0] != PREFIX:
+        raise Unauthenticated("malformed bearer token")
+    _, principal_hex, token_id, secret = parts
+    try:
+        principal = app.find(Principal, UUID(hex=principal_hex))
+    except ValueError:
+        principal = None
+    expected = principal.tokens.get(token_id) if principal and not principal.disabled else None
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    if principal is None or expected is None or not hmac.compare_digest(expected, digest):
+        raise Unauthenticated("unknown, revoked or disabled token")
+    grant = principal.grant
+    return Caller(principal.name, Role(grant.role), grant.agency, grant.servant)
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a caller may read: everything, one agency, one unit, or one servant."""
+
+    agency: str | None = None
+    unit: str | None = None  # within the agency; their own records too (own_servant)
+    servant: str | None = None  # only this servant's records
+    everything: bool = False
+    own_servant: str | None = None
+
+    def allows(self, agency: str, unit: str | None = None, servant: str | None = None) -> bool:
+        if self.everything:
+            return True
+        if self.servant is not None:
+            return servant == self.servant
+        if self.agency != agency:
+            return False
+        return self.unit is None or unit == self.unit or servant == self.own_servant
+
+
+def read_scope(app: MinhBach, caller: Caller, today: date) -> ReadScope:
+    """Civil servants read their own records; managers their unit (the agency's head,
+    the whole agency); HR its agency; inspectors, authorities and admins everything;
+    an appeals reviewer confined to an agency reads that agency."""
+    if caller.role in (Role.INSPECTOR, Role.ADMIN) or (
+        caller.role in (Role.AUTHORITY, Role.APPEALS_REVIEWER) and caller.agency is None
+    ):
+        return ReadScope(everything=True)
+    if caller.role is Role.CIVIL_SERVANT:
+        return ReadScope(servant=caller.servant)
+    if caller.role is Role.MANAGER and caller.servant:
+        servant = app.find(CivilServant, servant_id(caller.servant))
+        if servant is None:
+            raise NotAuthorised(f"manager record {caller.servant} not found")
+        placement = servant.placement_on(today)
+        agency = app.find(Agency, agency_id(placement.agency_code))
+        board = agency is not None and placement.unit_code == agency.leadership_unit()
+        whole_agency = board and placement.leadership is LeadershipRole.HEAD
+        return ReadScope(
+            agency=placement.agency_code,
+            unit=None if whole_agency else placement.unit_code,
+            own_servant=caller.servant,
+        )
+    return ReadScope(agency=caller.agency)

@@ -1,0 +1,46 @@
+"""Request-scoped dependencies: the service objects and the authenticated caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.auth import Caller, ReadScope, authenticate, read_scope
+from api.live import LiveViews
+from domain.application import MinhBach
+
+
+@dataclass
+class Services:
+    app: MinhBach
+    views: LiveViews
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def caller(
+    request: Request,
+    svc: ServicesDep,
+    authorization: Annotated[str | None, Header(description="Bearer mb.…")] = None,
+) -> Caller:
+    who = authenticate(svc.app, authorization)
+    request.state.principal = who.principal
+    return who
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
+    return read_scope(svc.app, who, svc.app.clock().date())
+
+
+ScopeDep = Annotated[ReadScope, Depends(scope)]

@@ -1,0 +1,94 @@
+"""Every error a client can cause becomes JSON ``{code, message, details}`` with
+a 4xx status; anything else is a 500 that says so without leaking internals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import DomainError
+
+log = logging.getLogger("minhbach.errors")
+
+STATUS_BY_CODE = {
+    "unauthenticated": 401,
+    "not_authorised": 403,
+    "outside_unit": 403,
+    "outside_agency": 403,
+    "not_found": 404,
+    "already_exists": 409,
+    "concurrency_conflict": 409,
+    "idempotency_key_reused": 409,
+    "invalid_state": 409,
+    "no_result_to_assess": 409,
+}
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["outside_unit"])
+    message: str = Field(examples=["TP2 may not evaluate CV1: not under their authority"])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def status_for(error: DomainError) -> int:
+    return STATUS_BY_CODE.get(error.code, 422)
+
+
+def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = ErrorBody(code=code, message=message, details=details)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def install(api: FastAPI) -> None:
+    @api.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        return error_response(
+            status_for(error), error.code, error.message, **_jsonable(error.details)
+        )
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in problem.get("loc", ())),
+                "message": str(problem.get("msg", "")),
+                "type": str(problem.get("type", "")),
+            }
+            for problem in error.errors()
+        ]
+        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
+        return error_response(422, "invalid_request", summary or "invalid request", errors=problems)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {
+            401: "unauthenticated",
+            403: "not_authorised",
+            404: "not_found",
+            405: "method_not_allowed",
+        }
+        return error_response(
+            error.status_code, codes.get(error.status_code, "http_error"), str(error.detail)
+        )
+
+    @api.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "an unexpected error occurred; it was logged")

@@ -1,0 +1,155 @@
+"""The HTTP service: FastAPI application factory, principals and health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Path
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+
+from api import access_log, errors
+from api.auth import new_token
+from api.command_routes import CommandResponse, command_router
+from api.deps import CallerDep, Services, ServicesDep
+from api.live import LiveViews
+from api.query_routes import router as query_router
+from domain.application import MinhBach
+from domain.commands import IssueToken, RevokeToken
+
+API_PREFIX = "/api/v1"
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": errors.ErrorBody, "description": description}
+    for status, description in (
+        (401, "No valid bearer token"),
+        (403, "Outside the caller's role or scope"),
+        (404, "Not found"),
+        (409, "Conflict: duplicate, concurrent change, or a state that forbids it"),
+        (422, "Invalid input, with field-level messages"),
+    )
+}
+
+PrincipalName = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class Me(BaseModel):
+    principal: str
+    role: str
+    agency: str | None
+    servant: str | None
+
+
+class IssuedToken(BaseModel):
+    token: str = Field(description="Shown once: only its hash is stored")
+    token_id: str
+    position: int | None
+
+
+class TokenRequest(BaseModel):
+    label: str = Field("", max_length=200)
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    database: str
+    projection: dict[str, int]
+
+
+principals = APIRouter(tags=["principals"])
+
+
+@principals.get("/me", response_model=Me)
+def me(who: CallerDep) -> Me:
+    """Who the token belongs to, in which role and scope."""
+    return Me(principal=who.principal, role=who.role.value, agency=who.agency, servant=who.servant)
+
+
+@principals.post("/principals/{name}/tokens", response_model=IssuedToken)
+def issue_token(
+    name: PrincipalName, body: TokenRequest, svc: ServicesDep, who: CallerDep
+) -> IssuedToken:
+    """Issue a bearer token for a principal (admins). The token is shown once."""
+    token = new_token(name)
+    result = svc.app.execute(
+        IssueToken(
+            principal=name,
+            token_id=token.token_id,
+            secret_sha256=token.secret_sha256,
+            label=body.label,
+        ),
+        who.context(None),
+    )
+    return IssuedToken(token=token.token, token_id=token.token_id, position=result.position)
+
+
+@principals.delete("/principals/{name}/tokens/{token_id}", response_model=CommandResponse)
+def revoke_token(
+    name: PrincipalName,
+    token_id: Annotated[str, Path(pattern=r"^[0-9a-f]{8,32}$")],
+    svc: ServicesDep,
+    who: CallerDep,
+) -> CommandResponse:
+    """Revoke one token (admins)."""
+    result = svc.app.execute(RevokeToken(principal=name, token_id=token_id), who.context(None))
+    return CommandResponse(
+        command=result.command, result=dict(result.result), replayed=False, position=result.position
+    )
+
+
+health = APIRouter(tags=["service"])
+
+
+@health.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health_check(svc: ServicesDep) -> Any:
+    """Database reachable, and how far the views are behind the log."""
+    try:
+        with svc.views.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        status = svc.views.status()
+    except Exception as error:  # the answer to "is it up?" must not itself fail
+        body = Health(status="unavailable", database=type(error).__name__, projection={})
+        return JSONResponse(body.model_dump(), status_code=503)
+    return Health(
+        status="ok",
+        database="ok",
+        projection={"position": status.position, "head": status.head, "lag": status.lag},
+    )
+
+
+def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
+    """The FastAPI application over one domain application and its live views."""
+    views = views or LiveViews(app)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        views.catch_up()
+        if follow:
+            views.start()
+        try:
+            yield
+        finally:
+            views.stop()
+
+    api = FastAPI(
+        title="Minh Bạch",
+        version="1.0",
+        summary="Civil-servant appraisal under Decree 335/2025 on an immutable event log",
+        description=(
+            "Every command records immutable events; the queries read projections derived "
+            "from them. Authenticate with `Authorization: Bearer mb.…`. Errors are JSON "
+            "`{code, message, details}`."
+        ),
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
+    )
+    api.state.services = Services(app, views)
+    errors.install(api)
+    access_log.install(api)
+    api.include_router(health)
+    api.include_router(principals, prefix=API_PREFIX)
+    api.include_router(command_router(), prefix=API_PREFIX)
+    api.include_router(query_router, prefix=API_PREFIX)
+    return api

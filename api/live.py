@@ -1,0 +1,65 @@
+"""The service's own projection runner: follows the log in a background thread,
+and catches up on demand for read-your-writes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import Engine
+
+from domain.application import MinhBach
+from projections.runner import Projector, Status
+
+log = logging.getLogger("minhbach.projections")
+
+
+class LiveViews:
+    def __init__(self, app: MinhBach, interval: float = 0.5, batch_size: int = 500) -> None:
+        self.app = app
+        self.interval = interval
+        self.projector = Projector(app, batch_size=batch_size)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return self.projector.engine
+
+    @property
+    def position(self) -> int:
+        return self.projector.position
+
+    def catch_up(self) -> int:
+        with self._lock:
+            return self.projector.catch_up()
+
+    def ensure(self, position: int) -> int:
+        """Block until the views reflect ``position`` (read-your-writes)."""
+        if self.projector.position >= position:
+            return self.projector.position
+        with self._lock:
+            return self.projector.ensure(position)
+
+    def status(self) -> Status:
+        head = self.app.recorder.max_notification_id() or 0
+        return Status("classifications", self.projector.position, head)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._follow, name="views", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _follow(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.catch_up()
+            except Exception:  # keep following; the next round retries
+                log.exception("projection catch-up failed")
+            self._stop.wait(self.interval)

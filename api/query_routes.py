@@ -1,0 +1,322 @@
+"""Read endpoints over the projections, scoped to what the caller may read.
+
+Every answer carries the log ``position`` the views reflect and the ``lag``
+behind the newest event; ``min_position`` waits for a given write first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from api.auth import ReadScope
+from api.deps import CallerDep, ScopeDep, Services, ServicesDep
+from domain.actors import Role
+from domain.errors import InvalidValue, NotAuthorised, NotFound
+from domain.servant import CivilServant, servant_id
+from domain.values import Period
+from projections import queries
+
+Code = Annotated[str, Query(min_length=1, max_length=64)]
+MinPosition = Annotated[
+    int | None, Query(ge=0, description="Wait until the views reflect this log position")
+]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+Sort = Annotated[Literal["score", "servant", "unit", "peer_group"], Query()]
+Order = Annotated[Literal["asc", "desc"] | None, Query()]
+LevelFilter = Annotated[Literal["EXCELLENT", "GOOD", "COMPLETE", "FAIL"] | None, Query()]
+YearPath = Annotated[int, Query(ge=2000, le=2100)]
+
+
+class Listing(BaseModel):
+    items: list[dict[str, Any]]
+    total: int = Field(examples=[45])
+    page: int = 1
+    page_size: int = 100
+    position: int = Field(description="Log position the views reflect", examples=[13967])
+    lag: int = Field(description="Events not yet reflected", examples=[0])
+
+
+class ServantYear(BaseModel):
+    servant: str
+    year: int
+    classification: dict[str, Any] | None
+    periods: list[dict[str, Any]]
+    position: int
+    lag: int
+
+
+router = APIRouter(tags=["queries"])
+
+
+def _fresh(svc: Services, min_position: int | None) -> tuple[int, int]:
+    if min_position is not None:
+        svc.views.ensure(min_position)
+    status = svc.views.status()
+    return status.position, status.lag
+
+
+def _servant_in_scope(svc: Services, scope: ReadScope, code: str) -> CivilServant:
+    servant = svc.app.find(CivilServant, servant_id(code))
+    if servant is None:
+        raise NotFound(f"civil servant {code} not found")
+    placement = servant.placement_on(svc.app.clock().date())
+    if not scope.allows(placement.agency_code, placement.unit_code, code):
+        raise NotAuthorised(f"you may not read the records of {code}")
+    return servant
+
+
+def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | None:
+    """The unit filter a caller must use in ``agency`` (managers see their unit)."""
+    if scope.everything:
+        return unit
+    if scope.servant is not None or scope.agency != agency:
+        raise NotAuthorised(f"you may not read the standings of {agency}")
+    if scope.unit is not None:
+        if unit not in (None, scope.unit):
+            raise NotAuthorised(f"you may read unit {scope.unit} only")
+        return scope.unit
+    return unit
+
+
+@router.get("/servants/{code}/years/{year}", response_model=ServantYear)
+def servant_year(
+    code: str,
+    year: int,
+    svc: ServicesDep,
+    scope: ScopeDep,
+    min_position: MinPosition = None,
+) -> ServantYear:
+    """One servant's year: every period result and the annual classification."""
+    _servant_in_scope(svc, scope, code)
+    position, lag = _fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        row = queries.annual_classification(conn, code, year)
+        periods = queries.period_results_of(conn, code, year)
+    return ServantYear(
+        servant=code, year=year, classification=row, periods=periods, position=position, lag=lag
+    )
+
+
+def _standings(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    year: int,
+    unit: str | None,
+    peer_group: str | None,
+    level: str | None,
+    sort: str,
+    order: str | None,
+    page: int,
+    page_size: int,
+    min_position: int | None,
+) -> Listing:
+    unit = _unit_in_scope(scope, agency, unit)
+    position, lag = _fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows, total = queries.standings(
+            conn,
+            agency,
+            year,
+            unit=unit,
+            peer_group=peer_group,
+            level=level,
+            sort=sort,
+            descending=None if order is None else order == "desc",
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+    return Listing(
+        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+    )
+
+
+@router.get("/standings", response_model=Listing)
+def standings(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: Code,
+    year: YearPath,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    level: LevelFilter = None,
+    sort: Sort = "score",
+    order: Order = None,
+    page: Page = 1,
+    page_size: PageSize = 100,
+    min_position: MinPosition = None,
+) -> Listing:
+    """Annual standings of an agency, a unit or a peer group, with ranks."""
+    return _standings(
+        svc,
+        scope,
+        agency,
+        year,
+        unit,
+        peer_group,
+        level,
+        sort,
+        order,
+        page,
+        page_size,
+        min_position,
+    )
+
+
+CSV_COLUMNS = (
+    "rank",
+    "servant_code",
+    "agency_code",
+    "unit_code",
+    "peer_group",
+    "annual_score",
+    "level_by_score",
+    "status",
+    "reason",
+    "proposed_level",
+    "quota_rank",
+    "quota_limit",
+    "decided_level",
+    "decision_no",
+    "departs_from_proposal",
+    "policy_id",
+    "policy_version",
+)
+
+
+@router.get(
+    "/standings.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The standings as CSV"}},
+)
+def standings_csv(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: Code,
+    year: YearPath,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    level: LevelFilter = None,
+    sort: Sort = "score",
+    order: Order = None,
+    min_position: MinPosition = None,
+) -> Response:
+    """The same standings, every row, as CSV (UTF-8 with a header row)."""
+    listing = _standings(
+        svc, scope, agency, year, unit, peer_group, level, sort, order, 1, 100_000, min_position
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in listing.items:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
+    headers = {
+        "Content-Disposition": f'attachment; filename="standings-{agency}-{year}.csv"',
+        "X-View-Position": str(listing.position),
+    }
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/periods", response_model=Listing)
+def period_results(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: Code,
+    period: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")],
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    level: LevelFilter = None,
+    sort: Sort = "score",
+    order: Order = None,
+    page: Page = 1,
+    page_size: PageSize = 100,
+    min_position: MinPosition = None,
+) -> Listing:
+    """One period's results across an agency (a unit, a peer group, a level)."""
+    Period.parse(period)
+    unit = _unit_in_scope(scope, agency, unit)
+    position, lag = _fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows, total = queries.period_results_page(
+            conn,
+            agency,
+            period,
+            unit=unit,
+            peer_group=peer_group,
+            level=level,
+            sort=sort,
+            descending=None if order is None else order == "desc",
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+    return Listing(
+        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+    )
+
+
+@router.get("/discipline", response_model=Listing)
+def discipline(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: Annotated[str | None, Query(max_length=64)] = None,
+    servant: Annotated[str | None, Query(max_length=64)] = None,
+    min_position: MinPosition = None,
+) -> Listing:
+    """The discipline register of an agency or of one servant."""
+    if servant is not None:
+        _servant_in_scope(svc, scope, servant)
+    elif agency is None:
+        if not scope.everything:
+            raise InvalidValue("name an agency or a servant")
+    elif _unit_in_scope(scope, agency, None) is not None:
+        raise NotAuthorised("a unit's manager reads the register servant by servant")
+    position, lag = _fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows = queries.discipline_of(conn, servant=servant, agency=agency)
+    return Listing(
+        items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
+    )
+
+
+class EventItem(BaseModel):
+    position: int
+    topic: str
+    originator_id: str
+    originator_version: int
+    state: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    items: list[EventItem]
+    next_after: int | None
+
+
+@router.get("/events", response_model=EventPage)
+def events(
+    svc: ServicesDep,
+    who: CallerDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> EventPage:
+    """The event log itself, in order (inspectors, authorities and admins)."""
+    if who.role not in (Role.INSPECTOR, Role.ADMIN, Role.AUTHORITY) or who.agency is not None:
+        raise NotAuthorised("only inspectors, authorities and admins read the whole log")
+    page = svc.app.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+    items = [
+        EventItem(
+            position=n.id,
+            topic=n.topic,
+            originator_id=str(n.originator_id),
+            originator_version=n.originator_version,
+            state=json.loads(n.state),
+        )
+        for n in page
+    ]
+    return EventPage(items=items, next_after=page[-1].id if len(page) == limit else None)
