@@ -113,3 +113,24 @@ KEYS = {
     annual_classifications.name: ("servant_code", "year"),
     discipline_register.name: ("decision_no",),
 }
+
+# --- the tamper-evident ledger -----------------------------------------------------
+
+ledger_leaves = Table(
+    "pj_ledger_leaves",
+    metadata,
+    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("notification_id", BigInteger, nullable=False, unique=True),
+    Column("leaf_hash", String(64), nullable=False),
+)
+
+ledger_checkpoints = Table(
+    "pj_ledger_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("signed_at", String(40), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
