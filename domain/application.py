@@ -22,7 +22,7 @@ from domain.commands import Command
 from domain.errors import ConcurrencyConflict, IdempotencyKeyReused, NotFound
 from domain.handlers import HANDLERS
 from domain.receipt import CommandReceipt, receipt_id
-from domain.storage import Storage, storage_from_url
+from domain.storage import Storage, protect_postgres_events, storage_from_url
 
 T = TypeVar("T", bound=Audited)
 Clock = Callable[[], datetime]
@@ -67,6 +67,8 @@ class MinhBach(Application[UUID]):
         self.storage = storage or storage_from_url()
         self.clock = clock
         super().__init__(env={**self.storage.env, **(env or {})})
+        if self.storage.backend == "postgres":
+            protect_postgres_events(self.storage, f"{self.name}_events")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

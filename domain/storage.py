@@ -85,3 +85,46 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
     raise StorageConfigError(
         f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
     )
+
+
+GUARD_SQL = """
+SELECT pg_advisory_xact_lock(hashtext('minhbach append-only guard'));
+CREATE OR REPLACE FUNCTION {schema}.minhbach_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the event log is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE TRIGGER minhbach_append_only_rows
+  BEFORE UPDATE OR DELETE ON {schema}.{table}
+  FOR EACH ROW EXECUTE FUNCTION {schema}.minhbach_append_only();
+CREATE OR REPLACE TRIGGER minhbach_append_only_truncate
+  BEFORE TRUNCATE ON {schema}.{table}
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.minhbach_append_only();
+"""
+
+
+def protect_postgres_events(storage: Storage, table: str) -> None:
+    """Make the event table refuse UPDATE, DELETE and TRUNCATE in the database itself.
+
+    A trigger stops every role but a superuser who disables triggers on purpose;
+    the ledger is what catches that case. Privileges (docs/operations.md) are
+    the other half: the application's role is granted INSERT and SELECT only.
+    """
+    import psycopg
+    from psycopg import sql
+
+    env = storage.env
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+    ) as conn:
+        statement = sql.SQL(GUARD_SQL).format(
+            schema=sql.Identifier(schema), table=sql.Identifier(table)
+        )
+        conn.execute(statement)
