@@ -10,12 +10,13 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from domain.application import Clock, MinhBach, utc_now
 from domain.storage import StorageConfigError, storage_from_url
 
 if TYPE_CHECKING:
+    from projections.ledger import Ledger
     from projections.runner import Projector
 
 # The demo year is replayed as if it had happened: its facts are recorded by a
@@ -99,23 +100,41 @@ def _projector(args: argparse.Namespace) -> Projector:
     return Projector(_open(args.database_url), batch_size=getattr(args, "batch_size", 500))
 
 
+def _ledger(args: argparse.Namespace, projector: Projector | None = None) -> Ledger:
+    from projections.ledger import Ledger
+    from projections.signing import signer_from_environment
+
+    app = projector.app if projector else _open(args.database_url)
+    engine = projector.engine if projector else None
+    return Ledger(app, engine, signer_from_environment())
+
+
 def cmd_project(args: argparse.Namespace) -> int:
     projector = _projector(args)
+    ledger = _ledger(args, projector)
     if args.action == "rebuild":
         started = time.perf_counter()
         position = projector.rebuild()
         print(
             f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
         )
+        print(f"ledger at position {ledger.catch_up()}")
     elif args.action == "status":
         status = projector.status()
         print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
+        lag = status.head - ledger.position
+        print(f"ledger: position {ledger.position} of {status.head}, lag {lag}")
     elif args.follow:
         print("following the event log; Ctrl-C to stop", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
-            projector.follow(interval=args.interval)
+            while True:
+                before = projector.position
+                projector.catch_up()
+                ledger.catch_up()
+                if projector.position == before:
+                    time.sleep(args.interval)
     else:
-        print(f"views at position {projector.catch_up()}")
+        print(f"views at position {projector.catch_up()}, ledger at {ledger.catch_up()}")
     return 0
 
 
@@ -223,6 +242,96 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from projections import signing
+
+    if args.action == "keygen":
+        signer = signing.generate()
+        out = Path(args.out)
+        if out.exists():
+            print(f"minhbach: {out} exists; not overwriting a key", file=sys.stderr)
+            return 2
+        out.write_bytes(signing.private_pem(signer))
+        out.chmod(0o600)
+        public = out.with_suffix(".pub")
+        public.write_bytes(signing.public_pem(signer.public))
+        print(f"private key: {out} (keep it off the database host's backups)")
+        print(f"public key:  {public} (give it to inspectors)  key id {signer.key_id}")
+        return 0
+    ledger = _ledger(args)
+    if args.action == "checkpoint":
+        if ledger.signer is None:
+            print(f"minhbach: set {signing.KEY_FILE} or {signing.KEY_ENV} to sign", file=sys.stderr)
+            return 2
+        ledger.catch_up()
+        latest = ledger.latest()
+        print(json.dumps(latest.as_dict() if latest else None, indent=2))
+    elif args.action == "public-key":
+        if ledger.signer is None:
+            print(f"minhbach: set {signing.KEY_FILE} or {signing.KEY_ENV}", file=sys.stderr)
+            return 2
+        sys.stdout.write(signing.public_pem(ledger.signer.public).decode())
+    elif args.action == "export":
+        lines = [json.dumps(c.as_dict()) for c in ledger.checkpoints()]
+        text = "".join(f"{line}\n" for line in lines)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"{len(lines)} checkpoints written to {args.out}")
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+def _public_key(path: str | None) -> Any:
+    import os
+
+    from projections import signing
+
+    if path:
+        return signing.load_public(Path(path).read_bytes())
+    if configured := os.environ.get("MINHBACH_LEDGER_PUBLIC_KEY"):
+        return signing.load_public(Path(configured).read_bytes())
+    signer = signing.signer_from_environment()
+    return signer.public if signer else None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from projections.ledger import Checkpoint
+    from projections.runner import engine_for
+    from projections.verify import verify_store
+
+    public = _public_key(args.public_key)
+    if public is None:
+        print(
+            "minhbach verify: no public key (--public-key FILE or MINHBACH_LEDGER_PUBLIC_KEY): "
+            "checkpoint signatures cannot be checked",
+            file=sys.stderr,
+        )
+        return 2
+    kept = []
+    if args.checkpoints:
+        for line in Path(args.checkpoints).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                kept.append(Checkpoint.from_dict(json.loads(line)))
+    app = _open(args.database_url)
+    report = verify_store(app, engine_for(app.storage), public, kept)
+    print(
+        f"{report.events} events, {report.leaves} ledger leaves, {report.checkpoints} "
+        f"checkpoints, {report.pending} events not yet in the ledger"
+    )
+    if report.intact:
+        print("intact: every event matches the ledger and every checkpoint verifies")
+        return 0
+    first = report.first
+    assert first is not None
+    print(f"TAMPERED — first finding: {first.kind}: {first.message}")
+    for finding in report.findings[1:20]:
+        print(f"  also {finding.kind}: {finding.message}")
+    if len(report.findings) > 20:
+        print(f"  … and {len(report.findings) - 20} more")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minhbach",
@@ -269,6 +378,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("servant")
     p_class.add_argument("year", type=int)
     p_class.set_defaults(func=cmd_classification)
+
+    p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
+    p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])
+    p_ledger.add_argument("--out", help="keygen: private key file; export: output file")
+    p_ledger.set_defaults(func=cmd_ledger)
+
+    p_verify = sub.add_parser("verify", help="check the events against the ledger")
+    p_verify.add_argument("--public-key", help="the ledger's public key (PEM or base64)")
+    p_verify.add_argument("--checkpoints", help="checkpoints kept outside (JSON lines)")
+    p_verify.set_defaults(func=cmd_verify)
 
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")

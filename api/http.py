@@ -24,6 +24,7 @@ API_PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": errors.ErrorBody, "description": description}
     for status, description in (
+        (400, "Malformed request: the body could not be read"),
         (401, "No valid bearer token"),
         (403, "Outside the caller's role or scope"),
         (404, "Not found"),
@@ -56,6 +57,7 @@ class Health(BaseModel):
     status: str = Field(examples=["ok"])
     database: str
     projection: dict[str, int]
+    ledger: dict[str, int] = Field(default_factory=dict)
 
 
 principals = APIRouter(tags=["principals"])
@@ -116,6 +118,11 @@ def health_check(svc: ServicesDep) -> Any:
         status="ok",
         database="ok",
         projection={"position": status.position, "head": status.head, "lag": status.lag},
+        ledger={
+            "position": svc.views.ledger.position,
+            "lag": max(0, status.head - svc.views.ledger.position),
+            "signing": int(svc.views.ledger.signer is not None),
+        },
     )
 
 

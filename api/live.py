@@ -9,7 +9,9 @@ import threading
 from sqlalchemy import Engine
 
 from domain.application import MinhBach
+from projections.ledger import Ledger
 from projections.runner import Projector, Status
+from projections.signing import signer_from_environment
 
 log = logging.getLogger("minhbach.projections")
 
@@ -19,6 +21,7 @@ class LiveViews:
         self.app = app
         self.interval = interval
         self.projector = Projector(app, batch_size=batch_size)
+        self.ledger = Ledger(app, self.projector.engine, signer_from_environment())
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -33,7 +36,9 @@ class LiveViews:
 
     def catch_up(self) -> int:
         with self._lock:
-            return self.projector.catch_up()
+            position = self.projector.catch_up()
+            self.ledger.catch_up()
+            return position
 
     def ensure(self, position: int) -> int:
         """Block until the views reflect ``position`` (read-your-writes)."""

@@ -10,9 +10,10 @@ the public key (and against copies kept outside, when given).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, select
 
 from domain.application import MinhBach
@@ -49,8 +50,8 @@ class Report:
         return self.findings[0] if self.findings else None
 
 
-def _events(app: MinhBach) -> list[tuple[int, bytes]]:
-    out: list[tuple[int, bytes]] = []
+def _events(app: MinhBach) -> list[Notification]:
+    out: list[Notification] = []
     after: int | None = None
     while True:
         page = app.recorder.select_notifications(
@@ -58,7 +59,7 @@ def _events(app: MinhBach) -> list[tuple[int, bytes]]:
         )
         if not page:
             return out
-        out.extend((n.id, event_leaf(n)) for n in page)
+        out.extend(page)
         after = page[-1].id
 
 
@@ -82,14 +83,30 @@ def _ledger(engine: Engine) -> tuple[list[tuple[int, int, bytes]], list[Checkpoi
     return leaves, checkpoints
 
 
+MOVE_SEARCH_LIMIT = 200
+
+
+def _recorded_elsewhere(
+    event: Notification, candidates: Sequence[tuple[int, int, bytes]]
+) -> int | None:
+    """The ledger leaf whose position this event's content was recorded at, if another."""
+    for index, notification_id, digest in candidates[:MOVE_SEARCH_LIMIT]:
+        if notification_id != event.id and event_leaf(replace(event, id=notification_id)) == digest:
+            return index
+    return None
+
+
 def compare_events(
-    events: Sequence[tuple[int, bytes]], leaves: Sequence[tuple[int, int, bytes]]
+    notifications: Sequence[Notification], leaves: Sequence[tuple[int, int, bytes]]
 ) -> list[Finding]:
     """Walk the log and the ledger side by side; name each divergence."""
     findings: list[Finding] = []
     ledger_ids = {n for _, n, _ in leaves}
-    event_ids = {n for n, _ in events}
+    by_id = {n.id: n for n in notifications}
+    events = [(n.id, event_leaf(n)) for n in notifications]
+    event_ids = set(by_id)
     hash_of = dict(events)
+    mismatched = [(i, n, d) for i, n, d in leaves if n in hash_of and hash_of[n] != d]
     for index, (leaf_index, notification, digest) in enumerate(leaves):
         if leaf_index != index:
             findings.append(
@@ -110,7 +127,7 @@ def compare_events(
             continue
         stored = hash_of[notification]
         if stored != digest:
-            moved = next((i for i, _, d in leaves if d == stored and i != index), None)
+            moved = _recorded_elsewhere(by_id[notification], mismatched)
             if moved is not None:
                 findings.append(
                     Finding(
@@ -145,7 +162,51 @@ def compare_events(
     ids_in_ledger_order = [n for _, n, _ in leaves]
     if ids_in_ledger_order != sorted(ids_in_ledger_order):
         findings.append(Finding("reordered", "ledger leaves are out of log order"))
-    return sorted(findings, key=lambda f: (f.notification_id or 0, f.leaf_index or 0))
+    ordered = sorted(findings, key=lambda f: (f.notification_id or 0, f.leaf_index or 0))
+    return _merge_deletions(ordered)
+
+
+def _merge_deletions(findings: list[Finding]) -> list[Finding]:
+    """One finding for each run of consecutive deleted events."""
+    merged: list[Finding] = []
+    run: list[Finding] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            merged.append(run[0])
+        elif run:
+            first, last = run[0], run[-1]
+            tail = "the newest events were removed" if "newest" in last.message else "removed"
+            merged.append(
+                Finding(
+                    "deleted",
+                    f"events {first.notification_id}–{last.notification_id} (ledger leaves "
+                    f"{first.leaf_index}–{last.leaf_index}, {len(run)} events) are missing "
+                    f"from the log: {tail}",
+                    first.notification_id,
+                    first.leaf_index,
+                )
+            )
+        run.clear()
+
+    for finding in findings:
+        follows = (
+            run
+            and finding.kind == "deleted"
+            and finding.leaf_index is not None
+            and run[-1].leaf_index is not None
+            and finding.leaf_index == run[-1].leaf_index + 1
+        )
+        if finding.kind == "deleted" and (not run or follows):
+            run.append(finding)
+            continue
+        flush()
+        if finding.kind == "deleted":
+            run.append(finding)
+        else:
+            merged.append(finding)
+    flush()
+    return merged
 
 
 def check_checkpoints(
@@ -220,10 +281,11 @@ def verify_store(
     external: Sequence[Checkpoint] = (),
 ) -> Report:
     """Everything the verifier can say about the store; ``intact`` only if nothing."""
-    events = _events(app)
+    notifications = _events(app)
+    events = [(n.id, event_leaf(n)) for n in notifications]
     leaves, checkpoints = _ledger(engine)
     report = Report(events=len(events), leaves=len(leaves), checkpoints=len(checkpoints))
-    report.findings.extend(compare_events(events, leaves))
+    report.findings.extend(compare_events(notifications, leaves))
     last_covered = max((n for _, n, _ in leaves), default=0)
     report.pending = sum(1 for n, _ in events if n > last_covered)
     # The tree the events themselves define, in log order: checkpoints must match it.

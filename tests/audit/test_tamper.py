@@ -1,0 +1,184 @@
+"""Tampering with the store behind the application's back is detected and named,
+on SQLite and on PostgreSQL; an untouched store verifies clean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from domain.application import MinhBach
+from projections.ledger import Checkpoint, Ledger, event_leaf, sign_checkpoint
+from projections.merkle import MerkleTree
+from projections.signing import Signer, generate
+from projections.verify import Report, verify_store
+from tests.app.scenario import build_agency, log_size
+from tests.app.test_projection_properties import History
+from tests.audit.tamper import Tamperer
+from tests.conftest import FakeClock
+
+KEY = generate()
+
+
+@pytest.fixture
+def ledger(app: MinhBach, clock: FakeClock) -> Iterator[Ledger]:
+    """Two months of work, a checkpoint, one more month, another checkpoint."""
+    build_agency(app)
+    history = History(app)
+    for month in (1, 2):
+        for code in ("CV1", "CV2", "CV3"):
+            history.work(code, month, late=month, failures=1, ad_hoc=False, finish=True)
+    ledger = Ledger(app, signer=KEY)
+    ledger.catch_up()
+    clock.advance(days=1)
+    for code in ("CV1", "CV2", "CV3"):
+        history.work(code, 3, late=0, failures=0, ad_hoc=False, finish=True)
+    ledger.catch_up()
+    assert [c.seq for c in ledger.checkpoints()] == [1, 2]
+    yield ledger
+    ledger.engine.dispose()
+
+
+def verify(ledger: Ledger, kept: list[Checkpoint] | None = None) -> Report:
+    return verify_store(ledger.app, ledger.engine, KEY.public, kept or [])
+
+
+def test_an_untouched_store_verifies_clean(ledger: Ledger) -> None:
+    report = verify(ledger)
+    assert report.intact, report.findings
+    assert report.events == report.leaves == log_size(ledger.app)
+    assert report.checkpoints == 2
+
+
+def test_one_changed_byte_is_named(ledger: Ledger) -> None:
+    Tamperer(ledger.app.storage).change_one_byte(17)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.notification_id) == ("edited", 17)
+    assert "event 17" in report.first.message
+    assert {f.kind for f in report.findings} >= {"edited", "checkpoint_mismatch"}
+
+
+def test_a_deleted_middle_row_is_named(ledger: Ledger) -> None:
+    Tamperer(ledger.app.storage).delete(23)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.notification_id) == ("deleted", 23)
+    assert "it was removed" in report.first.message
+
+
+def test_deleted_newest_rows_are_named(ledger: Ledger) -> None:
+    head = log_size(ledger.app)
+    Tamperer(ledger.app.storage).delete_from(head - 4)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.notification_id) == ("deleted", head - 4)
+    assert "the newest events were removed" in report.first.message
+    assert any(f.kind == "checkpoint_truncated" for f in report.findings)
+
+
+def test_swapped_rows_are_named(ledger: Ledger) -> None:
+    Tamperer(ledger.app.storage).swap(30, 31)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.notification_id) == ("reordered", 30)
+    assert "swapped" in report.first.message
+
+
+def test_a_forged_row_in_an_id_gap_is_named(app: MinhBach, ledger: Ledger) -> None:
+    tamper = Tamperer(app.storage)
+    head = log_size(app)
+    tamper.burn_an_id()
+    History(app).criteria("CV1", 4, "2.5")  # the next real events, after a gap
+    if app.storage.backend == "sqlite":  # SQLite ids have no gaps: make one
+        last = log_size(app)
+        tamper.sql(f"UPDATE stored_events SET rowid = -rowid WHERE rowid > {head}")
+        tamper.sql("UPDATE stored_events SET rowid = 1 - rowid WHERE rowid < 0")
+        assert log_size(app) == last + 1
+    ledger.catch_up()
+    assert verify(ledger).intact
+    tamper.insert_copy_at(head + 1, source=5, new_version=999)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.notification_id) == ("inserted", head + 1)
+
+
+def _recompute_without_the_key(ledger: Ledger, forger: Signer) -> None:
+    """Rewrite the ledger from the (edited) events and re-sign with another key."""
+    tamper = Tamperer(ledger.app.storage)
+    events = ledger.app.recorder.select_notifications(start=None, limit=100_000)
+    leaves = [event_leaf(n) for n in events]
+    tree = MerkleTree(leaves)
+    with ledger.engine.begin() as conn:
+        for index, digest in enumerate(leaves):
+            conn.execute(
+                text(
+                    f"UPDATE {tamper.prefix}pj_ledger_leaves SET leaf_hash = :h "
+                    "WHERE leaf_index = :i"
+                ),
+                {"h": digest.hex(), "i": index},
+            )
+        for checkpoint in ledger.checkpoints():
+            forged = sign_checkpoint(
+                forger,
+                checkpoint.seq,
+                checkpoint.size,
+                tree.root(checkpoint.size),
+                ledger.app.clock(),
+            )
+            conn.execute(
+                text(
+                    f"UPDATE {tamper.prefix}pj_ledger_checkpoints SET root_hash = :r, "
+                    "signature = :s, key_id = :k WHERE seq = :q"
+                ),
+                {
+                    "r": forged.root_hash,
+                    "s": forged.signature,
+                    "k": forged.key_id,
+                    "q": checkpoint.seq,
+                },
+            )
+
+
+def test_a_recomputed_ledger_without_the_key_is_caught(ledger: Ledger) -> None:
+    Tamperer(ledger.app.storage).change_one_byte(12)
+    _recompute_without_the_key(ledger, generate())
+    report = verify(ledger)
+    kinds = [f.kind for f in report.findings]
+    assert "edited" not in kinds  # the leaves were rewritten to match…
+    assert report.first is not None
+    assert report.first.kind == "checkpoint_signature"  # …but no key signs the new roots
+    assert kinds.count("checkpoint_signature") == 2
+
+
+def test_a_replayed_old_checkpoint_is_caught(ledger: Ledger) -> None:
+    old = ledger.checkpoints()[0]
+    Tamperer(ledger.app.storage).sql(
+        "INSERT INTO {p}pj_ledger_checkpoints (seq, size, root_hash, signed_at, key_id, "
+        "signature) VALUES (3, :size, :root, :at, :key, :sig)",
+        size=old.size,
+        root=old.root_hash,
+        at=old.signed_at,
+        key=old.key_id,
+        sig=old.signature,
+    )
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_replayed", 3)
+
+
+def test_a_truncated_log_with_its_ledger_is_caught_by_kept_checkpoints(ledger: Ledger) -> None:
+    """The administrator removes the newest events, their leaves and the newest
+    checkpoint: only a checkpoint kept outside the database can tell."""
+    kept = ledger.checkpoints()
+    first, newest = kept
+    tamper = Tamperer(ledger.app.storage)
+    tamper.delete_from(first.size + 1)
+    tamper.sql("DELETE FROM {p}pj_ledger_leaves WHERE leaf_index >= :n", n=first.size)
+    tamper.sql("DELETE FROM {p}pj_ledger_checkpoints WHERE seq = 2")
+    assert verify(ledger).intact  # the database alone now looks consistent
+    report = verify(ledger, kept)
+    assert report.first is not None
+    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_truncated", newest.seq)
+    assert "kept checkpoint 2" in report.first.message
