@@ -32,6 +32,17 @@ class TieChoice:
     document_ref: str | None
 
 
+@dataclass(frozen=True)
+class Publication:
+    number: int
+    year: int
+    position: int
+    policy_id: str
+    policy_version: int
+    digest: str
+    rows: tuple[dict[str, str | None], ...]
+
+
 class Agency(Audited):
     TOPIC = "minhbach.agency:Agency"
 
@@ -51,6 +62,7 @@ class Agency(Audited):
             agency.organisation_levels = {}
             agency.quota_grants = {}
             agency.tie_decisions = {}
+            agency.publications = []
 
     class UnitOpened(Audited.Event):
         TOPIC = "minhbach.agency:UnitOpened"
@@ -96,6 +108,31 @@ class Agency(Audited):
                 tuple(self.tied), tuple(self.excellent), self.source_ref
             )
 
+    class ResultsPublished(Audited.Event):
+        """The agency's annual results as published: the table, the log position it
+        was computed at, the policy, and a digest anyone can recompute."""
+
+        TOPIC = "minhbach.agency:ResultsPublished"
+        year: int
+        position: int
+        policy_id: str
+        policy_version: int
+        digest: str
+        rows: tuple[dict[str, str | None], ...]
+
+        def apply(self, agency: Agency) -> None:
+            agency.publications.append(
+                Publication(
+                    len(agency.publications) + 1,
+                    self.year,
+                    self.position,
+                    self.policy_id,
+                    self.policy_version,
+                    self.digest,
+                    tuple(dict(row) for row in self.rows),
+                )
+            )
+
     def __init__(self) -> None:
         self.code = ""
         self.name = ""
@@ -105,6 +142,7 @@ class Agency(Audited):
         self.organisation_levels: dict[tuple[int, str | None], str] = {}
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
+        self.publications: list[Publication] = []
 
     def has_unit(self, unit_code: str) -> bool:
         return unit_code in self.units

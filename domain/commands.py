@@ -27,9 +27,9 @@ from domain.values import (
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-PeriodCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
-]
+# A month or a quarter of a year in the same range as ``Year``.
+PERIOD_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2]|Q[1-4])$"
+PeriodCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PERIOD_PATTERN)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 # Bounded so that no input can overflow the arithmetic or the storage.
 Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False)]
@@ -286,6 +286,22 @@ class DecideClassification(Command):
     replaces: Code | None = None
 
 
+PublishedValue = Annotated[str, StringConstraints(max_length=200)] | None
+
+
+class PublishResults(Command):
+    """Publish an agency's annual results as computed at a log position."""
+
+    name = "publish_results"
+    agency: Code
+    year: Year
+    position: Annotated[int, Field(ge=0)]
+    policy_id: Code
+    policy_version: Annotated[int, Field(ge=1)]
+    digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    rows: Annotated[tuple[dict[Code, PublishedValue], ...], Field(max_length=100_000)]
+
+
 PrincipalRole = Literal[
     "civil_servant", "manager", "hr", "authority", "inspector", "appeals_reviewer", "admin"
 ]
@@ -363,6 +379,7 @@ COMMANDS: dict[str, type[Command]] = {
         DecideQuotaTie,
         ProposeClassification,
         DecideClassification,
+        PublishResults,
         RegisterPrincipal,
         GrantRole,
         IssueToken,

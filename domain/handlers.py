@@ -33,8 +33,9 @@ from domain.errors import (
     ProductNotInCatalogue,
 )
 from domain.evaluation import PeriodEvaluation, evaluation_id
-from domain.policy import criteria_total, policy_in_force, validate_leader_component
+from domain.policy import criteria_total, get_policy, policy_in_force, validate_leader_component
 from domain.principal import Principal, principal_id
+from domain.publication import table_digest
 from domain.scope import (
     check_agency,
     check_evaluator,
@@ -973,3 +974,29 @@ def disable_principal(
         raise InvalidState(f"principal {cmd.principal} is already disabled")
     principal.record(Principal.Disabled, ctx, at, reason=cmd.reason)
     return Outcome([principal], {"id": str(principal.id)})
+
+
+@handles(c.PublishResults)
+def publish_results(
+    records: Records, cmd: c.PublishResults, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR, Role.AUTHORITY), "publish results")
+    agency = _agency(records, ctx, cmd.agency)
+    rows = [dict(row) for row in cmd.rows]
+    if table_digest(rows) != cmd.digest:
+        raise InvalidValue("the digest does not match the published rows", digest=cmd.digest)
+    if any(row.get("servant_code") is None for row in rows):
+        raise InvalidValue("every published row names its servant_code")
+    get_policy(cmd.policy_id, cmd.policy_version)
+    agency.record(
+        Agency.ResultsPublished,
+        ctx,
+        at,
+        year=cmd.year,
+        position=cmd.position,
+        policy_id=cmd.policy_id,
+        policy_version=cmd.policy_version,
+        digest=cmd.digest,
+        rows=tuple(rows),
+    )
+    return Outcome([agency], {"id": str(agency.id), "publication": str(len(agency.publications))})

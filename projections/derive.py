@@ -386,6 +386,11 @@ class Deriver:
             "policy_version": policy.version,
             "_triggers": triggers.value,
             "_policy": policy,
+            # The arithmetic behind this basis, for explanations.
+            "_steps": mean.steps
+            + (months.steps if months else ())
+            + classifiable.steps
+            + triggers.steps,
         }
 
 

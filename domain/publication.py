@@ -1,0 +1,17 @@
+"""The digest of a published results table: canonical JSON, SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+
+
+def canonical_table(rows: Iterable[Mapping[str, str | None]]) -> bytes:
+    """Rows sorted by servant, keys sorted, no whitespace: the bytes the digest covers."""
+    ordered = sorted((dict(row) for row in rows), key=lambda r: str(r.get("servant_code")))
+    return json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def table_digest(rows: Iterable[Mapping[str, str | None]]) -> str:
+    return hashlib.sha256(canonical_table(rows)).hexdigest()

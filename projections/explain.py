@@ -1,0 +1,330 @@
+"""Explanations: how a period result or an annual classification arose — every
+step of arithmetic, and for every input the event it came from, with its log
+position, actor, role, time, source document and ledger leaf.
+
+Explanations are computed from a replay of the log (``projections.replay``),
+so they can be asked for as of any past position or moment.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+from uuid import UUID
+
+from domain.application import MinhBach
+from domain.classification import classification_id
+from domain.discipline import conclusion_id
+from domain.errors import NotFound
+from domain.evaluation import evaluation_id
+from domain.policy import Step, policy_in_force
+from domain.servant import servant_id
+from domain.task import task_id
+from domain.values import Period
+from projections.derive import classify_group, group_of
+from projections.ledger import Ledger
+from projections.replay import Replayed
+
+
+@dataclass(frozen=True)
+class EventRef:
+    position: int
+    type: str
+    aggregate_id: str
+    version: int
+    actor: str
+    role: str
+    recorded_at: str
+    source_ref: str | None
+    leaf_index: int | None
+    leaf_hash: str | None
+
+
+def _step(step: Step, sources: dict[str, list[int]]) -> dict[str, Any]:
+    entry = asdict(step)
+    entry["refs"] = list(step.refs)
+    entry["events"] = sorted({p for ref in step.refs for p in sources.get(ref, ())})
+    return entry
+
+
+def event_refs(app: MinhBach, positions: set[int], ledger: Ledger | None) -> list[EventRef]:
+    refs = []
+    for position in sorted(positions):
+        found = app.recorder.select_notifications(start=position, limit=1)
+        if not found or found[0].id != position:
+            continue
+        notification = found[0]
+        state = json.loads(notification.state)
+        timestamp = state.get("timestamp", {})
+        leaf_index = ledger.index_of.get(position) if ledger else None
+        refs.append(
+            EventRef(
+                position=position,
+                type=notification.topic,
+                aggregate_id=str(notification.originator_id),
+                version=notification.originator_version,
+                actor=str(state.get("actor", "")),
+                role=str(state.get("actor_role", "")),
+                recorded_at=str(timestamp.get("_data_", "")) if isinstance(timestamp, dict) else "",
+                source_ref=state.get("source_ref"),
+                leaf_index=leaf_index,
+                leaf_hash=ledger.tree.leaf(leaf_index).hex()
+                if ledger is not None and leaf_index is not None
+                else None,
+            )
+        )
+    return refs
+
+
+class Explainer:
+    """Explains results against one replayed state of the log."""
+
+    def __init__(self, app: MinhBach, replayed: Replayed, ledger: Ledger | None = None) -> None:
+        self.app = app
+        self.replayed = replayed
+        self.state = replayed.state
+        self.deriver = replayed.deriver
+        self.ledger = ledger
+
+    def _positions(self, aggregate_id: UUID) -> list[int]:
+        return self.state.sources(aggregate_id)
+
+    def _task_sources(self, codes: set[str]) -> dict[str, list[int]]:
+        return {code: self._positions(task_id(code)) for code in codes}
+
+    def _period_section(self, servant: str, period: str) -> tuple[dict[str, Any], set[int]]:
+        computation = self.deriver.compute_period((servant, period))
+        if computation is None:
+            raise NotFound(f"no record of {servant}")
+        tasks = self.state.tasks((servant, period))
+        sources = self._task_sources({t.code for t in tasks})
+        positions = {p for ps in sources.values() for p in ps}
+        positions |= set(self._positions(evaluation_id(servant, period)))
+        steps = [_step(s, sources) for s in computation.result.steps]
+        if computation.leader is not None:
+            steps.insert(
+                0,
+                {
+                    "key": "subordinates",
+                    "label": "servants under the leader's authority (for d)",
+                    "formula": "those the leader may evaluate on the period's last day",
+                    "substitution": ", ".join(computation.subordinates) or "none",
+                    "result": str(len(computation.subordinates)),
+                    "refs": list(computation.subordinates),
+                    "rule": "Art. 10, Art. 15(3)",
+                    "events": [],
+                },
+            )
+        row = self.deriver.period_rows.get((servant, period))
+        return {"title": f"period {period}", "result": row, "steps": steps}, positions
+
+    def period(self, servant: str, period: str) -> dict[str, Any]:
+        if (servant, period) not in self.deriver.period_rows:
+            raise NotFound(f"no result for {servant} in {period} as of {self.replayed.position}")
+        section, positions = self._period_section(servant, period)
+        positions |= set(self._positions(servant_id(servant)))
+        policy = policy_in_force(Period.parse(period).first_day)
+        return self._document(
+            {"servant": servant, "period": period}, section["result"], [section], positions, policy
+        )
+
+    def year(self, servant: str, year: int) -> dict[str, Any]:
+        row = self.deriver.annual_rows.get((servant, year))
+        basis = self.deriver.bases.get((servant, year))
+        if row is None or basis is None:
+            raise NotFound(
+                f"no classification of {servant} for {year} as of {self.replayed.position}"
+            )
+        sections, positions = [], set(self._positions(servant_id(servant)))
+        for key in sorted(k for k in self.deriver.period_rows if k[0] == servant):
+            if Period.parse(key[1]).year == year:
+                section, used = self._period_section(servant, key[1])
+                sections.append(section)
+                positions |= used
+        decisions = {
+            d.decision_no: self._positions(d.id)
+            for d in self.state.disciplines.get(servant, {}).values()
+        }
+        decisions |= {
+            c.conclusion_no: self._positions(conclusion_id(c.conclusion_no))
+            for c in self.state.conclusions.get(servant, {}).values()
+        }
+        positions |= {p for ps in decisions.values() for p in ps}
+        sections.append(
+            {"title": f"year {year}", "steps": [_step(s, decisions) for s in basis["_steps"]]}
+        )
+        group = group_of(basis)
+        members = sorted(self.deriver.group_members.get(group, ()))
+        bases = [self.deriver.bases[(code, year)] for code in members]
+        agency = self.state.agencies.get(group[0])
+        quota, proposals = classify_group(group, bases, agency)
+        steps = [_step(s, {}) for s in (quota.steps if quota else ())]
+        steps += [_step(s, {}) for s in proposals[servant].steps]
+        sections.append({"title": f"classification in peer group {group[1]}", "steps": steps})
+        if agency is not None:
+            positions |= set(self._positions(agency.id))
+        classification = self.state.classifications.get((servant, year))
+        if classification is not None:
+            positions |= set(self._positions(classification_id(servant, year)))
+            sections.append(
+                {
+                    "title": "decision",
+                    "steps": [
+                        {
+                            "key": "decided_level",
+                            "label": "level decided by the competent authority",
+                            "formula": "recorded decision (Art. 21)",
+                            "substitution": ", ".join(classification.decisions) or "none",
+                            "result": classification.decided_level or "not decided",
+                            "refs": list(classification.decisions),
+                            "rule": "Art. 21",
+                            "events": self._positions(classification.id),
+                        }
+                    ],
+                }
+            )
+        return self._document(
+            {"servant": servant, "year": year}, row, sections, positions, basis["_policy"]
+        )
+
+    def _document(
+        self,
+        subject: dict[str, Any],
+        result: dict[str, Any] | None,
+        sections: list[dict[str, Any]],
+        positions: set[int],
+        policy: Any,
+    ) -> dict[str, Any]:
+        return {
+            "subject": subject,
+            "as_of": {"position": self.replayed.position},
+            "policy": {
+                "id": policy.policy_id,
+                "version": policy.version,
+                "parameters": policy.parameters(),
+            },
+            "result": _plain(result),
+            "sections": sections,
+            "inputs": [asdict(ref) for ref in event_refs(self.app, positions, self.ledger)],
+        }
+
+
+def _plain(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        k: (v if isinstance(v, str | int | float | bool | list) or v is None else str(v))
+        for k, v in row.items()
+        if not k.startswith("_")
+    }
+
+
+# --- readable text, in Vietnamese or English ---------------------------------------
+
+VI_LABELS = {
+    "a": "Số lượng (a)",
+    "b": "Chất lượng (b)",
+    "c": "Tiến độ (c)",
+    "d": "Kết quả của cơ quan, đơn vị (d)",
+    "dd": "Năng lực tổ chức triển khai (đ)",
+    "e": "Năng lực đoàn kết (e)",
+    "assigned_units": "Tổng sản phẩm được giao (quy đổi)",
+    "completed_units": "Tổng sản phẩm hoàn thành (quy đổi)",
+    "quality_units": "Sản phẩm đạt chất lượng (quy đổi)",
+    "progress_units": "Sản phẩm đạt tiến độ (quy đổi)",
+    "item_quality": "Chất lượng từng sản phẩm",
+    "item_progress": "Tiến độ từng sản phẩm",
+    "not_scorable": "Không đủ căn cứ tính điểm",
+    "criteria_total": "Điểm tiêu chí chung",
+    "task_ratio_uncapped": "Tỷ lệ hoàn thành nhiệm vụ (chưa giới hạn)",
+    "task_ratio": "Tỷ lệ hoàn thành nhiệm vụ",
+    "period_score_unrounded": "Điểm kỳ (chưa làm tròn)",
+    "period_score": "Điểm kỳ",
+    "level": "Mức xếp loại theo điểm",
+    "subordinates": "Công chức thuộc quyền quản lý (tính d)",
+    "mean_score_unrounded": "Điểm bình quân (chưa làm tròn)",
+    "mean_score": "Điểm bình quân năm",
+    "periods_left_out": "Kỳ không tính điểm",
+    "months_worked": "Thời gian công tác (tháng)",
+    "classifiable": "Đủ điều kiện xếp loại",
+    "fail_triggers": "Căn cứ xếp loại Không hoàn thành nhiệm vụ",
+    "discipline": "Quyết định kỷ luật",
+    "conclusion": "Kết luận của cấp có thẩm quyền",
+    "same_violation": "Cùng một hành vi vi phạm",
+    "level_by_score": "Mức xếp loại theo điểm năm",
+    "quota_ratio": "Tỷ lệ Hoàn thành xuất sắc",
+    "quota_limit": "Số lượng Hoàn thành xuất sắc tối đa",
+    "quota_ranking": "Thứ tự theo điểm",
+    "quota": "Kết quả áp dụng tỷ lệ",
+    "quota_tie": "Bằng điểm tại ngưỡng tỷ lệ",
+    "organisation_cap": "Giới hạn theo xếp loại của cơ quan",
+    "proposal": "Mức đề xuất",
+    "decided_level": "Mức do cấp có thẩm quyền quyết định",
+}
+
+SECTION_VI = (
+    ("classification in peer group", "Xếp loại trong nhóm công chức"),
+    ("period", "Kỳ"),
+    ("year", "Năm"),
+    ("decision", "Quyết định"),
+)
+
+TEXT = {
+    "en": {
+        "title": "Explanation",
+        "as_of": "as of log position",
+        "policy": "policy",
+        "inputs": "Inputs (events)",
+        "by": "by",
+        "doc": "document",
+        "leaf": "ledger leaf",
+    },
+    "vi": {
+        "title": "Giải trình",
+        "as_of": "tại vị trí nhật ký",
+        "policy": "chính sách",
+        "inputs": "Căn cứ (sự kiện)",
+        "by": "người ghi",
+        "doc": "văn bản",
+        "leaf": "lá sổ cái",
+    },
+}
+
+
+def render(explanation: dict[str, Any], language: str = "vi") -> str:
+    words = TEXT["vi" if language == "vi" else "en"]
+    subject = " ".join(f"{k} {v}" for k, v in explanation["subject"].items())
+    policy = explanation["policy"]
+    lines = [
+        f"{words['title']}: {subject} — {words['as_of']} {explanation['as_of']['position']}, "
+        f"{words['policy']} {policy['id']} v{policy['version']}",
+        "",
+    ]
+    for section in explanation["sections"]:
+        title = section["title"]
+        if language == "vi":
+            for english, vietnamese in SECTION_VI:
+                title = title.replace(english, vietnamese)
+        lines.append(f"== {title} ==")
+        for step in section["steps"]:
+            label = VI_LABELS.get(step["key"], step["label"]) if language == "vi" else step["label"]
+            events = f"  [events {', '.join(map(str, step['events']))}]" if step["events"] else ""
+            lines.append(
+                f"  {label}: {step['formula']} = {step['substitution']} = {step['result']}"
+                f"  ({step['rule']}){events}"
+            )
+        lines.append("")
+    lines.append(f"== {words['inputs']} ==")
+    for ref in explanation["inputs"]:
+        leaf = (
+            f", {words['leaf']} {ref['leaf_index']} {ref['leaf_hash'][:16]}…"
+            if ref["leaf_hash"]
+            else ""
+        )
+        doc = f", {words['doc']} {ref['source_ref']}" if ref["source_ref"] else ""
+        lines.append(
+            f"  #{ref['position']} {ref['type']} v{ref['version']} — {words['by']} {ref['actor']} "
+            f"({ref['role']}) {ref['recorded_at']}{doc}{leaf}"
+        )
+    return "\n".join(lines)
