@@ -981,6 +981,7 @@ def publish_results(
     records: Records, cmd: c.PublishResults, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR, Role.AUTHORITY), "publish results")
+    require_source(ctx, "a publication (the notice that publishes it)")
     agency = _agency(records, ctx, cmd.agency)
     rows = [dict(row) for row in cmd.rows]
     if table_digest(rows) != cmd.digest:
