@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from domain.storage import StorageConfigError, storage_from_url
 
 if TYPE_CHECKING:
     from projections.ledger import Ledger
+    from projections.replay import Replayed
     from projections.runner import Projector
 
 # The demo year is replayed as if it had happened: its facts are recorded by a
@@ -332,6 +334,116 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
+    from projections.replay import replay
+
+    until = None
+    if getattr(args, "as_of_time", None):
+        until = datetime.fromisoformat(args.as_of_time)
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=UTC)
+    return replay(app, upto=getattr(args, "as_of_position", None), until=until)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from projections.explain import Explainer, render
+    from projections.ledger import Ledger
+
+    app = _open(args.database_url)
+    explainer = Explainer(app, _as_of(app, args), Ledger(app))
+    if args.period:
+        explanation = explainer.period(args.servant, args.period)
+    else:
+        explanation = explainer.year(args.servant, args.year)
+    if args.format == "json":
+        print(json.dumps(explanation, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render(explanation, args.format))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from domain.actors import Actor, CommandContext, Role
+    from domain.commands import PublishResults
+    from projections.publication import draft, reproduce
+
+    app = _open(args.database_url)
+    if args.action == "publish":
+        table = draft(app, args.agency, args.year)
+        ctx = CommandContext(Actor(args.actor, Role(args.role)), args.notice)
+        result = app.execute(
+            PublishResults(
+                agency=table.agency,
+                year=table.year,
+                position=table.position,
+                policy_id=table.policy_id,
+                policy_version=table.policy_version,
+                digest=table.digest,
+                rows=tuple(table.rows),
+            ),
+            ctx,
+        )
+        print(
+            f"published {len(table.rows)} rows of {args.agency} {args.year} as computed at "
+            f"position {table.position}: publication {result.result['publication']}, "
+            f"digest {table.digest}"
+        )
+        return 0
+    outcome = reproduce(app, args.agency, args.year, args.publication)
+    publication = outcome.publication
+    print(
+        f"publication {publication.number} of {args.agency} {args.year}: position "
+        f"{publication.position}, policy {publication.policy_id} v{publication.policy_version}"
+    )
+    print(f"  published digest  {publication.digest}\n  recomputed digest {outcome.digest}")
+    for servant in outcome.missing:
+        print(f"  MISMATCH {servant}: published, but not in the recomputed table")
+    for servant in outcome.extra:
+        print(f"  MISMATCH {servant}: recomputed, but not published")
+    for servant, column, published, recomputed in outcome.differences:
+        print(f"  MISMATCH {servant} {column}: published {published!r}, recomputed {recomputed!r}")
+    print("MATCH: every row reproduces" if outcome.matches else "MISMATCH")
+    return 0 if outcome.matches else 1
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from projections.bundle import make_bundle
+    from projections.ledger import Ledger
+    from projections.signing import signer_from_environment
+
+    app = _open(args.database_url)
+    bundle = make_bundle(
+        app, Ledger(app, signer=signer_from_environment()), args.servant, args.year
+    )
+    Path(args.out).write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+    checkpoint = bundle["checkpoint"]
+    print(
+        f"evidence for {args.servant} {args.year}: {len(bundle['events'])} events proven against "
+        f"checkpoint {checkpoint['seq']} (size {checkpoint['size']}) → {args.out}"
+    )
+    return 0
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> int:
+    from projections.bundle import verify_bundle
+    from projections.signing import load_public
+
+    try:
+        bundle = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        public = load_public(Path(args.public_key).read_bytes())
+    except (OSError, ValueError) as error:
+        print(f"minhbach verify-bundle: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(bundle, public)
+    if report.valid:
+        print(f"valid: {report.events} events proven against a checkpoint signed by this key")
+        return 0
+    print("INVALID")
+    for problem in report.problems:
+        print(f"  {problem}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minhbach",
@@ -389,6 +501,36 @@ def build_parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--checkpoints", help="checkpoints kept outside (JSON lines)")
     p_verify.set_defaults(func=cmd_verify)
 
+    p_explain = sub.add_parser("explain", help="how a classification or period result arose")
+    p_explain.add_argument("servant")
+    p_explain.add_argument("year", type=int)
+    p_explain.add_argument("--period", help="one period (YYYY-MM or YYYY-Qn) instead of the year")
+    p_explain.add_argument("--format", choices=["vi", "en", "json"], default="vi")
+    p_explain.add_argument("--as-of-position", type=int, help="as the log stood at this position")
+    p_explain.add_argument("--as-of-time", help="as the log stood at this moment (ISO 8601)")
+    p_explain.set_defaults(func=cmd_explain)
+
+    p_audit = sub.add_parser("audit", help="publish an agency's results, or reproduce them")
+    p_audit.add_argument("action", choices=["publish", "reproduce"])
+    p_audit.add_argument("agency")
+    p_audit.add_argument("year", type=int)
+    p_audit.add_argument("--publication", type=int, help="reproduce: which one (default last)")
+    p_audit.add_argument("--actor", default="hr", help="publish: who publishes")
+    p_audit.add_argument("--role", default="hr", choices=["hr", "authority"])
+    p_audit.add_argument("--notice", default=None, help="publish: the notice's reference")
+    p_audit.set_defaults(func=cmd_audit)
+
+    p_bundle = sub.add_parser("bundle", help="evidence for one classification, in one file")
+    p_bundle.add_argument("servant")
+    p_bundle.add_argument("year", type=int)
+    p_bundle.add_argument("--out", required=True)
+    p_bundle.set_defaults(func=cmd_bundle)
+
+    p_vb = sub.add_parser("verify-bundle", help="check an evidence bundle offline")
+    p_vb.add_argument("file")
+    p_vb.add_argument("--public-key", required=True)
+    p_vb.set_defaults(func=cmd_verify_bundle)
+
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8335)
@@ -400,8 +542,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from domain.errors import DomainError
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `minhbach … | head` ends quietly
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except DomainError as error:
+        print(f"minhbach: {error.code}: {error.message}", file=sys.stderr)
+        return 1
     return code
 
 
