@@ -30,6 +30,7 @@ from domain.policy import (
     QuotaEntry,
     QuotaGrant,
     QuotaOutcome,
+    Step,
     TaskOutcome,
     TieDecision,
     apply_quota,
@@ -113,6 +114,7 @@ class PeriodComputation:
     result: Computed[PolicyPeriodResult]
     leader: LeaderComponents | None
     subordinates: tuple[str, ...]
+    leader_steps: tuple[Step, ...] = ()
 
 
 class Deriver:
@@ -222,6 +224,7 @@ class Deriver:
         scores = dict(evaluation.scores) if evaluation else {}
         leader = None
         subordinates: tuple[str, ...] = ()
+        leader_steps: tuple[Step, ...] = ()
         if placement.leadership.is_leader and agency is not None:
             subordinates = tuple(self.subordinates(servant, agency, day))
             levels = [
@@ -231,13 +234,23 @@ class Deriver:
             ]
             components = evaluation.leader_components if evaluation else {}
             full = max(policy.leader_component_values)
+            d = leader_d(policy, levels)
             leader = LeaderComponents(
-                d=leader_d(policy, levels).value,
-                dd=components.get("dd", full),
-                e=components.get("e", full),
+                d=d.value, dd=components.get("dd", full), e=components.get("e", full)
+            )
+            leader_steps = d.steps + tuple(
+                Step(
+                    key=name,
+                    label=f"{label} (entered by the evaluator)",
+                    formula="100% or 50%, with a reason; 100% when not entered",
+                    substitution="entered" if name in components else "not entered",
+                    result=format(value, "f"),
+                    rule="Art. 15(3)",
+                )
+                for name, label, value in (("dd", "đ", leader.dd), ("e", "e", leader.e))
             )
         result = period_result(policy, outcomes, scores, leader)
-        return PeriodComputation(key, placement, policy, result, leader, subordinates)
+        return PeriodComputation(key, placement, policy, result, leader, subordinates, leader_steps)
 
     def period_row(self, computation: PeriodComputation) -> Row:
         code, period_code = computation.key

@@ -101,7 +101,7 @@ class Explainer:
         sources = self._task_sources({t.code for t in tasks})
         positions = {p for ps in sources.values() for p in ps}
         positions |= set(self._positions(evaluation_id(servant, period)))
-        steps = [_step(s, sources) for s in computation.result.steps]
+        steps = [_step(s, sources) for s in computation.leader_steps + computation.result.steps]
         if computation.leader is not None:
             steps.insert(
                 0,
