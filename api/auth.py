@@ -117,6 +117,9 @@ def read_scope(app: MinhBach, caller: Caller, today: date) -> ReadScope:
         if servant is None:
             raise NotAuthorised(f"manager record {caller.servant} not found")
         placement = servant.placement_on(today)
+        if placement.leadership is LeadershipRole.STAFF:
+            # A manager's token bound to a staff record leads nobody: own records only.
+            return ReadScope(servant=caller.servant)
         agency = app.find(Agency, agency_id(placement.agency_code))
         board = agency is not None and placement.unit_code == agency.leadership_unit()
         whole_agency = board and placement.leadership is LeadershipRole.HEAD

@@ -50,7 +50,9 @@ class CommandResult:
     command: str
     result: Mapping[str, str]
     replayed: bool  # True when an idempotency key had already been applied
-    position: int | None  # notification id of the last event written (None if replayed)
+    # The log position of the last event written; for a replay, the newest position
+    # (at or after the first answer's events).
+    position: int | None
 
 
 class MinhBach(Application[UUID]):
@@ -144,7 +146,11 @@ class MinhBach(Application[UUID]):
                 f"idempotency key {key!r} was used for a different command ({receipt.command})",
                 key=key,
             )
-        return CommandResult(receipt.command, receipt.result, True, None)
+        # The first answer's events are at or before the newest position: a client
+        # that lost the first answer can still read its own write from here.
+        return CommandResult(
+            receipt.command, receipt.result, True, self.recorder.max_notification_id()
+        )
 
 
 def _fingerprint(command: Command, ctx: CommandContext) -> str:

@@ -924,8 +924,11 @@ def register_principal(
 def grant_role(records: Records, cmd: c.GrantRole, ctx: CommandContext, at: datetime) -> Outcome:
     require_role(ctx, SETUP_ROLES, "grant roles")
     principal = _principal(records, cmd.principal)
-    if ctx.actor.role is Role.HR and principal.grant.role not in SERVANT_ROLES:
-        raise NotAuthorised("an HR office changes only civil servants' and managers' roles")
+    if ctx.actor.role is Role.HR:
+        if principal.grant.role not in SERVANT_ROLES:
+            raise NotAuthorised("an HR office changes only civil servants' and managers' roles")
+        if principal.grant.servant is not None:  # the principal must be its own staff now
+            _servant(records, ctx, principal.grant.servant)
     _check_grant(records, ctx, cmd.role, cmd.agency, cmd.servant)
     principal.record(
         Principal.RoleGranted, ctx, at, role=cmd.role, agency=cmd.agency, servant=cmd.servant

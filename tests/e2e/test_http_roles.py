@@ -314,12 +314,6 @@ def test_hr_works_in_its_own_agency_only(world: World) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/handlers.grant_role: an HR office re-binds a principal of another agency "
-    "(cvx of SXD) to its own staff; only the new grant's scope is checked, not the agency "
-    "of the principal's current grant",
-)
 def test_hr_may_not_rebind_a_principal_of_another_agency(world: World) -> None:
     before = log_size(world.app)
     response = world.post(
