@@ -79,6 +79,7 @@ def install(api: FastAPI) -> None:
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
         codes = {
+            400: "malformed_request",
             401: "unauthenticated",
             403: "not_authorised",
             404: "not_found",

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 from api.auth import ReadScope
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
 from domain.actors import Role
+from domain.commands import PERIOD_PATTERN
 from domain.errors import InvalidValue, NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
 from domain.values import Period
@@ -26,6 +28,7 @@ Code = Annotated[str, Query(min_length=1, max_length=64)]
 MinPosition = Annotated[
     int | None, Query(ge=0, description="Wait until the views reflect this log position")
 ]
+MAX_POSITION = 2**63 - 1  # log positions are 64-bit integers in both databases
 Page = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 Sort = Annotated[Literal["score", "servant", "unit", "peer_group"], Query()]
@@ -191,6 +194,15 @@ CSV_COLUMNS = (
 )
 
 
+def _attachment(filename: str) -> str:
+    """A Content-Disposition for any file name (RFC 6266): an ASCII fallback, and the
+    exact name percent-encoded as UTF-8, since header values are Latin-1 only."""
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 @router.get(
     "/standings.csv",
     response_class=Response,
@@ -218,7 +230,7 @@ def standings_csv(
     for row in listing.items:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
     headers = {
-        "Content-Disposition": f'attachment; filename="standings-{agency}-{year}.csv"',
+        "Content-Disposition": _attachment(f"standings-{agency}-{year}.csv"),
         "X-View-Position": str(listing.position),
     }
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
@@ -229,7 +241,7 @@ def period_results(
     svc: ServicesDep,
     scope: ScopeDep,
     agency: Code,
-    period: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")],
+    period: Annotated[str, Query(pattern=PERIOD_PATTERN)],
     unit: Annotated[str | None, Query(max_length=64)] = None,
     peer_group: Annotated[str | None, Query(max_length=64)] = None,
     level: LevelFilter = None,
@@ -302,7 +314,7 @@ class EventPage(BaseModel):
 def events(
     svc: ServicesDep,
     who: CallerDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The event log itself, in order (inspectors, authorities and admins)."""

@@ -1,0 +1,111 @@
+"""Property-based fuzz of the OpenAPI document: every operation, generated input.
+
+Schemathesis reads ``/openapi.json`` from the ASGI application (an SQLite log in
+a temporary directory, the scenario agency loaded) and sends generated requests,
+valid and invalid, to every operation: once as the admin, once as a civil
+servant so the scoped paths answer too. Every answer must be documented: no
+5xx, a documented status code and content type, and a body that matches the
+documented schema (errors included: ``{code, message, details}``).
+
+Bounded: a few examples per operation, so the whole file runs in about a minute
+on two cores; derandomised when ``CI`` is set, so a CI failure reproduces.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.bootstrap import ensure_admin, issue
+from api.http import create_app
+from domain import commands as c
+from domain.application import MinhBach
+from domain.storage import storage_from_url
+from tests.app.scenario import ADMIN, build_agency
+from tests.conftest import FakeClock
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@dataclass(frozen=True)
+class Served:
+    api: FastAPI
+    bearer: str
+
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("MINHBACH_FUZZ_EXAMPLES", "8")),
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    # One app per operation and role, shared by that operation's examples on purpose:
+    # the log only grows, and every answer must be documented whatever came before.
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+    print_blob=True,
+)
+
+
+def _document() -> dict[str, Any]:
+    """The OpenAPI document, read once at collection from an empty in-memory app."""
+    app = MinhBach(storage_from_url("sqlite:///:memory:"))
+    try:
+        return create_app(app, follow=False).openapi()
+    finally:
+        app.close()
+
+
+schema = schemathesis.openapi.from_dict(_document())
+
+
+@pytest.fixture(params=["admin", "civil_servant"])
+def served(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Served]:
+    """A fresh app with the scenario agency, and a bearer token of the given role."""
+    app = MinhBach(storage_from_url(f"sqlite:///{tmp_path / 'events.db'}"), clock=clock)
+    try:
+        build_agency(app)
+        token = ensure_admin(app)
+        assert token is not None
+        if request.param == "civil_servant":
+            app.execute(
+                c.RegisterPrincipal(
+                    principal="cv1",
+                    display_name="Công chức CV1",
+                    role="civil_servant",
+                    servant="CV1",
+                ),
+                ADMIN,
+            )
+            token = issue(app, "cv1", "fuzz")
+        yield Served(create_app(app, follow=False), f"Bearer {token}")
+    finally:
+        asgi.shutdown_lifespans()  # schemathesis keeps each app started until asked
+        app.close()
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_answer_is_documented(case: schemathesis.Case[Any], served: Served) -> None:
+    case.call_and_validate(app=served.api, headers={"Authorization": served.bearer}, checks=CHECKS)
