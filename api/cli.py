@@ -97,30 +97,34 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def _projector(args: argparse.Namespace) -> Projector:
-    from projections.runner import Projector
+    from projections.ledger import CHECKPOINT_SECONDS, Ledger
+    from projections.runner import Projector, engine_for
+    from projections.signing import signer_from_environment
 
-    return Projector(_open(args.database_url), batch_size=getattr(args, "batch_size", 500))
+    app = _open(args.database_url)
+    engine = engine_for(app.storage)
+    ledger = Ledger(app, engine, signer_from_environment(), CHECKPOINT_SECONDS)
+    return Projector(app, engine, getattr(args, "batch_size", 500), ledger)
 
 
-def _ledger(args: argparse.Namespace, projector: Projector | None = None) -> Ledger:
+def _ledger(args: argparse.Namespace) -> Ledger:
     from projections.ledger import Ledger
     from projections.signing import signer_from_environment
 
-    app = projector.app if projector else _open(args.database_url)
-    engine = projector.engine if projector else None
-    return Ledger(app, engine, signer_from_environment())
+    return Ledger(_open(args.database_url), signer=signer_from_environment())
 
 
 def cmd_project(args: argparse.Namespace) -> int:
     projector = _projector(args)
-    ledger = _ledger(args, projector)
+    ledger = projector.ledger
+    assert ledger is not None
     if args.action == "rebuild":
         started = time.perf_counter()
         position = projector.rebuild()
         print(
             f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
         )
-        print(f"ledger at position {ledger.catch_up()}")
+        print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
     elif args.action == "status":
         status = projector.status()
         print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
@@ -129,14 +133,11 @@ def cmd_project(args: argparse.Namespace) -> int:
     elif args.follow:
         print("following the event log; Ctrl-C to stop", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                before = projector.position
-                projector.catch_up()
-                ledger.catch_up()
-                if projector.position == before:
-                    time.sleep(args.interval)
+            projector.follow(interval=args.interval)
     else:
-        print(f"views at position {projector.catch_up()}, ledger at {ledger.catch_up()}")
+        position = projector.catch_up()
+        ledger.sign_if_due(force=True)
+        print(f"views and ledger at position {position}")
     return 0
 
 
@@ -265,7 +266,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if ledger.signer is None:
             print(f"minhbach: set {signing.KEY_FILE} or {signing.KEY_ENV} to sign", file=sys.stderr)
             return 2
-        ledger.catch_up()
+        ledger.catch_up(force_checkpoint=True)
         latest = ledger.latest()
         print(json.dumps(latest.as_dict() if latest else None, indent=2))
     elif args.action == "public-key":

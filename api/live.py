@@ -9,8 +9,8 @@ import threading
 from sqlalchemy import Engine
 
 from domain.application import MinhBach
-from projections.ledger import Ledger
-from projections.runner import Projector, Status
+from projections.ledger import CHECKPOINT_SECONDS, Ledger
+from projections.runner import Projector, Status, engine_for
 from projections.signing import signer_from_environment
 
 log = logging.getLogger("minhbach.projections")
@@ -20,8 +20,11 @@ class LiveViews:
     def __init__(self, app: MinhBach, interval: float = 0.5, batch_size: int = 500) -> None:
         self.app = app
         self.interval = interval
-        self.projector = Projector(app, batch_size=batch_size)
-        self.ledger = Ledger(app, self.projector.engine, signer_from_environment())
+        engine = engine_for(app.storage)
+        self.ledger = Ledger(
+            app, engine, signer_from_environment(), checkpoint_seconds=CHECKPOINT_SECONDS
+        )
+        self.projector = Projector(app, engine, batch_size=batch_size, ledger=self.ledger)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -36,9 +39,7 @@ class LiveViews:
 
     def catch_up(self) -> int:
         with self._lock:
-            position = self.projector.catch_up()
-            self.ledger.catch_up()
-            return position
+            return self.projector.catch_up()
 
     def ensure(self, position: int) -> int:
         """Block until the views reflect ``position`` (read-your-writes)."""

@@ -6,44 +6,50 @@ prefixed). Checkpoints — tree size, root hash, time — are signed with an
 Ed25519 key the database does not hold, so a rewrite of history by whoever
 controls the database shows as a root that no signature covers.
 
-The ledger follows the log like a projection: leaves and tracking position
-commit together, and checkpoints are appended, never changed.
+The ledger follows the log like a projection: a batch of leaves and the
+ledger's tracking position commit together, conditionally, so two followers
+never append the same leaf twice. It can read the log itself (``catch_up``)
+or ride along with the projection runner, which hands it the pages it has
+already read (``observe`` / ``stage`` / ``committed``). Leaves are only ever
+appended: rebuilding the views never rewrites the evidence.
 """
 
 from __future__ import annotations
 
 import base64
 import struct
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
 from projections.merkle import MerkleTree, leaf_hash
 from projections.runner import TrackingConflict, engine_for
 from projections.signing import Signer, verify_signature
-from projections.tables import ledger_checkpoints, ledger_leaves, metadata, tracking
+from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
 
 NAME = "ledger"
 FORMAT = b"minhbach-event-v1"
 READ_PAGE = 2_000
+CHECKPOINT_SECONDS = 60.0  # sign at most this often while following (0: whenever it grows)
 
 
 def event_bytes(notification: Notification) -> bytes:
     """The canonical bytes of one stored event: what its leaf commits to."""
     topic = notification.topic.encode()
+    originator = notification.originator_id
     return b"".join(
         (
             FORMAT,
             struct.pack(">Q", notification.id),
-            notification.originator_id.bytes
-            if hasattr(notification.originator_id, "bytes")
-            else str(notification.originator_id).encode(),
+            originator.bytes if hasattr(originator, "bytes") else str(originator).encode(),
             struct.pack(">Q", notification.originator_version),
             struct.pack(">I", len(topic)),
             topic,
@@ -55,6 +61,25 @@ def event_bytes(notification: Notification) -> bytes:
 
 def event_leaf(notification: Notification) -> bytes:
     return leaf_hash(event_bytes(notification))
+
+
+def pack_positions(positions: Sequence[int]) -> bytes:
+    return struct.pack(f">{len(positions)}Q", *positions)
+
+
+def unpack_positions(data: bytes) -> list[int]:
+    return list(struct.unpack(f">{len(data) // 8}Q", data))
+
+
+def load_leaves(conn: Connection) -> list[tuple[int, bytes]]:
+    """Every (position, leaf hash) of the stored ledger, in leaf order."""
+    leaves: list[tuple[int, bytes]] = []
+    rows = conn.execute(select(ledger_chunks).order_by(ledger_chunks.c.first_leaf))
+    for row in rows:
+        positions = unpack_positions(bytes(row.positions))
+        hashes = bytes(row.hashes)
+        leaves.extend((p, hashes[32 * i : 32 * i + 32]) for i, p in enumerate(positions))
+    return leaves
 
 
 @dataclass(frozen=True)
@@ -99,40 +124,45 @@ def sign_checkpoint(signer: Signer, seq: int, size: int, root: bytes, at: dateti
 
 
 class Ledger:
-    """Keeps ``pj_ledger_leaves`` in step with the log and signs checkpoints."""
+    """Keeps the ledger's leaves in step with the log and signs checkpoints."""
 
     def __init__(
-        self, app: MinhBach, engine: Engine | None = None, signer: Signer | None = None
+        self,
+        app: MinhBach,
+        engine: Engine | None = None,
+        signer: Signer | None = None,
+        checkpoint_seconds: float = 0.0,
     ) -> None:
         self.app = app
         self.engine = engine or engine_for(app.storage)
         self.signer = signer
+        self.checkpoint_seconds = checkpoint_seconds
+        self._last_signed = 0.0
         metadata.create_all(self.engine)
         self._ensure_tracking_row()
         self.reload()
 
     def reload(self) -> None:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(ledger_leaves.c.notification_id, ledger_leaves.c.leaf_hash).order_by(
-                    ledger_leaves.c.leaf_index
-                )
-            ).all()
+            leaves = load_leaves(conn)
             position = conn.execute(
                 select(tracking.c.position).where(tracking.c.name == NAME)
             ).scalar_one()
-        self.tree = MerkleTree([bytes.fromhex(h) for _, h in rows])
-        self.index_of = {int(n): i for i, (n, _) in enumerate(rows)}
+        self.tree = MerkleTree([digest for _, digest in leaves])
+        self.index_of = {p: i for i, (p, _) in enumerate(leaves)}
         self.position = int(position)
+        self._staged: list[tuple[int, bytes]] = []
+        self._staged_position = self.position
 
-    def catch_up(self, window: int = 5_000) -> int:
-        """Append a leaf for every new event, then sign a checkpoint if a key is set."""
+    # --- following on its own ----------------------------------------------------
+
+    def catch_up(self, window: int = 20_000, force_checkpoint: bool = False) -> int:
+        """Append a leaf for every new event, then sign a checkpoint if one is due."""
         while True:
             head = self.app.recorder.max_notification_id() or 0
             if head <= self.position:
                 break
             stop = min(head, self.position + window)
-            new: list[tuple[int, bytes]] = []
             after = self.position
             while after < stop:
                 page = self.app.recorder.select_notifications(
@@ -140,37 +170,74 @@ class Ledger:
                 )
                 if not page:
                     break
-                new.extend((n.id, event_leaf(n)) for n in page)
+                self.observe(page)
                 after = page[-1].id
-            self._commit(stop, new)
-        if self.signer is not None:
-            self.checkpoint()
+            self._staged_position = max(self._staged_position, stop)
+            try:
+                with self.engine.begin() as conn:
+                    self.stage(conn)
+            except TrackingConflict:
+                self.reload()  # another follower appended these leaves first
+                continue
+            self.committed()
+        self.sign_if_due(force_checkpoint)
         return self.position
 
-    def _commit(self, position: int, new: Sequence[tuple[int, bytes]]) -> None:
-        first = len(self.tree)
-        rows = [
-            {"leaf_index": first + i, "notification_id": n, "leaf_hash": h.hex()}
-            for i, (n, h) in enumerate(new)
-        ]
-        try:
-            with self.engine.begin() as conn:
-                moved = conn.execute(
-                    update(tracking)
-                    .where(tracking.c.name == NAME, tracking.c.position == self.position)
-                    .values(position=position)
-                )
-                if moved.rowcount != 1:
-                    raise TrackingConflict(f"{NAME} moved past {self.position}")
-                if rows:
-                    conn.execute(insert(ledger_leaves), rows)
-        except TrackingConflict:
-            self.reload()  # another runner appended these leaves first
+    # --- riding along with the projection runner -----------------------------------
+
+    def observe(self, notifications: Sequence[Notification]) -> None:
+        """Hash the events after the ledger's position; ignore the ones it has."""
+        for notification in notifications:
+            if notification.id > self._staged_position:
+                self._staged.append((notification.id, event_leaf(notification)))
+                self._staged_position = notification.id
+
+    def ready_for(self, after: int) -> bool:
+        """True if pages read after ``after`` continue the ledger without a gap."""
+        return self._staged_position >= after
+
+    def advance_to(self, position: int) -> None:
+        """Pages up to ``position`` were all seen (some ids may be gaps)."""
+        self._staged_position = max(self._staged_position, position)
+
+    def stage(self, conn: Connection) -> None:
+        """Write the staged leaves and move the tracking position, in ``conn``'s
+        transaction (the caller's: the projection runner commits views and ledger
+        together)."""
+        if self._staged_position == self.position:
             return
-        for offset, (notification_id, digest) in enumerate(new):
+        moved = conn.execute(
+            update(tracking)
+            .where(tracking.c.name == NAME, tracking.c.position == self.position)
+            .values(position=self._staged_position)
+        )
+        if moved.rowcount != 1:
+            raise TrackingConflict(f"{NAME} moved past {self.position}")
+        if self._staged:
+            positions = [p for p, _ in self._staged]
+            conn.execute(
+                insert(ledger_chunks).values(
+                    first_leaf=len(self.tree),
+                    leaves=len(self._staged),
+                    positions=pack_positions(positions),
+                    hashes=b"".join(d for _, d in self._staged),
+                )
+            )
+
+    def committed(self) -> None:
+        for position, digest in self._staged:
+            self.index_of[position] = len(self.tree)
             self.tree.append(digest)
-            self.index_of[notification_id] = first + offset
-        self.position = position
+        self._staged = []
+        self.position = self._staged_position
+
+    # --- checkpoints --------------------------------------------------------------
+
+    def sign_if_due(self, force: bool = False) -> Checkpoint | None:
+        if self.signer is None:
+            return None
+        due = force or time.monotonic() - self._last_signed >= self.checkpoint_seconds
+        return self.checkpoint() if due else None
 
     def checkpoint(self) -> Checkpoint | None:
         """Sign the current tree if it grew since the last checkpoint."""
@@ -186,7 +253,8 @@ class Ledger:
             with self.engine.begin() as conn:
                 conn.execute(insert(ledger_checkpoints).values(**signed.as_dict()))
         except IntegrityError:
-            return None  # another runner signed this sequence number first
+            return None  # another follower signed this sequence number first
+        self._last_signed = time.monotonic()
         return signed
 
     def checkpoints(self) -> list[Checkpoint]:
@@ -196,10 +264,11 @@ class Ledger:
 
     def latest(self) -> Checkpoint | None:
         with self.engine.connect() as conn:
-            seq = conn.execute(select(func.max(ledger_checkpoints.c.seq))).scalar()
-        if seq is None:
-            return None
-        return next(c for c in self.checkpoints() if c.seq == seq)
+            newest = select(func.max(ledger_checkpoints.c.seq)).scalar_subquery()
+            row = conn.execute(
+                select(ledger_checkpoints).where(ledger_checkpoints.c.seq == newest)
+            ).first()
+        return Checkpoint.from_dict(dict(row._mapping)) if row else None
 
     def inclusion(self, notification_id: int, size: int) -> tuple[int, list[bytes]]:
         """The leaf index of an event and its inclusion proof in the tree of ``size``."""
@@ -216,7 +285,3 @@ class Ledger:
                     conn.execute(insert(tracking).values(name=NAME, position=0))
         except IntegrityError:
             pass
-
-
-def leaves_of(notifications: Iterable[Notification]) -> list[tuple[int, bytes]]:
-    return [(n.id, event_leaf(n)) for n in notifications]

@@ -6,7 +6,7 @@ far behind the views are (read-your-writes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,3 +144,52 @@ def discipline_of(
     if agency is not None:
         query = query.where(discipline_register.c.agency_code == agency)
     return _rows(conn, query.order_by(discipline_register.c.decided_on))
+
+
+def standings_from_rows(
+    rows: Iterable[Row],
+    agency: str,
+    year: int,
+    *,
+    unit: str | None = None,
+    peer_group: str | None = None,
+    level: str | None = None,
+    sort: str = "score",
+    descending: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """The same answer as ``standings`` computed from rows in memory (as of a replay)."""
+    chosen = [
+        {k: v for k, v in row.items() if not k.startswith("_")}
+        for row in rows
+        if row["agency_code"] == agency
+        and row["year"] == year
+        and (unit is None or row["unit_code"] == unit)
+        and (peer_group is None or row["peer_group"] == peer_group)
+    ]
+    scores = sorted(
+        (r["score_cents"] for r in chosen if r["score_cents"] is not None), reverse=True
+    )
+    for row in chosen:  # RANK(): one more than the number of better scores
+        cents = row["score_cents"]
+        row["rank"] = (
+            1 + sum(1 for s in scores if s > cents) if cents is not None else len(scores) + 1
+        )
+    if level is not None:
+        chosen = [r for r in chosen if (r["decided_level"] or r["proposed_level"]) == level]
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    column = {
+        "score": "score_cents",
+        "servant": "servant_code",
+        "unit": "unit_code",
+        "peer_group": "peer_group",
+    }[sort]
+    down = (sort == "score") if descending is None else descending
+    present = [r for r in chosen if r[column] is not None]
+    absent = [r for r in chosen if r[column] is None]
+    present.sort(key=lambda r: r["servant_code"])
+    present.sort(key=lambda r: r[column], reverse=down)
+    ordered = present + sorted(absent, key=lambda r: r["servant_code"])
+    return ordered[offset : offset + limit], len(ordered)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import Notification
@@ -26,6 +26,9 @@ from domain.storage import Storage
 from projections.derive import Deriver, Row
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 from projections.tables import KEYS, VIEWS, metadata, tracking
+
+if TYPE_CHECKING:
+    from projections.ledger import Ledger
 
 NAME = "classifications"
 READ_PAGE = 2_000
@@ -66,10 +69,19 @@ class Status:
 class Projector:
     """Folds the log into memory and keeps the SQL views equal to the derivation."""
 
-    def __init__(self, app: MinhBach, engine: Engine | None = None, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        app: MinhBach,
+        engine: Engine | None = None,
+        batch_size: int = 500,
+        ledger: Ledger | None = None,
+    ) -> None:
         self.app = app
         self.engine = engine or engine_for(app.storage)
         self.batch_size = batch_size
+        # The ledger rides along: it hashes the pages this runner reads anyway and
+        # commits its leaves in the same transaction as the views.
+        self.ledger = ledger
         metadata.create_all(self.engine)
         self._ensure_tracking_row()
         self.reset()
@@ -110,17 +122,26 @@ class Projector:
         (default: the batch size); a rebuild uses one window for the whole log.
         """
         window = self.batch_size if window is None else window
+        ledger = self.ledger
         while True:
             head = self.app.recorder.max_notification_id() or 0
+            if ledger is not None and not ledger.ready_for(self.position):
+                ledger.catch_up()  # behind the views: let it read on its own first
             if head <= self.position:
                 if any(self._pending.values()):
                     self._commit_or_reset(self.position, {})
                     continue
+                if ledger is not None:
+                    ledger.sign_if_due()
                 return self.position
             stop = head if window == 0 else min(head, self.position + window)
             dirty = Dirty()
             for notifications in self._pages(self.position, stop):
+                if ledger is not None:
+                    ledger.observe(notifications)
                 dirty.update(self._fold(notifications))
+            if ledger is not None:
+                ledger.advance_to(stop)
             self._commit_or_reset(stop, self.deriver.derive(dirty))
 
     def _commit_or_reset(self, position: int, changed: Mapping[str, set[Any]]) -> None:
@@ -128,6 +149,8 @@ class Projector:
             self._commit(position, changed)
         except TrackingConflict:
             self.reset()
+            if self.ledger is not None:
+                self.ledger.reload()
 
     def follow(self, interval: float = 1.0, stop_after: float | None = None) -> None:
         """Catch up, then poll for new events until interrupted (or ``stop_after`` seconds)."""
@@ -198,6 +221,10 @@ class Projector:
             for name, keys in self._pending.items():
                 if keys:
                     _write(conn, views[name].name, keys, current[name], views)
+            if self.ledger is not None:
+                self.ledger.stage(conn)
+        if self.ledger is not None:
+            self.ledger.committed()
         for name, keys in self._pending.items():
             stored = self._stored.setdefault(name, {})
             for key in keys:

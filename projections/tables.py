@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -116,12 +117,16 @@ KEYS = {
 
 # --- the tamper-evident ledger -----------------------------------------------------
 
-ledger_leaves = Table(
-    "pj_ledger_leaves",
+# Leaves are stored a batch at a time: packed big-endian u64 positions and the
+# 32-byte leaf hashes, in log order (one row per batch costs far less than one
+# row per event, and the ledger's rows are never read one by one).
+ledger_chunks = Table(
+    "pj_ledger_chunks",
     metadata,
-    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
-    Column("notification_id", BigInteger, nullable=False, unique=True),
-    Column("leaf_hash", String(64), nullable=False),
+    Column("first_leaf", BigInteger, primary_key=True, autoincrement=False),
+    Column("leaves", Integer, nullable=False),
+    Column("positions", LargeBinary, nullable=False),
+    Column("hashes", LargeBinary, nullable=False),
 )
 
 ledger_checkpoints = Table(

@@ -17,9 +17,9 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, select
 
 from domain.application import MinhBach
-from projections.ledger import Checkpoint, event_leaf
+from projections.ledger import Checkpoint, event_leaf, load_leaves
 from projections.merkle import MerkleTree, ProofError, verify_consistency
-from projections.tables import ledger_checkpoints, ledger_leaves, metadata
+from projections.tables import ledger_checkpoints, metadata
 
 READ_PAGE = 5_000
 
@@ -66,16 +66,7 @@ def _events(app: MinhBach) -> list[Notification]:
 def _ledger(engine: Engine) -> tuple[list[tuple[int, int, bytes]], list[Checkpoint]]:
     metadata.create_all(engine)
     with engine.connect() as conn:
-        leaves = [
-            (int(i), int(n), bytes.fromhex(h))
-            for i, n, h in conn.execute(
-                select(
-                    ledger_leaves.c.leaf_index,
-                    ledger_leaves.c.notification_id,
-                    ledger_leaves.c.leaf_hash,
-                ).order_by(ledger_leaves.c.leaf_index)
-            )
-        ]
+        leaves = [(i, p, digest) for i, (p, digest) in enumerate(load_leaves(conn))]
         checkpoints = [
             Checkpoint.from_dict(dict(r._mapping))
             for r in conn.execute(select(ledger_checkpoints).order_by(ledger_checkpoints.c.seq))

@@ -114,5 +114,19 @@ class Tamperer:
             self._run(f"SELECT nextval(pg_get_serial_sequence('{self.events}', 'notification_id'))")
         # SQLite: the caller inserts the next event with an explicit id instead.
 
+    def rewrite_ledger(self, leaves: list[tuple[int, bytes]]) -> None:
+        """Replace every stored leaf (positions and hashes) with ``leaves``."""
+        from projections.ledger import pack_positions
+
+        self._run(f"DELETE FROM {self.prefix}pj_ledger_chunks")
+        if leaves:
+            self._run(
+                f"INSERT INTO {self.prefix}pj_ledger_chunks (first_leaf, leaves, positions, "
+                "hashes) VALUES (0, :n, :positions, :hashes)",
+                n=len(leaves),
+                positions=pack_positions([p for p, _ in leaves]),
+                hashes=b"".join(d for _, d in leaves),
+            )
+
     def sql(self, statement: str, **params: Any) -> None:
         self._run(statement.format(p=self.prefix), **params)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from domain.application import MinhBach
-from projections.ledger import Checkpoint, Ledger, event_leaf, sign_checkpoint
+from projections.ledger import Checkpoint, Ledger, event_leaf, load_leaves, sign_checkpoint
 from projections.merkle import MerkleTree
 from projections.signing import Signer, generate
 from projections.verify import Report, verify_store
@@ -110,15 +110,8 @@ def _recompute_without_the_key(ledger: Ledger, forger: Signer) -> None:
     events = ledger.app.recorder.select_notifications(start=None, limit=100_000)
     leaves = [event_leaf(n) for n in events]
     tree = MerkleTree(leaves)
+    tamper.rewrite_ledger([(n.id, digest) for n, digest in zip(events, leaves, strict=True)])
     with ledger.engine.begin() as conn:
-        for index, digest in enumerate(leaves):
-            conn.execute(
-                text(
-                    f"UPDATE {tamper.prefix}pj_ledger_leaves SET leaf_hash = :h "
-                    "WHERE leaf_index = :i"
-                ),
-                {"h": digest.hex(), "i": index},
-            )
         for checkpoint in ledger.checkpoints():
             forged = sign_checkpoint(
                 forger,
@@ -175,10 +168,44 @@ def test_a_truncated_log_with_its_ledger_is_caught_by_kept_checkpoints(ledger: L
     first, newest = kept
     tamper = Tamperer(ledger.app.storage)
     tamper.delete_from(first.size + 1)
-    tamper.sql("DELETE FROM {p}pj_ledger_leaves WHERE leaf_index >= :n", n=first.size)
+    with ledger.engine.connect() as conn:
+        kept_leaves = load_leaves(conn)[: first.size]
+    tamper.rewrite_ledger(kept_leaves)
     tamper.sql("DELETE FROM {p}pj_ledger_checkpoints WHERE seq = 2")
     assert verify(ledger).intact  # the database alone now looks consistent
     report = verify(ledger, kept)
     assert report.first is not None
     assert (report.first.kind, report.first.checkpoint) == ("checkpoint_truncated", newest.seq)
     assert "kept checkpoint 2" in report.first.message
+
+
+def test_a_ledger_riding_with_the_runner_holds_every_event_once(
+    app: MinhBach, clock: FakeClock
+) -> None:
+    """Leaves appended by the projection runner, in small batches, with a runner
+    restart and a views rebuild in between, are exactly the log's events."""
+    from projections.runner import Projector
+
+    build_agency(app)
+    history = History(app)
+    history.work("CV1", 1, late=1, failures=1, ad_hoc=False, finish=True)
+    projector = Projector(app, batch_size=7)
+    projector.catch_up()  # views ahead of a ledger that does not exist yet
+    ledger = Ledger(app, projector.engine, KEY)
+    projector.ledger = ledger
+    history.work("CV2", 2, late=0, failures=2, ad_hoc=False, finish=True)
+    projector.catch_up()  # the ledger catches up on its own, then rides along
+    history.work("CV3", 3, late=2, failures=0, ad_hoc=True, finish=True)
+    projector.rebuild()  # the views are rebuilt; the ledger's leaves are not rewritten
+    restarted = Projector(
+        app, projector.engine, batch_size=3, ledger=Ledger(app, projector.engine, KEY)
+    )
+    history.criteria("CV1", 4, "2.5")
+    restarted.catch_up()
+    assert restarted.ledger is not None
+    restarted.ledger.sign_if_due(force=True)
+    events = app.recorder.select_notifications(start=None, limit=10_000)
+    assert len(restarted.ledger.tree) == len(events)
+    assert restarted.ledger.tree.root() == MerkleTree([event_leaf(n) for n in events]).root()
+    report = verify(restarted.ledger)
+    assert report.intact, report.findings
