@@ -65,6 +65,39 @@ def took_protected_leave(leaves: Sequence[LeaveSpan]) -> bool:
     return any(leave.kind in PROTECTED_LEAVE for leave in leaves)
 
 
+Interval = tuple[date, date]  # both days included
+
+
+def _merged(spans: Sequence[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping intervals covering the same days."""
+    out: list[Interval] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _intersection(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    out = []
+    for a_start, a_end in a:
+        for b_start, b_end in b:
+            start, end = max(a_start, b_start), min(a_end, b_end)
+            if start <= end:
+                out.append((start, end))
+    return _merged(out)
+
+
+def _overlap(spans: Sequence[Interval], first: date, last: date) -> int:
+    """Days of ``spans`` (merged) between ``first`` and ``last``, both included."""
+    return sum(
+        (min(end, last) - max(start, first)).days + 1
+        for start, end in spans
+        if start <= last and end >= first
+    )
+
+
 def _floor_months(value: Fraction) -> Decimal:
     context = decimal.Context(prec=28, rounding=decimal.ROUND_FLOOR)
     quotient = context.divide(Decimal(value.numerator), Decimal(value.denominator))
@@ -78,17 +111,17 @@ def months_worked(
     leaves: Sequence[LeaveSpan] = (),
 ) -> Computed[Decimal]:
     """Months worked in ``year``: Σ over months of worked days ÷ days in that month."""
-    employed = {day for span in employment for day in span.days() if day.year == year}
     not_worked_kinds = {LeaveKind.UNPAID}
     if policy.protected_leave == "exempt_from_minimum":
         not_worked_kinds |= PROTECTED_LEAVE
-    off = {day for leave in leaves if leave.kind in not_worked_kinds for day in leave.days()}
-    worked = employed - off
+    employed = _merged([(span.start, span.end) for span in employment])
+    off = _merged([(leave.start, leave.end) for leave in leaves if leave.kind in not_worked_kinds])
     total = Fraction(0)
     terms: list[str] = []
     for month in range(1, 13):
         in_month = calendar.monthrange(year, month)[1]
-        days = sum(1 for day in worked if day.month == month)
+        first, last = date(year, month, 1), date(year, month, in_month)
+        days = _overlap(employed, first, last) - _overlap(_intersection(employed, off), first, last)
         if days:
             total += Fraction(days, in_month)
             terms.append("1" if days == in_month else f"{days}/{in_month}")
