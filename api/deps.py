@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from api.as_of import Replays
 from api.auth import Caller, ReadScope, authenticate, read_scope
 from api.live import LiveViews
 from domain.application import MinhBach
@@ -16,6 +17,7 @@ from domain.application import MinhBach
 class Services:
     app: MinhBach
     views: LiveViews
+    replays: Replays
 
 
 def services(request: Request) -> Services:

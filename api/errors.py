@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
@@ -40,9 +40,11 @@ def status_for(error: DomainError) -> int:
     return STATUS_BY_CODE.get(error.code, 422)
 
 
-def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    body = ErrorBody(code=code, message=message, details=details)
+    body = ErrorBody(code=code, message=message, details=details or {})
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
@@ -60,8 +62,14 @@ def install(api: FastAPI) -> None:
     @api.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
         return error_response(
-            status_for(error), error.code, error.message, **_jsonable(error.details)
+            status_for(error), error.code, error.message, _jsonable(error.details)
         )
+
+    @api.exception_handler(ValidationError)
+    async def invalid_value(_: Request, error: ValidationError) -> JSONResponse:
+        # Values that pass the route's own schema but not a command's (e.g. a path
+        # parameter of blanks where a command needs a code).
+        return await invalid_request(_, RequestValidationError(error.errors()))
 
     @api.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -74,7 +82,9 @@ def install(api: FastAPI) -> None:
             for problem in error.errors()
         ]
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
-        return error_response(422, "invalid_request", summary or "invalid request", errors=problems)
+        return error_response(
+            422, "invalid_request", summary or "invalid request", {"errors": problems}
+        )
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:

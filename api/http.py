@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import text
 
 from api import access_log, errors
+from api.as_of import Replays
+from api.audit_routes import router as audit_router
 from api.auth import new_token
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
@@ -165,11 +167,12 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )
-    api.state.services = Services(app, views)
+    api.state.services = Services(app, views, Replays(app))
     errors.install(api)
     access_log.install(api)
     api.include_router(health)
     api.include_router(principals, prefix=API_PREFIX)
     api.include_router(command_router(), prefix=API_PREFIX)
     api.include_router(query_router, prefix=API_PREFIX)
+    api.include_router(audit_router, prefix=API_PREFIX)
     return api

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from api.auth import ReadScope
@@ -35,6 +36,18 @@ Sort = Annotated[Literal["score", "servant", "unit", "peer_group"], Query()]
 Order = Annotated[Literal["asc", "desc"] | None, Query()]
 LevelFilter = Annotated[Literal["EXCELLENT", "GOOD", "COMPLETE", "FAIL"] | None, Query()]
 YearPath = Annotated[int, Query(ge=2000, le=2100)]
+
+
+AsOfPosition = Annotated[
+    int | None, Query(ge=0, description="Answer as the log stood at this position")
+]
+AsOfTime = Annotated[
+    datetime | None, Query(description="Answer as the log stood at this moment (ISO 8601)")
+]
+
+
+def _as_of_asked(position: int | None, moment: datetime | None) -> bool:
+    return position is not None or moment is not None
 
 
 class Listing(BaseModel):
@@ -91,13 +104,32 @@ def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | Non
 @router.get("/servants/{code}/years/{year}", response_model=ServantYear)
 def servant_year(
     code: str,
-    year: int,
+    year: Annotated[int, Path(ge=2000, le=2100)],
     svc: ServicesDep,
     scope: ScopeDep,
     min_position: MinPosition = None,
+    as_of_position: AsOfPosition = None,
+    as_of_time: AsOfTime = None,
 ) -> ServantYear:
-    """One servant's year: every period result and the annual classification."""
+    """One servant's year: every period result and the annual classification —
+    now, or as of a past position or moment."""
     _servant_in_scope(svc, scope, code)
+    if _as_of_asked(as_of_position, as_of_time):
+        replayed = svc.replays.at(as_of_position, as_of_time)
+        deriver = replayed.deriver
+        annual = deriver.annual_rows.get((code, year))
+        return ServantYear(
+            servant=code,
+            year=year,
+            classification=_public(annual) if annual else None,
+            periods=[
+                _public(row)
+                for (servant, period), row in sorted(deriver.period_rows.items())
+                if servant == code and row["year"] == year
+            ],
+            position=replayed.position,
+            lag=max(0, (svc.app.recorder.max_notification_id() or 0) - replayed.position),
+        )
     position, lag = _fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         row = queries.annual_classification(conn, code, year)
@@ -105,6 +137,10 @@ def servant_year(
     return ServantYear(
         servant=code, year=year, classification=row, periods=periods, position=position, lag=lag
     )
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def _standings(
@@ -120,8 +156,33 @@ def _standings(
     page: int,
     page_size: int,
     min_position: int | None,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
 ) -> Listing:
     unit = _unit_in_scope(scope, agency, unit)
+    if _as_of_asked(as_of_position, as_of_time):
+        replayed = svc.replays.at(as_of_position, as_of_time)
+        rows, total = queries.standings_from_rows(
+            replayed.deriver.annual_rows.values(),
+            agency,
+            year,
+            unit=unit,
+            peer_group=peer_group,
+            level=level,
+            sort=sort,
+            descending=None if order is None else order == "desc",
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+        head = svc.app.recorder.max_notification_id() or 0
+        return Listing(
+            items=rows,
+            total=total,
+            page=page,
+            page_size=page_size,
+            position=replayed.position,
+            lag=max(0, head - replayed.position),
+        )
     position, lag = _fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows, total = queries.standings(
@@ -219,10 +280,25 @@ def standings_csv(
     sort: Sort = "score",
     order: Order = None,
     min_position: MinPosition = None,
+    as_of_position: AsOfPosition = None,
+    as_of_time: AsOfTime = None,
 ) -> Response:
     """The same standings, every row, as CSV (UTF-8 with a header row)."""
     listing = _standings(
-        svc, scope, agency, year, unit, peer_group, level, sort, order, 1, 100_000, min_position
+        svc,
+        scope,
+        agency,
+        year,
+        unit,
+        peer_group,
+        level,
+        sort,
+        order,
+        1,
+        100_000,
+        min_position,
+        as_of_position,
+        as_of_time,
     )
     out = io.StringIO()
     writer = csv.writer(out)

@@ -525,13 +525,6 @@ def test_bad_input_is_422_with_field_level_details(world: World) -> None:
     assert log_size(world.app) == before
 
 
-CRITERIA_BUG = (
-    "api/errors.py: a DomainError whose details carry a key 'code' (the criterion's code, "
-    "from domain/policy) collides with error_response's own 'code' argument: TypeError, 500"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CRITERIA_BUG)
 def test_a_criteria_score_out_of_bounds_is_422_naming_the_criterion(world: World) -> None:
     assign(world.app, "T1", to="CV1")
     before = log_size(world.app)
@@ -546,27 +539,12 @@ def test_a_criteria_score_out_of_bounds_is_422_naming_the_criterion(world: World
     assert log_size(world.app) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="query_routes.servant_year: the {year} path parameter is unbounded, so a year "
-    "beyond the database integer (OverflowError on SQLite, DataError on PostgreSQL) is a 500",
-)
 def test_a_huge_year_in_the_path_is_not_a_server_error(world: World) -> None:
     response = world.get("inspector", f"/servants/CV1/years/{HUGE}")
     assert response.status_code in (200, 422), response.text
 
 
-def test_a_huge_events_cursor_is_not_a_server_error(
-    world: World, request: pytest.FixtureRequest
-) -> None:
-    if world.app.storage.backend == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="query_routes.events: 'after' has no upper bound; on SQLite a value "
-                "beyond 64 bits raises OverflowError in the recorder: a 500",
-            )
-        )
+def test_a_huge_events_cursor_is_not_a_server_error(world: World) -> None:
     response = world.get("inspector", "/events", after=HUGE)
     assert response.status_code in (200, 422), response.text
 
