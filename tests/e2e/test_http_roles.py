@@ -437,7 +437,8 @@ def test_not_found_and_conflicts(world: World) -> None:
     error(world.client.get(f"{API}/no-such-route", headers=world.headers("admin")), 404)
     error(world.client.get(f"{API}/commands/assign-task", headers=world.headers("admin")), 405)
 
-    assert ok(world.get("inspector", "/servants/CV1/years/3000"))["classification"] is None
+    assert ok(world.get("inspector", "/servants/CV1/years/2030"))["classification"] is None
+    error(world.get("inspector", "/servants/CV1/years/3000"), 422, "invalid_request")
     far = ok(world.get("inspector", f"/servants/CV1/years/{YEAR}", min_position=HUGE))
     assert far["position"] == log_size(world.app)
 
