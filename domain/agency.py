@@ -72,6 +72,8 @@ class Agency(Audited):
 
         def apply(self, agency: Agency) -> None:
             agency.units[self.unit_code] = Unit(self.unit_code, self.name, self.is_leadership)
+            if self.is_leadership:
+                agency.board = self.unit_code
 
     class OrganisationLevelDecided(Audited.Event):
         """The level its competent authority decided for the agency or one unit."""
@@ -139,6 +141,7 @@ class Agency(Audited):
         self.period_kind = ""
         self.managing_agency: str | None = None
         self.units: dict[str, Unit] = {}
+        self.board: str | None = None
         self.organisation_levels: dict[tuple[int, str | None], str] = {}
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
@@ -148,4 +151,5 @@ class Agency(Audited):
         return unit_code in self.units
 
     def leadership_unit(self) -> str | None:
-        return next((u.code for u in self.units.values() if u.is_leadership), None)
+        """The board's unit code (its head is the agency's head)."""
+        return self.board

@@ -127,6 +127,7 @@ class Deriver:
         self.discipline_rows: dict[tuple[str], Row] = {}
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[GroupKey, set[str]] = {}
+        self._evaluators: dict[Any, list[str]] = {}
 
     def views(self) -> dict[str, dict[Any, Row]]:
         """Every derived row, by table name and primary key (live, not copies)."""
@@ -138,6 +139,7 @@ class Deriver:
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
+        self._evaluators = {}
         changed_periods, years = self.recompute_periods(dirty.periods)
         years |= dirty.years
         groups: set[GroupKey] = set()
@@ -187,27 +189,39 @@ class Deriver:
     # -- periods --
 
     def subordinates(self, leader: CivilServant, agency: Agency, day: date) -> list[str]:
+        servants = self.state.servants
         return sorted(
             code
-            for code, other in self.state.servants.items()
-            if other.employed_during(day, day)
+            for code in self.state.servants_of.get(agency.code, ())
+            if (other := servants[code]).employed_during(day, day)
             and other.placement_on(day).agency_code == agency.code
             and may_evaluate(leader, other, agency, day)
         )
 
     def evaluators_of(self, servant: CivilServant, day: date) -> list[str]:
-        """Leaders whose d counts this servant (to re-derive them when it changes)."""
+        """Leaders whose d counts this servant (to re-derive them when it changes).
+
+        All staff of one unit have the same evaluators (and are none of them):
+        remembered for the length of one ``derive``."""
         placement = servant.placement_on(day)
+        shared = (placement.agency_code, placement.unit_code, day)
+        staff = placement.leadership is LeadershipRole.STAFF
+        if staff and shared in self._evaluators:
+            return self._evaluators[shared]
         agency = self.state.agencies.get(placement.agency_code)
         if agency is None:
             return []
-        return sorted(
+        servants = self.state.servants
+        found = sorted(
             code
-            for code, other in self.state.servants.items()
-            if other.placement_on(day).leadership.is_leader
+            for code in self.state.leaders_of.get(agency.code, ())
+            if (other := servants[code]).placement_on(day).leadership.is_leader
             and other.placement_on(day).agency_code == agency.code
             and may_evaluate(other, servant, agency, day)
         )
+        if staff:
+            self._evaluators[shared] = found
+        return found
 
     def compute_period(self, key: PeriodKey) -> PeriodComputation | None:
         code, period_code = key
@@ -319,12 +333,13 @@ class Deriver:
                 changed.add(key)
                 years.add((code, row["year"]))
                 if old_level != row["level"]:
+                    # Leaders rank above everyone they evaluate, so a leader queued
+                    # now is computed after all of them: once is enough.
                     servant = self.state.servants[code]
                     for leader in self.evaluators_of(servant, Period.parse(period_code).last_day):
                         if (leader, period_code) in self.period_rows or self.state.tasks(
                             (leader, period_code)
                         ):
-                            seen.discard((leader, period_code))
                             push((leader, period_code))
         return changed, years
 

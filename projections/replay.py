@@ -12,6 +12,7 @@ from eventsourcing.domain import CanMutateAggregate
 
 from domain.application import MinhBach
 from projections.derive import Deriver
+from projections.runner import collector_paused
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 
 READ_PAGE = 2_000
@@ -27,6 +28,11 @@ class Replayed:
 def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None) -> Replayed:
     """Fold the events up to position ``upto`` (inclusive), or — with ``until`` — the
     longest prefix of the log recorded at or before that moment."""
+    with collector_paused():
+        return _replay(app, upto, until)
+
+
+def _replay(app: MinhBach, upto: int | None, until: datetime | None) -> Replayed:
     state = DomainState()
     deriver = Deriver(state)
     dirty = Dirty()
@@ -53,7 +59,7 @@ def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None
             if until is not None and event.timestamp > until:
                 done = True
                 break
-            dirty.update(state.apply(event, notification.id))
+            state.apply(event, notification.id, dirty)
             position = notification.id
         after = page[-1].id
     deriver.derive(dirty)

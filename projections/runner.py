@@ -10,8 +10,10 @@ paging ``select_notifications`` (SQLite has no subscriptions).
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,23 @@ if TYPE_CHECKING:
 NAME = "classifications"
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole log is folded.
+
+    The fold keeps hundreds of thousands of objects alive and frees almost
+    none, so collections only rescan them; reference counting still frees
+    everything that becomes garbage.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class TrackingConflict(Exception):
@@ -95,9 +114,10 @@ class Projector:
         self.deriver = Deriver(self.state)
         self.position = self.tracked_position()
         dirty = Dirty()
-        for notifications in self._pages(0, self.position):
-            dirty.update(self._fold(notifications))
-        self.deriver.derive(dirty)
+        with collector_paused():
+            for notifications in self._pages(0, self.position):
+                dirty.update(self._fold(notifications))
+            self.deriver.derive(dirty)
         with self.engine.connect() as conn:
             self._stored = {view.name: _load(conn, view.name) for view in VIEWS}
         self._pending: dict[str, set[Any]] = {
@@ -173,8 +193,9 @@ class Projector:
             for view in VIEWS:
                 conn.execute(delete(view))
             conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=0))
-        self.reset()
-        return self.catch_up(window=0)
+        with collector_paused():
+            self.reset()
+            return self.catch_up(window=0)
 
     # --- internals ------------------------------------------------------------
 
@@ -202,7 +223,7 @@ class Projector:
                 continue
             event = to_domain_event(notification)
             assert isinstance(event, CanMutateAggregate)
-            dirty.update(self.state.apply(event, notification.id))
+            self.state.apply(event, notification.id, dirty)
         return dirty
 
     def _commit(self, position: int, changed: Mapping[str, set[Any]]) -> None:

@@ -71,20 +71,26 @@ class DomainState:
     periods_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Years a servant has anything derived in (periods, discipline, conclusions, decisions).
     years_of: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # Everyone who has ever been placed in an agency.
+    servants_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Everyone who has been a head or deputy in an agency (their d counts others).
     leaders_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
-    def apply(self, event: CanMutateAggregate[UUID], position: int) -> Dirty:
-        """Fold one event in; return what it may have changed."""
+    def apply(
+        self, event: CanMutateAggregate[UUID], position: int, dirty: Dirty | None = None
+    ) -> Dirty:
+        """Fold one event in; add what it may have changed to ``dirty`` (one set of
+        keys serves a whole page of events)."""
         aggregate = event.mutate(self.by_id.get(event.originator_id))
         assert isinstance(aggregate, Audited)
         self.by_id[event.originator_id] = aggregate
         self.positions[event.originator_id].append(position)
         self.position = position
-        return self._index(aggregate)
+        dirty = Dirty() if dirty is None else dirty
+        self._index(aggregate, dirty)
+        return dirty
 
-    def _index(self, aggregate: Audited) -> Dirty:
-        dirty = Dirty()
+    def _index(self, aggregate: Audited, dirty: Dirty) -> None:
         if isinstance(aggregate, Task):
             for servant in {aggregate.assignee, aggregate.holder}:
                 key = (servant, aggregate.period)
@@ -103,6 +109,8 @@ class DomainState:
             dirty.periods |= {(aggregate.code, p) for p in self.periods_of[aggregate.code]}
             dirty.years |= {(aggregate.code, year) for year in self.years_of[aggregate.code]}
             agencies = {p.agency_code for p in aggregate.placements}
+            for agency in agencies:
+                self.servants_of[agency].add(aggregate.code)
             if any(p.leadership.is_leader for p in aggregate.placements):
                 for agency in agencies:
                     self.leaders_of[agency].add(aggregate.code)
@@ -127,7 +135,6 @@ class DomainState:
             years = {year for year, _ in aggregate.organisation_levels}
             years |= set(aggregate.quota_grants) | {year for year, _ in aggregate.tie_decisions}
             dirty.agencies |= {(aggregate.code, year) for year in years}
-        return dirty
 
     def leader_periods(self, agencies: set[str]) -> set[PeriodKey]:
         return {

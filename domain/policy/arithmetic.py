@@ -7,8 +7,8 @@ context can never change a result.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 
 from domain import errors
@@ -23,16 +23,19 @@ PRECISION = 28
 _SETTLE = Decimal("1e-20")
 
 
-@contextmanager
-def exact() -> Iterator[decimal.Context]:
-    """A private context: 28 digits, errors raised instead of silently producing NaN."""
-    context = decimal.Context(
-        prec=PRECISION,
-        rounding=decimal.ROUND_HALF_EVEN,
-        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-    )
-    with decimal.localcontext(context) as local:
-        yield local
+_EXACT = decimal.Context(
+    prec=PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+def exact() -> AbstractContextManager[decimal.Context]:
+    """A private context: 28 digits, errors raised instead of silently producing NaN.
+
+    ``localcontext`` copies the template, so no call can change it for the next.
+    """
+    return decimal.localcontext(_EXACT)
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
