@@ -4,6 +4,7 @@ authority's decision (Art. 21). A later decision replaces an earlier one
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
@@ -51,10 +52,24 @@ class Classification(Audited):
         def apply(self, classification: Classification) -> None:
             classification.decisions.append(self.decision_no)
             classification.decided_level = self.level
+            classification.levels[self.decision_no] = self.level
+
+    class Notified(Audited.Event):
+        """The servant was notified of the decided result (Art. 21(2)); the
+        petition period runs from here (Art. 22)."""
+
+        TOPIC = "minhbach.classification:Notified"
+        decision_no: str
+        notified_on: date
+
+        def apply(self, classification: Classification) -> None:
+            classification.notified = (self.decision_no, self.notified_on)
 
     def __init__(self) -> None:
         self.servant_code = ""
         self.year = 0
         self.proposed_level: str | None = None
         self.decided_level: str | None = None
+        self.levels: dict[str, str] = {}  # every decision's level, by decision number
         self.decisions: list[str] = []
+        self.notified: tuple[str, date] | None = None  # (decision, date) last notified

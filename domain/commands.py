@@ -196,6 +196,7 @@ class ScoreCriteria(Command):
     servant: Code
     period: PeriodCode
     scores: Scores
+    appeal_ref: Code | None = Field(None, description="The appeal this re-scoring corrects")
 
 
 class ScoreLeaderComponent(Command):
@@ -284,6 +285,87 @@ class DecideClassification(Command):
     party_committee_ref: Code | None = None
     departure_reason: Text | None = None
     replaces: Code | None = None
+    appeal_ref: Code | None = Field(None, description="The appeal this decision answers")
+
+
+class NotifyResult(Command):
+    """Record that the servant was notified of the decided classification."""
+
+    name = "notify_result"
+    servant: Code
+    year: Year
+    notified_on: Day | None = Field(None, description="Defaults to today")
+
+
+class FileAppeal(Command):
+    """A civil servant's petition against their notified classification (Art. 22)."""
+
+    name = "file_appeal"
+    appeal_no: Code
+    servant: Code
+    year: Year
+    grounds: Reason
+
+
+class AssignAppealReviewer(Command):
+    name = "assign_appeal_reviewer"
+    appeal_no: Code
+    reviewer: Code = Field(description="The appeals reviewer principal")
+
+
+class ResolveAppeal(Command):
+    """Upheld (nothing corrected), or amended (after corrective events naming it)."""
+
+    name = "resolve_appeal"
+    appeal_no: Code
+    outcome: Literal["upheld", "amended"]
+    reason: Reason
+
+
+DecisionKind = Literal["lower_position", "dismissal", "higher_position", "commendation"]
+
+
+class ProposeDecision(Command):
+    """HR proposes a personnel decision on named classification(s) (Art. 23(3))."""
+
+    name = "propose_decision"
+    decision_no: Code
+    kind: DecisionKind
+    servant: Code
+    basis_years: Annotated[tuple[Year, ...], Field(min_length=1, max_length=10)]
+    reason: Reason
+
+
+class ApproveDecision(Command):
+    """A second person approves (four eyes)."""
+
+    name = "approve_decision"
+    decision_no: Code
+    note: Text = ""
+
+
+class ExecuteDecision(Command):
+    name = "execute_decision"
+    decision_no: Code
+    executed_on: Day
+
+
+class AcknowledgedBasis(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    year: Year
+    decision_no: Code
+    decided_level: Level | None = None
+    computed_level: Level | None = None
+
+
+class ReviewDecision(Command):
+    """After a basis was revised: keep the decision (confirmed) or revoke it."""
+
+    name = "review_decision"
+    decision_no: Code
+    outcome: Literal["confirmed", "revoked"]
+    reason: Reason
+    acknowledged: Annotated[tuple[AcknowledgedBasis, ...], Field(min_length=1, max_length=10)]
 
 
 PublishedValue = Annotated[str, StringConstraints(max_length=200)] | None
@@ -380,6 +462,14 @@ COMMANDS: dict[str, type[Command]] = {
         ProposeClassification,
         DecideClassification,
         PublishResults,
+        NotifyResult,
+        FileAppeal,
+        AssignAppealReviewer,
+        ResolveAppeal,
+        ProposeDecision,
+        ApproveDecision,
+        ExecuteDecision,
+        ReviewDecision,
         RegisterPrincipal,
         GrantRole,
         IssueToken,

@@ -118,3 +118,21 @@ class MissingSourceDocument(DomainError):
     """The fact must rest on a document (decision, conclusion, minutes…)."""
 
     code = "missing_source_document"
+
+
+class AppealWindowClosed(DomainError):
+    """The policy's filing window after notification has passed."""
+
+    code = "appeal_window_closed"
+
+
+class BasisDoesNotSupport(DomainError):
+    """A personnel decision's basis classification does not allow it (Art. 23(3))."""
+
+    code = "basis_does_not_support"
+
+
+class SamePerson(NotAuthorised):
+    """Four eyes: whoever proposed a decision may not approve it."""
+
+    code = "same_person"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
@@ -15,12 +15,16 @@ from uuid import UUID
 from domain import commands as c
 from domain.actors import CommandContext, Role
 from domain.agency import Agency, agency_id
+from domain.appeal import Appeal, appeal_id
 from domain.base import Audited
+from domain.calendar import add_working_days
 from domain.catalogue import Catalogue, catalogue_id
 from domain.classification import Classification, classification_id
 from domain.discipline import AuthorityConclusion, DisciplineDecision, conclusion_id, discipline_id
 from domain.errors import (
     AlreadyExists,
+    AppealWindowClosed,
+    BasisDoesNotSupport,
     InvalidConversionFactor,
     InvalidQuantity,
     InvalidState,
@@ -31,8 +35,10 @@ from domain.errors import (
     NotFound,
     OutsideEmployment,
     ProductNotInCatalogue,
+    SamePerson,
 )
 from domain.evaluation import PeriodEvaluation, evaluation_id
+from domain.personnel import PersonnelDecision, personnel_decision_id
 from domain.policy import criteria_total, get_policy, policy_in_force, validate_leader_component
 from domain.principal import Principal, principal_id
 from domain.publication import table_digest
@@ -497,6 +503,7 @@ def amend_assessment(
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "amend assessments")
     task = _task(records, cmd.task)
     check_agency(ctx, task.agency_code)
+    appeal = _correcting(records, ctx, at, cmd.appeal_ref, task.assignee, cmd.name, task.code)
     if ctx.actor.role is not Role.APPEALS_REVIEWER:
         _check_task_evaluator(records, ctx, task, at.date())
     old = task.assessments.get(cmd.assessment)
@@ -513,7 +520,7 @@ def amend_assessment(
         reason=cmd.reason,
         appeal_ref=cmd.appeal_ref,
     )
-    return Outcome([task], {"id": str(task.id)})
+    return Outcome([task, *appeal], {"id": str(task.id)})
 
 
 @handles(c.ConfirmObjectiveCause)
@@ -585,13 +592,15 @@ def self_score_criteria(
 def score_criteria(
     records: Records, cmd: c.ScoreCriteria, ctx: CommandContext, at: datetime
 ) -> Outcome:
-    require_role(ctx, EVALUATOR_ROLES, "score the general criteria")
+    require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "score the general criteria")
     servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
-    check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
+    appeal = _correcting(records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, period.code)
+    if ctx.actor.role is not Role.APPEALS_REVIEWER:
+        check_evaluator(ctx, _manager(records, ctx), servant, agency, period.last_day)
     total = criteria_total(policy_in_force(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
-    return Outcome([evaluation], {"id": str(evaluation.id), "total": str(total.value)})
+    return Outcome([evaluation, *appeal], {"id": str(evaluation.id), "total": str(total.value)})
 
 
 @handles(c.ScoreLeaderComponent)
@@ -662,10 +671,13 @@ def annul_discipline(
     check_agency(ctx, decision.agency_code)
     if decision.annulled:
         raise InvalidState(f"decision {cmd.decision_no} is already annulled")
+    appeal = _correcting(
+        records, ctx, at, cmd.appeal_ref, decision.servant_code, cmd.name, cmd.decision_no
+    )
     decision.record(
         DisciplineDecision.Annulled, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
     )
-    return Outcome([decision], {"id": str(decision.id)})
+    return Outcome([decision, *appeal], {"id": str(decision.id)})
 
 
 @handles(c.RecordConclusion)
@@ -707,10 +719,13 @@ def withdraw_conclusion(
     _servant(records, ctx, conclusion.servant_code)
     if conclusion.withdrawn:
         raise InvalidState(f"conclusion {cmd.conclusion_no} is already withdrawn")
+    appeal = _correcting(
+        records, ctx, at, cmd.appeal_ref, conclusion.servant_code, cmd.name, cmd.conclusion_no
+    )
     conclusion.record(
         AuthorityConclusion.Withdrawn, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
     )
-    return Outcome([conclusion], {"id": str(conclusion.id)})
+    return Outcome([conclusion, *appeal], {"id": str(conclusion.id)})
 
 
 # --- yearly decisions -------------------------------------------------------
@@ -855,6 +870,7 @@ def decide_classification(
         raise MissingSourceDocument(
             "a head's or deputy's classification needs the Party committee's view (Art. 21)"
         )
+    appeal = _correcting(records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, cmd.decision_no)
     classification.record(
         Classification.Decided,
         ctx,
@@ -867,7 +883,7 @@ def decide_classification(
         departure_reason=cmd.departure_reason or None,
         replaces=cmd.replaces,
     )
-    return Outcome([classification], {"id": str(classification.id)})
+    return Outcome([classification, *appeal], {"id": str(classification.id)})
 
 
 # --- principals -------------------------------------------------------------
@@ -1004,3 +1020,287 @@ def publish_results(
         rows=tuple(rows),
     )
     return Outcome([agency], {"id": str(agency.id), "publication": str(len(agency.publications))})
+
+
+# --- appeals (Art. 22) ----------------------------------------------------------
+
+
+def _appeal(records: Records, appeal_no: str) -> Appeal:
+    return records.load(Appeal, appeal_id(appeal_no), f"appeal {appeal_no}")
+
+
+def _correcting(
+    records: Records,
+    ctx: CommandContext,
+    at: datetime,
+    appeal_ref: str | None,
+    servant_code: str,
+    command: str,
+    target: str,
+) -> list[Audited]:
+    """The appeal a correction answers, with the correction recorded on it.
+
+    An appeals reviewer corrects only under an open appeal assigned to them,
+    about the same servant; anyone else may name an appeal too."""
+    if appeal_ref is None:
+        if ctx.actor.role is Role.APPEALS_REVIEWER:
+            raise NotAuthorised("an appeals reviewer corrects records only under an appeal")
+        return []
+    appeal = _appeal(records, appeal_ref)
+    check_agency(ctx, appeal.agency_code)
+    if not appeal.open:
+        raise InvalidState(f"appeal {appeal_ref} is already resolved")
+    if appeal.servant_code != servant_code:
+        raise InvalidValue(
+            f"appeal {appeal_ref} concerns {appeal.servant_code}, not {servant_code}"
+        )
+    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
+        raise NotAuthorised(f"appeal {appeal_ref} is not assigned to {ctx.actor.id}")
+    appeal.record(Appeal.CorrectionRecorded, ctx, at, command=command, target=target)
+    return [appeal]
+
+
+@handles(c.NotifyResult)
+def notify_result(
+    records: Records, cmd: c.NotifyResult, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR, Role.AUTHORITY), "notify results")
+    servant = _servant(records, ctx, cmd.servant)
+    classification = records.find(Classification, classification_id(servant.code, cmd.year))
+    if classification is None or not classification.decisions:
+        raise InvalidState(f"{cmd.servant} has no decided classification for {cmd.year}")
+    notified_on = cmd.notified_on or at.date()
+    if notified_on > at.date():
+        raise InvalidValue("a notification cannot be dated in the future")
+    latest = classification.decisions[-1]
+    classification.record(
+        Classification.Notified, ctx, at, decision_no=latest, notified_on=notified_on
+    )
+    return Outcome([classification], {"id": str(classification.id), "decision_no": latest})
+
+
+@handles(c.FileAppeal)
+def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, (Role.CIVIL_SERVANT,), "file appeals")
+    servant = _servant(records, ctx, cmd.servant)
+    if ctx.actor.id != servant.code:
+        raise NotAuthorised(f"{ctx.actor.id} may not appeal for {servant.code}")
+    _absent(records, Appeal, appeal_id(cmd.appeal_no), f"appeal {cmd.appeal_no}")
+    classification = records.find(Classification, classification_id(servant.code, cmd.year))
+    if classification is None or classification.notified is None:
+        raise InvalidState(
+            f"{cmd.servant} has not been notified of a classification for {cmd.year}: "
+            "a petition follows the notification (Art. 22)"
+        )
+    decision_no, notified_on = classification.notified
+    received_on = at.date()
+    policy = policy_in_force(date(cmd.year, 1, 1))
+    if policy.appeal_window_days is not None:
+        closes = notified_on + timedelta(days=policy.appeal_window_days)
+        if received_on > closes:
+            raise AppealWindowClosed(
+                f"the petition window closed on {closes.isoformat()} "
+                f"({policy.appeal_window_days} days after notification on "
+                f"{notified_on.isoformat()})",
+                closed_on=closes.isoformat(),
+            )
+    due_on = add_working_days(
+        received_on, policy.appeal_resolution_working_days, policy.public_holidays
+    )
+    appeal = Appeal.start(
+        Appeal.Filed,
+        appeal_id(cmd.appeal_no),
+        ctx,
+        at,
+        appeal_no=cmd.appeal_no,
+        servant_code=servant.code,
+        agency_code=servant.placement.agency_code,
+        year=cmd.year,
+        decision_no=decision_no,
+        grounds=cmd.grounds,
+        received_on=received_on,
+        due_on=due_on,
+    )
+    return _created(appeal, due_on=due_on.isoformat())
+
+
+@handles(c.AssignAppealReviewer)
+def assign_appeal_reviewer(
+    records: Records, cmd: c.AssignAppealReviewer, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR, Role.AUTHORITY), "assign appeal reviewers")
+    appeal = _appeal(records, cmd.appeal_no)
+    check_agency(ctx, appeal.agency_code)
+    if not appeal.open:
+        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
+    reviewer = _principal(records, cmd.reviewer)
+    if reviewer.grant.role != Role.APPEALS_REVIEWER.value or reviewer.disabled:
+        raise InvalidValue(f"{cmd.reviewer} is not an active appeals reviewer")
+    appeal.record(Appeal.ReviewerAssigned, ctx, at, reviewer=cmd.reviewer)
+    return Outcome([appeal], {"id": str(appeal.id)})
+
+
+@handles(c.ResolveAppeal)
+def resolve_appeal(
+    records: Records, cmd: c.ResolveAppeal, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.APPEALS_REVIEWER, Role.AUTHORITY), "resolve appeals")
+    appeal = _appeal(records, cmd.appeal_no)
+    check_agency(ctx, appeal.agency_code)
+    if not appeal.open:
+        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
+    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
+        raise NotAuthorised(f"appeal {cmd.appeal_no} is not assigned to {ctx.actor.id}")
+    if cmd.outcome == "amended" and not appeal.corrections:
+        raise InvalidState(
+            "an amended outcome rests on corrections: record them first, naming the appeal"
+        )
+    if cmd.outcome == "upheld" and appeal.corrections:
+        raise InvalidState(f"appeal {cmd.appeal_no} has corrections: its outcome is amended")
+    appeal.record(
+        Appeal.Resolved, ctx, at, outcome=cmd.outcome, reason=cmd.reason, resolved_on=at.date()
+    )
+    return Outcome([appeal], {"id": str(appeal.id)})
+
+
+# --- personnel decisions (Art. 23(3)) --------------------------------------------
+
+
+def _decision(records: Records, decision_no: str) -> PersonnelDecision:
+    return records.load(
+        PersonnelDecision, personnel_decision_id(decision_no), f"personnel decision {decision_no}"
+    )
+
+
+def _basis(
+    records: Records, servant: str, years: tuple[int, ...], kind: str
+) -> list[dict[str, str]]:
+    """The decided classifications a decision rests on; raise unless they allow it."""
+    basis = []
+    for year in sorted(set(years)):
+        classification = records.find(Classification, classification_id(servant, year))
+        if classification is None or classification.decided_level is None:
+            raise BasisDoesNotSupport(f"{servant} has no decided classification for {year}")
+        allowed = policy_in_force(date(year, 1, 1)).basis_levels(kind)
+        if classification.decided_level not in allowed:
+            raise BasisDoesNotSupport(
+                f"a {kind.replace('_', ' ')} needs a classification of {' or '.join(allowed)}; "
+                f"{servant} is {classification.decided_level} for {year} "
+                f"({classification.decisions[-1]})",
+                year=year,
+                level=classification.decided_level,
+            )
+        basis.append(
+            {
+                "year": str(year),
+                "decision_no": classification.decisions[-1],
+                "level": classification.decided_level,
+            }
+        )
+    if kind == "dismissal":
+        needed = policy_in_force(date(max(years), 1, 1)).dismissal_consecutive_fail_years
+        last = max(years)
+        if not all(
+            str(year) in {b["year"] for b in basis} for year in range(last - needed + 1, last + 1)
+        ):
+            raise BasisDoesNotSupport(
+                f"a dismissal needs {needed} consecutive years rated FAIL up to {last}"
+            )
+    return basis
+
+
+@handles(c.ProposeDecision)
+def propose_decision(
+    records: Records, cmd: c.ProposeDecision, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR,), "propose personnel decisions")
+    servant = _servant(records, ctx, cmd.servant)
+    _absent(
+        records,
+        PersonnelDecision,
+        personnel_decision_id(cmd.decision_no),
+        f"personnel decision {cmd.decision_no}",
+    )
+    basis = _basis(records, servant.code, cmd.basis_years, cmd.kind)
+    policy = policy_in_force(date(max(cmd.basis_years), 1, 1))
+    decision = PersonnelDecision.start(
+        PersonnelDecision.Proposed,
+        personnel_decision_id(cmd.decision_no),
+        ctx,
+        at,
+        decision_no=cmd.decision_no,
+        kind=cmd.kind,
+        servant_code=servant.code,
+        agency_code=servant.placement.agency_code,
+        basis=tuple(basis),
+        reason=cmd.reason,
+        policy_id=policy.policy_id,
+        policy_version=policy.version,
+    )
+    return _created(decision)
+
+
+@handles(c.ApproveDecision)
+def approve_decision(
+    records: Records, cmd: c.ApproveDecision, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR, Role.AUTHORITY), "approve personnel decisions")
+    decision = _decision(records, cmd.decision_no)
+    check_agency(ctx, decision.agency_code)
+    if decision.status != "proposed":
+        raise InvalidState(f"decision {cmd.decision_no} is {decision.status}, not proposed")
+    if ctx.actor.id == decision.proposed_by:
+        raise SamePerson(f"{ctx.actor.id} proposed {cmd.decision_no}: another person approves")
+    # The basis must still allow it now, not only when it was proposed.
+    _basis(records, decision.servant_code, tuple(b.year for b in decision.basis), decision.kind)
+    decision.record(PersonnelDecision.Approved, ctx, at, note=cmd.note)
+    return Outcome([decision], {"id": str(decision.id)})
+
+
+@handles(c.ExecuteDecision)
+def execute_decision(
+    records: Records, cmd: c.ExecuteDecision, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR,), "execute personnel decisions")
+    decision = _decision(records, cmd.decision_no)
+    check_agency(ctx, decision.agency_code)
+    if decision.status != "approved":
+        raise InvalidState(f"decision {cmd.decision_no} is {decision.status}, not approved")
+    decision.record(PersonnelDecision.Executed, ctx, at, executed_on=cmd.executed_on)
+    return Outcome([decision], {"id": str(decision.id)})
+
+
+@handles(c.ReviewDecision)
+def review_decision(
+    records: Records, cmd: c.ReviewDecision, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.HR, Role.AUTHORITY), "review personnel decisions")
+    decision = _decision(records, cmd.decision_no)
+    check_agency(ctx, decision.agency_code)
+    if decision.status == "revoked":
+        raise InvalidState(f"decision {cmd.decision_no} is revoked")
+    years = {b.year for b in decision.basis}
+    if {a.year for a in cmd.acknowledged} != years:
+        raise InvalidValue(f"a review acknowledges every basis year: {sorted(years)}")
+    for item in cmd.acknowledged:
+        classification = records.find(
+            Classification, classification_id(decision.servant_code, item.year)
+        )
+        current = (
+            classification.decisions[-1] if classification and classification.decisions else None
+        )
+        decided = classification.decided_level if classification else None
+        if item.decision_no != current or (item.decided_level or None) != decided:
+            raise InvalidValue(
+                f"the review must acknowledge the classification in force for {item.year}: "
+                f"{current} ({decided})"
+            )
+    decision.record(
+        PersonnelDecision.Reviewed,
+        ctx,
+        at,
+        outcome=cmd.outcome,
+        reason=cmd.reason,
+        acknowledged=tuple(a.model_dump(mode="json") for a in cmd.acknowledged),
+    )
+    return Outcome([decision], {"id": str(decision.id)})

@@ -96,6 +96,28 @@ class Policy:
     appeal_window_days: int | None = None
     appeal_resolution_working_days: int = 7
     classification_deadline: tuple[int, int] = (12, 15)  # (month, day), before this date
+    # Uses of the annual result (Art. 23(3)): the levels a decision's basis must have.
+    decision_basis_levels: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("lower_position", ("FAIL",)),  # Art. 23(3)(đ)
+        ("dismissal", ("FAIL",)),  # Art. 23(3)(đ)
+        ("higher_position", ("EXCELLENT", "GOOD")),  # Art. 23(3)(d)
+        ("commendation", ("EXCELLENT", "GOOD")),  # Art. 23(3)(c)
+    )
+    # Consecutive FAIL years a dismissal needs (the decree says one; laws may say more).
+    dismissal_consecutive_fail_years: int = 1
+    # Non-working days besides weekends, for working-day deadlines (Art. 22). The
+    # solar holidays are fixed; lunar ones (Tết, Hùng Kings) change every year and
+    # are added by a policy variant for that year.
+    public_holidays: tuple[date, ...] = (
+        date(2026, 1, 1),
+        date(2026, 4, 30),
+        date(2026, 5, 1),
+        date(2026, 9, 2),
+        date(2027, 1, 1),
+        date(2027, 4, 30),
+        date(2027, 5, 1),
+        date(2027, 9, 2),
+    )
 
     def __post_init__(self) -> None:
         _check_choice("delay_counting", self.delay_counting, DelayCounting)
@@ -127,6 +149,15 @@ class Policy:
             raise ValueError("score_places and min_months_worked must not be negative")
         month, day = self.classification_deadline
         date(2001, month, day)  # raises ValueError on an impossible date
+        if self.dismissal_consecutive_fail_years < 1:
+            raise ValueError("dismissal_consecutive_fail_years must be at least 1")
+
+    def basis_levels(self, kind: str) -> tuple[str, ...]:
+        """The levels a decision of ``kind`` may rest on (Art. 23(3))."""
+        for name, levels in self.decision_basis_levels:
+            if name == kind:
+                return levels
+        raise errors.InvalidValue(f"no basis rule for decisions of kind {kind!r}", kind=kind)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -175,6 +206,13 @@ def _as_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, Criterion):
         return f"{value.code}={value.maximum:f}"
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], tuple)
+    ):  # a (name, choices) pair, e.g. ("dismissal", ("FAIL",))
+        return f"{value[0]}={'|'.join(_as_text(item) for item in value[1])}"
     if isinstance(value, tuple):
         return ";".join(_as_text(item) for item in value)
     return str(value)

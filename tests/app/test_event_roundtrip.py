@@ -15,6 +15,7 @@ from eventsourcing.domain import CanMutateAggregate
 
 from api.importer import import_lines
 from domain.agency import Agency
+from domain.appeal import Appeal
 from domain.application import MinhBach
 from domain.base import Audited
 from domain.catalogue import Catalogue
@@ -22,6 +23,7 @@ from domain.classification import Classification
 from domain.commands import COMMANDS
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
+from domain.personnel import PersonnelDecision
 from domain.principal import Principal
 from domain.receipt import CommandReceipt
 from domain.servant import CivilServant
@@ -39,6 +41,8 @@ AGGREGATES = (
     Classification,
     CommandReceipt,
     Principal,
+    Appeal,
+    PersonnelDecision,
 )
 
 

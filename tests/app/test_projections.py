@@ -112,11 +112,9 @@ def test_an_amended_assessment_re_derives_everything_it_touches(
     assert (cv1["b"], cv1["score"], cv1["level"]) == ("0.75", "64.17", "COMPLETE")
     assert tp1["d"] == "1"
 
-    # An appeal finds the first assessment wrong: it is amended to accepted.
+    # The manager finds the first assessment wrong: it is amended to accepted.
     app.execute(
-        c.AmendAssessment(
-            task="CV1-T", assessment=1, outcome="accepted", reason="kiến nghị", appeal_ref="KN-1"
-        ),
+        c.AmendAssessment(task="CV1-T", assessment=1, outcome="accepted", reason="kiến nghị"),
         with_source(manager("TP1"), "QĐ 7/QĐ-SNV"),
     )
     projector.catch_up()
