@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from domain.agency import Agency
+from domain.appeal import Appeal
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.errors import DomainError
+from domain.personnel import PersonnelDecision
 from domain.policy import (
     Computed,
     ConclusionFact,
@@ -125,6 +127,8 @@ class Deriver:
         self.period_rows: dict[PeriodKey, Row] = {}
         self.annual_rows: dict[YearKey, Row] = {}
         self.discipline_rows: dict[tuple[str], Row] = {}
+        self.decision_rows: dict[tuple[str], Row] = {}
+        self.appeal_rows: dict[tuple[str], Row] = {}
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[GroupKey, set[str]] = {}
         self._evaluators: dict[Any, list[str]] = {}
@@ -135,6 +139,8 @@ class Deriver:
             "pj_period_results": self.period_rows,
             "pj_annual_classifications": self.annual_rows,
             "pj_discipline_register": self.discipline_rows,
+            "pj_personnel_decisions": self.decision_rows,
+            "pj_appeals": self.appeal_rows,
         }
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
@@ -163,16 +169,17 @@ class Deriver:
             quota, proposals = classify_group(group, bases, self.state.agencies.get(agency_code))
             for basis in bases:
                 code = basis["servant_code"]
-                classification = self.state.classifications.get((code, year))
-                decided = (
-                    (classification.decided_level, classification.decisions[-1])
-                    if classification and classification.decisions
-                    else (None, None)
-                )
-                row = annual_row(basis, quota, proposals[code], decided)
+                row = annual_row(basis, quota, proposals[code], self._record_of(code, year))
                 if self.annual_rows.get((code, year)) != row:
                     self.annual_rows[(code, year)] = row
                     changed_annual.add((code, year))
+        changed_decisions = self._recompute_decisions(dirty.decisions, changed_annual)
+        changed_appeals: set[tuple[str]] = set()
+        for appeal_no in dirty.appeals:
+            self.appeal_rows[(appeal_no,)] = appeal_row(
+                self.state.appeals[appeal_no], self.state.sources(self.state.appeals[appeal_no].id)
+            )
+            changed_appeals.add((appeal_no,))
         changed_discipline: set[tuple[str]] = set()
         for decision_id in dirty.disciplines:
             decision = self.state.by_id[decision_id]
@@ -184,7 +191,62 @@ class Deriver:
             "pj_period_results": changed_periods,
             "pj_annual_classifications": changed_annual,
             "pj_discipline_register": changed_discipline,
+            "pj_personnel_decisions": changed_decisions,
+            "pj_appeals": changed_appeals,
         }
+
+    def _record_of(self, code: str, year: int) -> dict[str, Any]:
+        """The decisions, notification and appeals of one servant's year."""
+        classification = self.state.classifications.get((code, year))
+        appeals = [
+            self.state.appeals[no] for no in sorted(self.state.appeals_on.get((code, year), ()))
+        ]
+        return {
+            "decided_level": classification.decided_level if classification else None,
+            "decision_no": classification.decisions[-1]
+            if classification and classification.decisions
+            else None,
+            "decisions": [
+                {"decision_no": no, "level": classification.levels[no]}
+                for no in classification.decisions
+            ]
+            if classification
+            else [],
+            "notified_on": classification.notified[1]
+            if classification and classification.notified
+            else None,
+            "appeals": [{"appeal_no": a.appeal_no, "status": a.outcome or "open"} for a in appeals],
+        }
+
+    def _recompute_decisions(self, dirty: set[str], changed_years: set[YearKey]) -> set[tuple[str]]:
+        numbers = set(dirty)
+        for key in changed_years:
+            numbers |= self.state.decisions_on.get(key, set())
+        changed: set[tuple[str]] = set()
+        for number in numbers:
+            decision = self.state.decisions[number]
+            row = decision_row(decision, self._current_basis(decision))
+            if self.decision_rows.get((number,)) != row:
+                self.decision_rows[(number,)] = row
+                changed.add((number,))
+        return changed
+
+    def _current_basis(self, decision: PersonnelDecision) -> list[dict[str, Any]]:
+        current = []
+        for basis in decision.basis:
+            classification = self.state.classifications.get((decision.servant_code, basis.year))
+            annual = self.annual_rows.get((decision.servant_code, basis.year))
+            current.append(
+                {
+                    "year": basis.year,
+                    "decision_no": classification.decisions[-1]
+                    if classification and classification.decisions
+                    else None,
+                    "decided_level": classification.decided_level if classification else None,
+                    "computed_level": annual["proposed_level"] if annual else None,
+                }
+            )
+        return current
 
     # -- periods --
 
@@ -535,12 +597,12 @@ def annual_row(
     basis: Row,
     quota: Computed[QuotaOutcome] | None,
     proposal: Computed[Proposal],
-    decided: tuple[str | None, str | None],
+    record: dict[str, Any],
 ) -> Row:
     code = basis["servant_code"]
     entry = _entry(quota.value, code) if quota else None
     value = proposal.value
-    decided_level, decision_no = decided
+    decided_level, decision_no = record["decided_level"], record["decision_no"]
     proposed = value.level.value if value.level else None
     row = {k: v for k, v in basis.items() if not k.startswith("_")}
     row.update(
@@ -558,9 +620,76 @@ def annual_row(
             "decided_level": decided_level,
             "decision_no": decision_no,
             "departs_from_proposal": decided_level is not None and decided_level != proposed,
+            "decisions": record["decisions"],
+            "appeals": record["appeals"],
+            "notified_on": record["notified_on"],
         }
     )
     return row
+
+
+def decision_row(decision: PersonnelDecision, current: list[dict[str, Any]]) -> Row:
+    """A personnel decision and whether its basis moved since it was last looked at.
+
+    What was last accepted is the basis as proposed (its decided level, and the
+    expectation that the facts give that level too), or what the latest review
+    acknowledged. Any difference flags the decision until a person reviews it."""
+    if decision.acknowledged:
+        accepted = {
+            a.year: (a.decision_no, a.decided_level, a.computed_level)
+            for a in decision.acknowledged
+        }
+    else:
+        accepted = {b.year: (b.decision_no, b.level, b.level) for b in decision.basis}
+    reasons = []
+    for item in current:
+        year = item["year"]
+        was_decision, was_level, was_computed = accepted.get(year, (None, None, None))
+        if item["decision_no"] != was_decision:
+            reasons.append(
+                f"{year}: classification decision {was_decision} replaced by {item['decision_no']}"
+            )
+        if item["decided_level"] != was_level:
+            reasons.append(f"{year}: decided level {was_level} → {item['decided_level']}")
+        if item["computed_level"] != was_computed:
+            reasons.append(
+                f"{year}: the facts now give {item['computed_level'] or 'no level'} "
+                f"(relied on {was_computed})"
+            )
+    return {
+        "decision_no": decision.decision_no,
+        "kind": decision.kind,
+        "servant_code": decision.servant_code,
+        "agency_code": decision.agency_code,
+        "status": decision.status,
+        "proposed_by": decision.proposed_by,
+        "approved_by": decision.approved_by,
+        "executed_on": decision.executed_on,
+        "basis": [
+            {"year": b.year, "decision_no": b.decision_no, "level": b.level} for b in decision.basis
+        ],
+        "current": current,
+        "flagged": bool(reasons) and decision.status != "revoked",
+        "flag_reasons": reasons,
+        "reviews": decision.reviews,
+    }
+
+
+def appeal_row(appeal: Appeal, positions: list[int]) -> Row:
+    return {
+        "appeal_no": appeal.appeal_no,
+        "servant_code": appeal.servant_code,
+        "agency_code": appeal.agency_code,
+        "year": appeal.year,
+        "decision_no": appeal.decision_no,
+        "received_on": appeal.received_on,
+        "due_on": appeal.due_on,
+        "reviewer": appeal.reviewer,
+        "status": appeal.outcome or "open",
+        "resolved_on": appeal.resolved_on,
+        "corrections": [{"command": c.command, "target": c.target} for c in appeal.corrections],
+        "filed_at_position": positions[0] if positions else 0,
+    }
 
 
 def discipline_row(decision: DisciplineDecision) -> Row:

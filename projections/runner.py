@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from projections.ledger import Ledger
 
 NAME = "classifications"
+# The shape of the views; a runner that finds another drops and rebuilds them.
+SCHEMA = "views-schema"
+VIEWS_SCHEMA = 2
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 
@@ -101,7 +104,7 @@ class Projector:
         # The ledger rides along: it hashes the pages this runner reads anyway and
         # commits its leaves in the same transaction as the views.
         self.ledger = ledger
-        metadata.create_all(self.engine)
+        self._ensure_schema()
         self._ensure_tracking_row()
         self.reset()
 
@@ -255,6 +258,25 @@ class Projector:
                     stored.pop(key, None)
         self._pending = {}
         self.position = position
+
+    def _ensure_schema(self) -> None:
+        """Create the views; views of an older shape are dropped and rebuilt from
+        the log (the ledger's tables are never touched: they are evidence)."""
+        metadata.create_all(self.engine)
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
+                    select(tracking.c.position).where(tracking.c.name == SCHEMA)
+                ).scalar()
+                if found == VIEWS_SCHEMA:
+                    return
+                for view in VIEWS:
+                    view.drop(conn, checkfirst=True)
+                conn.execute(delete(tracking).where(tracking.c.name.in_([NAME, SCHEMA])))
+                conn.execute(insert(tracking).values(name=SCHEMA, position=VIEWS_SCHEMA))
+        except IntegrityError:
+            pass  # another runner upgraded the views at the same moment
+        metadata.create_all(self.engine)
 
     def _ensure_tracking_row(self) -> None:
         try:

@@ -18,10 +18,12 @@ from uuid import UUID
 from eventsourcing.domain import CanMutateAggregate
 
 from domain.agency import Agency
+from domain.appeal import Appeal
 from domain.base import Audited
 from domain.classification import Classification
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
+from domain.personnel import PersonnelDecision
 from domain.servant import CivilServant
 from domain.task import Task
 
@@ -40,15 +42,26 @@ class Dirty:
     years: set[YearKey] = field(default_factory=set)
     agencies: set[tuple[str, int]] = field(default_factory=set)  # (agency, year): quota groups
     disciplines: set[UUID] = field(default_factory=set)
+    decisions: set[str] = field(default_factory=set)  # personnel decision numbers
+    appeals: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.periods or self.years or self.agencies or self.disciplines)
+        return bool(
+            self.periods
+            or self.years
+            or self.agencies
+            or self.disciplines
+            or self.decisions
+            or self.appeals
+        )
 
     def update(self, other: Dirty) -> None:
         self.periods |= other.periods
         self.years |= other.years
         self.agencies |= other.agencies
         self.disciplines |= other.disciplines
+        self.decisions |= other.decisions
+        self.appeals |= other.appeals
 
 
 @dataclass
@@ -67,6 +80,10 @@ class DomainState:
         default_factory=lambda: defaultdict(dict)
     )
     classifications: dict[YearKey, Classification] = field(default_factory=dict)
+    decisions: dict[str, PersonnelDecision] = field(default_factory=dict)
+    decisions_on: dict[YearKey, set[str]] = field(default_factory=lambda: defaultdict(set))
+    appeals: dict[str, Appeal] = field(default_factory=dict)
+    appeals_on: dict[YearKey, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Which periods each servant has (for re-deriving after a placement change).
     periods_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Years a servant has anything derived in (periods, discipline, conclusions, decisions).
@@ -128,6 +145,17 @@ class DomainState:
         elif isinstance(aggregate, Classification):
             self.classifications[(aggregate.servant_code, aggregate.year)] = aggregate
             self.years_of[aggregate.servant_code].add(aggregate.year)
+            dirty.years.add((aggregate.servant_code, aggregate.year))
+        elif isinstance(aggregate, PersonnelDecision):
+            self.decisions[aggregate.decision_no] = aggregate
+            for basis in aggregate.basis:
+                self.decisions_on[(aggregate.servant_code, basis.year)].add(aggregate.decision_no)
+            dirty.decisions.add(aggregate.decision_no)
+        elif isinstance(aggregate, Appeal):
+            self.appeals[aggregate.appeal_no] = aggregate
+            self.appeals_on[(aggregate.servant_code, aggregate.year)].add(aggregate.appeal_no)
+            self.years_of[aggregate.servant_code].add(aggregate.year)
+            dirty.appeals.add(aggregate.appeal_no)
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, Agency):
             self.agencies[aggregate.code] = aggregate

@@ -88,6 +88,9 @@ annual_classifications = Table(
     Column("decided_level", String(16)),
     Column("decision_no", String(64)),
     Column("departs_from_proposal", Boolean, nullable=False),
+    Column("decisions", JSON, nullable=False),  # every decision, oldest first: superseded stay
+    Column("appeals", JSON, nullable=False),  # appeals against this year, with their outcome
+    Column("notified_on", Date),
     Column("policy_id", String(32), nullable=False),
     Column("policy_version", Integer, nullable=False),
     Index("ix_pj_annual_agency", "agency_code", "year", "score_cents"),
@@ -108,11 +111,48 @@ discipline_register = Table(
     Column("annulled", Boolean, nullable=False),
 )
 
-VIEWS = (period_results, annual_classifications, discipline_register)
+personnel_decisions = Table(
+    "pj_personnel_decisions",
+    metadata,
+    Column("decision_no", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("servant_code", String(64), nullable=False, index=True),
+    Column("agency_code", String(64), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("proposed_by", String(64), nullable=False),
+    Column("approved_by", String(64)),
+    Column("executed_on", Date),
+    Column("basis", JSON, nullable=False),  # as relied upon: year, decision_no, level
+    Column("current", JSON, nullable=False),  # as it stands: decision, decided, computed
+    Column("flagged", Boolean, nullable=False),
+    Column("flag_reasons", JSON, nullable=False),
+    Column("reviews", Integer, nullable=False),
+)
+
+appeals = Table(
+    "pj_appeals",
+    metadata,
+    Column("appeal_no", String(64), primary_key=True),
+    Column("servant_code", String(64), nullable=False, index=True),
+    Column("agency_code", String(64), nullable=False, index=True),
+    Column("year", Integer, nullable=False),
+    Column("decision_no", String(64), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("reviewer", String(64)),
+    Column("status", String(16), nullable=False),  # open, upheld, amended
+    Column("resolved_on", Date),
+    Column("corrections", JSON, nullable=False),
+    Column("filed_at_position", BigInteger, nullable=False),
+)
+
+VIEWS = (period_results, annual_classifications, discipline_register, personnel_decisions, appeals)
 KEYS = {
     period_results.name: ("servant_code", "period"),
     annual_classifications.name: ("servant_code", "year"),
     discipline_register.name: ("decision_no",),
+    personnel_decisions.name: ("decision_no",),
+    appeals.name: ("appeal_no",),
 }
 
 # --- the tamper-evident ledger -----------------------------------------------------
