@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -91,10 +92,13 @@ class ReadScope:
     servant: str | None = None  # only this servant's records
     everything: bool = False
     own_servant: str | None = None
+    cases: frozenset[str] | None = None  # an appeals reviewer: the servants appealing to them
 
     def allows(self, agency: str, unit: str | None = None, servant: str | None = None) -> bool:
         if self.everything:
             return True
+        if self.cases is not None:
+            return servant in self.cases
         if self.servant is not None:
             return servant == self.servant
         if self.agency != agency:
@@ -102,14 +106,16 @@ class ReadScope:
         return self.unit is None or unit == self.unit or servant == self.own_servant
 
 
-def read_scope(app: MinhBach, caller: Caller, today: date) -> ReadScope:
+def read_scope(app: MinhBach, caller: Caller, today: date, cases: Iterable[str] = ()) -> ReadScope:
     """Civil servants read their own records; managers their unit (the agency's head,
     the whole agency); HR its agency; inspectors, authorities and admins everything;
-    an appeals reviewer confined to an agency reads that agency."""
+    an appeals reviewer the records of the servants whose appeals they review."""
     if caller.role in (Role.INSPECTOR, Role.ADMIN) or (
-        caller.role in (Role.AUTHORITY, Role.APPEALS_REVIEWER) and caller.agency is None
+        caller.role is Role.AUTHORITY and caller.agency is None
     ):
         return ReadScope(everything=True)
+    if caller.role is Role.APPEALS_REVIEWER:
+        return ReadScope(agency=caller.agency, cases=frozenset(cases))
     if caller.role is Role.CIVIL_SERVANT:
         return ReadScope(servant=caller.servant)
     if caller.role is Role.MANAGER and caller.servant:

@@ -445,6 +445,40 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    from projections.ledger import Ledger
+    from projections.signing import signer_from_environment
+    from projections.trace import make_trace, render_trace
+
+    app = _open(args.database_url)
+    trace = make_trace(app, Ledger(app, signer=signer_from_environment()), args.decision)
+    if args.out:
+        Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"trace of {args.decision} → {args.out}")
+    print(render_trace(trace, args.format))
+    return 0
+
+
+def cmd_verify_trace(args: argparse.Namespace) -> int:
+    from projections.signing import load_public
+    from projections.trace import verify_trace
+
+    try:
+        trace = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        public = load_public(Path(args.public_key).read_bytes())
+    except (OSError, ValueError) as error:
+        print(f"minhbach verify-trace: {error}", file=sys.stderr)
+        return 2
+    report = verify_trace(trace, public)
+    if report.valid:
+        print(f"valid: {report.events} events proven against a checkpoint signed by this key")
+        return 0
+    print("INVALID")
+    for problem in report.problems:
+        print(f"  {problem}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minhbach",
@@ -531,6 +565,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_vb.add_argument("file")
     p_vb.add_argument("--public-key", required=True)
     p_vb.set_defaults(func=cmd_verify_bundle)
+
+    p_trace = sub.add_parser("trace", help="a personnel decision down to its events and proofs")
+    p_trace.add_argument("decision")
+    p_trace.add_argument("--out", help="write the trace (JSON) to this file")
+    p_trace.add_argument("--format", choices=["vi", "en"], default="vi")
+    p_trace.set_defaults(func=cmd_trace)
+
+    p_vt = sub.add_parser("verify-trace", help="check a decision's trace offline")
+    p_vt.add_argument("file")
+    p_vt.add_argument("--public-key", required=True)
+    p_vt.set_defaults(func=cmd_verify_trace)
 
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")

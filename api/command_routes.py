@@ -4,6 +4,7 @@
 model classes built at run time.)
 """
 
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
@@ -74,7 +75,10 @@ def _endpoint(command_class: type[Command], request_model: type[BaseModel]) -> A
     return run
 
 
+@cache
 def command_router() -> APIRouter:
+    """Built once: the routes only close over the command classes, and every app
+    that includes the router copies them."""
     router = APIRouter(tags=["commands"])
     for name, command_class in COMMANDS.items():
         if name in SERVER_SIDE:

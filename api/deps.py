@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from sqlalchemy import select
 
 from api.as_of import Replays
 from api.auth import Caller, ReadScope, authenticate, read_scope
 from api.live import LiveViews
+from domain.actors import Role
 from domain.application import MinhBach
+from projections.tables import appeals
 
 
 @dataclass
@@ -42,7 +45,16 @@ CallerDep = Annotated[Caller, Depends(caller)]
 
 
 def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
-    return read_scope(svc.app, who, svc.app.clock().date())
+    cases: list[str] = []
+    if who.role is Role.APPEALS_REVIEWER:
+        with svc.views.engine.connect() as conn:
+            cases = [
+                str(code)
+                for code in conn.execute(
+                    select(appeals.c.servant_code).where(appeals.c.reviewer == who.principal)
+                ).scalars()
+            ]
+    return read_scope(svc.app, who, svc.app.clock().date(), cases)
 
 
 ScopeDep = Annotated[ReadScope, Depends(scope)]

@@ -92,7 +92,7 @@ def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | Non
     """The unit filter a caller must use in ``agency`` (managers see their unit)."""
     if scope.everything:
         return unit
-    if scope.servant is not None or scope.agency != agency:
+    if scope.servant is not None or scope.cases is not None or scope.agency != agency:
         raise NotAuthorised(f"you may not read the standings of {agency}")
     if scope.unit is not None:
         if unit not in (None, scope.unit):

@@ -26,7 +26,8 @@ from projections.replay import replay
 FORMAT = "minhbach-evidence-v1"
 
 
-def _notification(item: dict[str, Any]) -> Notification:
+def stored_event(item: dict[str, Any]) -> Notification:
+    """The stored event a bundle item carries, rebuilt to recompute its leaf."""
     return Notification(
         originator_id=UUID(item["originator_id"]),
         originator_version=int(item["originator_version"]),
@@ -95,7 +96,7 @@ def verify_bundle(bundle: dict[str, Any], public_key: Any) -> BundleReport:
     for item in bundle.get("events", []):
         report.events += 1
         try:
-            notification = _notification(item)
+            notification = stored_event(item)
             proof = [bytes.fromhex(h) for h in item["inclusion_proof"]]
             verify_inclusion(
                 event_leaf(notification), int(item["leaf_index"]), checkpoint.size, proof, root

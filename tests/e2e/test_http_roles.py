@@ -359,7 +359,9 @@ def test_inspectors_read_everything_and_write_nothing_others_as_confined(world: 
     # Authorities and appeals reviewers read as far as they are confined.
     ok(world.get("authority", "/standings", agency="SXD", year=YEAR))
     ok(world.get("authority", "/events"))
-    ok(world.get("reviewer-snv", "/standings", agency="SNV", year=YEAR))
+    # An appeals reviewer reads only the cases appealed to them: none yet.
+    error(world.get("reviewer-snv", "/standings", agency="SNV", year=YEAR), 403)
+    error(world.get("reviewer-snv", f"/servants/CV1/years/{YEAR}"), 403)
     error(world.get("reviewer-snv", "/standings", agency="SXD", year=YEAR), 403)
     error(world.get("reviewer-snv", f"/servants/CVX/years/{YEAR}"), 403)
     error(world.get("reviewer-snv", "/events"), 403)

@@ -1,0 +1,276 @@
+"""Appeals, personnel decisions and their traces, deadlines, and each agency's
+published list of results."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from api.auth import ReadScope
+from api.deps import ScopeDep, Services, ServicesDep
+from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
+from domain.agency import Agency, agency_id
+from domain.errors import NotAuthorised, NotFound
+from domain.policy import policy_in_force
+from domain.servant import CivilServant, servant_id
+from projections.publication import COLUMNS
+from projections.tables import annual_classifications, appeals, personnel_decisions
+from projections.trace import make_trace, render_trace
+
+router = APIRouter(tags=["appeals and decisions"])
+
+AgencyCode = Annotated[str, Path(min_length=1, max_length=64)]
+YearPath = Annotated[int, Path(ge=2000, le=2100)]
+Code = Annotated[str, Path(min_length=1, max_length=64)]
+AgencyFilter = Annotated[str | None, Query(max_length=64)]
+
+
+def _rows(svc: Services, query: Any) -> list[dict[str, Any]]:
+    svc.views.catch_up()
+    with svc.views.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def _listing(svc: Services, rows: list[dict[str, Any]]) -> Listing:
+    status = svc.views.status()
+    return Listing(
+        items=rows,
+        total=len(rows),
+        page=1,
+        page_size=max(1, len(rows)),
+        position=status.position,
+        lag=status.lag,
+    )
+
+
+def _agency_allowed(scope: ReadScope, agency: str | None) -> str | None:
+    """The agency filter a caller must use (None: all, for those who read everything)."""
+    if scope.everything:
+        return agency
+    if scope.agency is None or scope.unit is not None or scope.servant is not None:
+        raise NotAuthorised("only HR, authorities, inspectors and admins list these")
+    if agency not in (None, scope.agency):
+        raise NotAuthorised(f"you may read {scope.agency} only")
+    return scope.agency
+
+
+@router.get("/appeals", response_model=Listing)
+def list_appeals(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: AgencyFilter = None,
+    status: Annotated[Literal["open", "upheld", "amended"] | None, Query()] = None,
+    overdue: Annotated[bool, Query(description="Open past their resolution date")] = False,
+) -> Listing:
+    """Appeals, with their 7-working-day due dates; ``overdue`` lists the late ones.
+    An appeals reviewer sees the appeals assigned to them."""
+    query = select(appeals).order_by(appeals.c.due_on, appeals.c.appeal_no)
+    if scope.cases is not None:
+        query = query.where(appeals.c.servant_code.in_(sorted(scope.cases)))
+    elif scope.servant is not None:
+        query = query.where(appeals.c.servant_code == scope.servant)
+    else:
+        chosen = _agency_allowed(scope, agency)
+        if chosen is not None:
+            query = query.where(appeals.c.agency_code == chosen)
+    if status is not None:
+        query = query.where(appeals.c.status == status)
+    if overdue:
+        query = query.where(appeals.c.status == "open", appeals.c.due_on < svc.app.clock().date())
+    return _listing(svc, _rows(svc, query))
+
+
+class AppealDetail(BaseModel):
+    appeal: dict[str, Any]
+    classification_when_filed: dict[str, Any] | None = Field(
+        description="The classification as it stood when the appeal was received"
+    )
+    classification_now: dict[str, Any] | None
+
+
+@router.get("/appeals/{appeal_no}", response_model=AppealDetail)
+def appeal_detail(appeal_no: Code, svc: ServicesDep, scope: ScopeDep) -> AppealDetail:
+    """One appeal, with the result it contested beside the result now: the
+    superseded result stays readable."""
+    found = _rows(svc, select(appeals).where(appeals.c.appeal_no == appeal_no))
+    if not found:
+        raise NotFound(f"appeal {appeal_no} not found")
+    row = found[0]
+    _servant_in_scope(svc, scope, row["servant_code"])
+    key = (row["servant_code"], row["year"])
+    before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
+    now = _rows(
+        svc,
+        select(annual_classifications).where(
+            annual_classifications.c.servant_code == key[0],
+            annual_classifications.c.year == key[1],
+        ),
+    )
+    return AppealDetail(
+        appeal=row,
+        classification_when_filed={k: v for k, v in before.items() if not k.startswith("_")}
+        if before
+        else None,
+        classification_now=now[0] if now else None,
+    )
+
+
+@router.get("/decisions", response_model=Listing)
+def list_decisions(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: AgencyFilter = None,
+    flagged: Annotated[bool | None, Query(description="Only those whose basis moved")] = None,
+    status: Annotated[
+        Literal["proposed", "approved", "executed", "revoked"] | None, Query()
+    ] = None,
+) -> Listing:
+    """Personnel decisions; ``flagged=true`` lists those whose basis was revised
+    since they were proposed or last reviewed."""
+    query = select(personnel_decisions).order_by(personnel_decisions.c.decision_no)
+    if scope.servant is not None:
+        query = query.where(personnel_decisions.c.servant_code == scope.servant)
+    else:
+        chosen = _agency_allowed(scope, agency)
+        if chosen is not None:
+            query = query.where(personnel_decisions.c.agency_code == chosen)
+    if flagged is not None:
+        query = query.where(personnel_decisions.c.flagged == flagged)
+    if status is not None:
+        query = query.where(personnel_decisions.c.status == status)
+    return _listing(svc, _rows(svc, query))
+
+
+class Trace(BaseModel):
+    format: str
+    decision: dict[str, Any]
+    decision_events: list[dict[str, Any]]
+    basis: list[dict[str, Any]]
+    appeals: list[dict[str, Any]]
+    checkpoint: dict[str, Any]
+    as_of: dict[str, int]
+    text: str
+
+
+@router.get("/decisions/{decision_no}/trace", response_model=Trace)
+def decision_trace(
+    decision_no: Code,
+    svc: ServicesDep,
+    scope: ScopeDep,
+    lang: Annotated[Literal["vi", "en"], Query()] = "vi",
+) -> Trace:
+    """Decision → basis classifications → explanations → events with ledger proofs,
+    as one document (check it offline with ``minhbach verify-trace``)."""
+    found = _rows(
+        svc, select(personnel_decisions).where(personnel_decisions.c.decision_no == decision_no)
+    )
+    if not found:
+        raise NotFound(f"personnel decision {decision_no} not found")
+    _servant_in_scope(svc, scope, found[0]["servant_code"])
+    if svc.views.ledger.signer is None:
+        raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
+    trace = make_trace(svc.app, svc.views.ledger, decision_no)
+    return Trace(**trace, text=render_trace(trace, lang))
+
+
+class Deadlines(BaseModel):
+    agency: str
+    year: int
+    classification_deadline: date
+    past_deadline: bool
+    undecided: list[str] = Field(description="Servants with no classification decision yet")
+    appeals_overdue: list[dict[str, Any]]
+
+
+@router.get("/agencies/{agency}/years/{year}/deadlines", response_model=Deadlines)
+def deadlines(agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> Deadlines:
+    """The 15 December classification deadline (Art. 19(2)) and overdue appeals."""
+    _unit_in_scope(scope, agency, None)
+    month, day = policy_in_force(date(year, 1, 1)).classification_deadline
+    deadline = date(year, month, day)
+    rows = _rows(
+        svc,
+        select(annual_classifications.c.servant_code, annual_classifications.c.decided_level)
+        .where(
+            annual_classifications.c.agency_code == agency, annual_classifications.c.year == year
+        )
+        .order_by(annual_classifications.c.servant_code),
+    )
+    today = svc.app.clock().date()
+    late = _rows(
+        svc,
+        select(appeals).where(
+            appeals.c.agency_code == agency,
+            appeals.c.year == year,
+            appeals.c.status == "open",
+            appeals.c.due_on < today,
+        ),
+    )
+    return Deadlines(
+        agency=agency,
+        year=year,
+        classification_deadline=deadline,
+        past_deadline=today >= deadline,
+        undecided=[r["servant_code"] for r in rows if r["decided_level"] is None],
+        appeals_overdue=late,
+    )
+
+
+def _published(svc: Services, agency: str, year: int) -> tuple[int, list[dict[str, Any]]]:
+    found = svc.app.find(Agency, agency_id(agency))
+    publications = [p for p in (found.publications if found else []) if p.year == year]
+    if not publications:
+        raise NotFound(f"{agency} has published no results for {year}")
+    latest = publications[-1]
+    return latest.number, [dict(row) for row in latest.rows]
+
+
+@router.get("/agencies/{agency}/years/{year}/published", response_model=Listing)
+def published_list(
+    agency: AgencyCode, year: YearPath, svc: ServicesDep, who_scope: ScopeDep
+) -> Listing:
+    """The agency's published list of results (its latest publication): every
+    civil servant of the agency may read it (Art. 21(2))."""
+    if not who_scope.everything and who_scope.agency != agency:
+        _servant_agency_check(svc, who_scope, agency)
+    _, rows = _published(svc, agency, year)
+    return _listing(svc, rows)
+
+
+def _servant_agency_check(svc: Services, scope: ReadScope, agency: str) -> None:
+    code = scope.servant or scope.own_servant
+    if code is None:
+        raise NotAuthorised(f"you may not read the published list of {agency}")
+    servant = svc.app.find(CivilServant, servant_id(code))
+    if servant is None or servant.placement.agency_code != agency:
+        raise NotAuthorised(f"you may not read the published list of {agency}")
+
+
+@router.get(
+    "/agencies/{agency}/years/{year}/published.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The published list as CSV"}},
+)
+def published_csv(
+    agency: AgencyCode, year: YearPath, svc: ServicesDep, who_scope: ScopeDep
+) -> Response:
+    """The same list as CSV."""
+    if not who_scope.everything and who_scope.agency != agency:
+        _servant_agency_check(svc, who_scope, agency)
+    number, rows = _published(svc, agency, year)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"X-Publication": str(number)},
+    )
