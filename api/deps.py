@@ -47,6 +47,7 @@ CallerDep = Annotated[Caller, Depends(caller)]
 def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
     cases: list[str] = []
     if who.role is Role.APPEALS_REVIEWER:
+        svc.views.catch_up()  # an appeal assigned a moment ago is theirs already
         with svc.views.engine.connect() as conn:
             cases = [
                 str(code)

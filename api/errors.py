@@ -12,7 +12,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.errors import DomainError
+from domain.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    DomainError,
+    InvalidState,
+    NotAuthorised,
+    NotFound,
+)
 
 log = logging.getLogger("minhbach.errors")
 
@@ -37,7 +44,16 @@ class ErrorBody(BaseModel):
 
 
 def status_for(error: DomainError) -> int:
-    return STATUS_BY_CODE.get(error.code, 422)
+    """By code, else by kind: a new rule inherits the status of the error it refines."""
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    if isinstance(error, NotAuthorised):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, AlreadyExists | ConcurrencyConflict | InvalidState):
+        return 409
+    return 422
 
 
 def error_response(

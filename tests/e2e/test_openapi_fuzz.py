@@ -1,14 +1,17 @@
 """Property-based fuzz of the OpenAPI document: every operation, generated input.
 
-Schemathesis reads ``/openapi.json`` from the ASGI application (an SQLite log in
-a temporary directory, the scenario agency loaded) and sends generated requests,
-valid and invalid, to every operation: once as the admin, once as a civil
-servant so the scoped paths answer too. Every answer must be documented: no
-5xx, a documented status code and content type, and a body that matches the
-documented schema (errors included: ``{code, message, details}``).
+Schemathesis reads the document the FastAPI app serves and sends generated
+requests to every operation of a fresh app (an SQLite log in a temporary
+directory, the scenario agency loaded): as the admin with valid and invalid
+input, and as a civil servant with valid input, so the scoped paths answer too.
+Every answer must be documented: no 5xx, a documented status code and content
+type, and a body that matches the documented schema (errors included:
+``{code, message, details}``).
 
-Bounded: a few examples per operation, so the whole file runs in about a minute
-on two cores; derandomised when ``CI`` is set, so a CI failure reproduces.
+Bounded: a few fuzzed examples per operation on top of schemathesis's coverage
+cases, so the file runs in about a minute on two cores; derandomised when
+``CI`` is set, so a CI failure reproduces. ``MINHBACH_FUZZ_EXAMPLES`` raises the
+count for a longer hunt.
 """
 
 from __future__ import annotations
@@ -69,21 +72,24 @@ FUZZ = settings(
 )
 
 
-def _document() -> dict[str, Any]:
-    """The OpenAPI document, read once at collection from an empty in-memory app."""
+def _schema(mode: GenerationMode | None = None) -> schemathesis.BaseSchema:
+    """The document ``/openapi.json`` serves, read at collection from an empty app; each
+    test then sends its cases to a fresh app of its own."""
     app = MinhBach(storage_from_url("sqlite:///:memory:"))
     try:
-        return create_app(app, follow=False).openapi()
+        schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(app, follow=False))
     finally:
+        asgi.shutdown_lifespans()
         app.close()
+    if mode is not None:
+        schema.config.generation.update(modes=[mode])
+    return schema
 
 
-DOCUMENT = _document()
-as_admin = schemathesis.openapi.from_dict(DOCUMENT)
+as_admin = _schema()
 # Invalid input is rejected before the caller's role matters, and the admin pass sends
 # it everywhere; the civil servant's pass sends valid input, which reaches the scopes.
-as_civil_servant = schemathesis.openapi.from_dict(DOCUMENT)
-as_civil_servant.config.generation.update(modes=[GenerationMode.POSITIVE])
+as_civil_servant = _schema(GenerationMode.POSITIVE)
 
 
 def _served(tmp_path: Path, clock: FakeClock, role: str) -> Iterator[Served]:

@@ -1,0 +1,534 @@
+"""Appeals and HR decisions over HTTP, on SQLite and PostgreSQL.
+
+The scenario: a civil servant rated FAIL because of a reprimand; HR proposes
+dismissal; a second person approves; the servant appeals; the reviewer annuls
+the discipline decision; the classification re-derives to its score-based
+level; the dismissal is flagged; the trace shows all of it, with proofs that
+verify offline. Then the negative cases: four eyes, windows, basis checks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.bootstrap import issue
+from api.http import create_app
+from domain import commands as c
+from domain.application import MinhBach
+from domain.policy import ND335_2025_V1
+from projections.signing import KEY_ENV, generate, private_pem
+from projections.trace import verify_trace
+from tests.app.scenario import ADMIN, build_agency
+from tests.app.test_projection_properties import History
+from tests.conftest import FakeClock
+
+API = "/api/v1"
+YEAR = 2026
+KEY = generate()
+
+PRINCIPALS = {
+    "cv1": ("civil_servant", None, "CV1"),
+    "cv2": ("civil_servant", None, "CV2"),
+    "hr": ("hr", "SNV", None),
+    "hr2": ("hr", "SNV", None),
+    "authority": ("authority", None, None),
+    "reviewer": ("appeals_reviewer", "SNV", None),
+    "other-reviewer": ("appeals_reviewer", "SNV", None),
+    "inspector": ("inspector", None, None),
+}
+
+
+@dataclass
+class World:
+    app: MinhBach
+    client: TestClient
+    tokens: dict[str, str]
+    clock: FakeClock
+
+    def post(self, who: str, command: str, body: dict[str, Any]) -> Any:
+        return self.client.post(
+            f"{API}/commands/{command.replace('_', '-')}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.tokens[who]}"},
+        )
+
+    def get(self, who: str, path: str, **params: Any) -> Any:
+        return self.client.get(
+            f"{API}{path}", params=params, headers={"Authorization": f"Bearer {self.tokens[who]}"}
+        )
+
+    def ok(self, response: Any) -> Any:
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def error(self, response: Any, status: int, code: str) -> dict[str, Any]:
+        assert response.status_code == status, response.text
+        body: dict[str, Any] = response.json()
+        assert body["code"] == code, body
+        return body
+
+
+@pytest.fixture
+def world(app: MinhBach, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    seed = KEY.private.private_bytes_raw()
+    monkeypatch.setenv(KEY_ENV, base64.b64encode(seed).decode())
+    assert private_pem(KEY)  # the key the service signs with
+    build_agency(app)
+    history = History(app)
+    for month in range(1, 13):  # a good year for CV1 and CV2
+        for code in ("CV1", "CV2"):
+            history.work(code, month, late=0, failures=0, ad_hoc=False, finish=True)
+            history.criteria(code, month, "2.5")
+    tokens = {}
+    for name, (role, agency, servant) in PRINCIPALS.items():
+        app.execute(
+            c.RegisterPrincipal.model_validate(
+                {
+                    "principal": name,
+                    "display_name": name,
+                    "role": role,
+                    "agency": agency,
+                    "servant": servant,
+                }
+            ),
+            ADMIN,
+        )
+        tokens[name] = issue(app, name, "test")
+    with TestClient(create_app(app, follow=False)) as client:
+        yield World(app, client, tokens, clock)
+
+
+def classify(world: World, servant: str, level: str, decision: str) -> None:
+    """HR proposes, the authority decides, HR notifies (Art. 21)."""
+    world.ok(
+        world.post(
+            "hr",
+            "propose_classification",
+            {"servant": servant, "year": YEAR, "level": level, "basis": "views"},
+        )
+    )
+    world.ok(
+        world.post(
+            "authority",
+            "decide_classification",
+            {
+                "servant": servant,
+                "year": YEAR,
+                "decision_no": decision,
+                "level": level,
+                "minutes_ref": "BB 1",
+                "source_ref": decision,
+            },
+        )
+    )
+    world.ok(
+        world.post("hr", "notify_result", {"servant": servant, "year": YEAR, "source_ref": "TB 1"})
+    )
+
+
+def test_an_annulled_reprimand_flags_the_dismissal_resting_on_it(world: World) -> None:
+    # A reprimand related to public service: FAIL regardless of the score.
+    reprimand = world.ok(
+        world.post(
+            "authority",
+            "record_discipline",
+            {
+                "decision_no": "KL-9",
+                "servant": "CV1",
+                "form": "reprimand",
+                "public_service_related": True,
+                "decided_on": "2026-06-10",
+                "source_ref": "QĐ 9/QĐ-UBND",
+            },
+        )
+    )
+    # Nothing to notify before a decision.
+    world.error(
+        world.post("hr", "notify_result", {"servant": "CV1", "year": YEAR}), 409, "invalid_state"
+    )
+    year = world.ok(
+        world.get("hr", f"/servants/CV1/years/{YEAR}", min_position=reprimand["position"])
+    )
+    assert year["classification"]["proposed_level"] == "FAIL"
+    assert year["classification"]["reason"] == "fail_trigger"
+    classify(world, "CV1", "FAIL", "QĐ 100/QĐ-SNV")
+
+    # HR proposes dismissal on that basis; a second person approves; HR executes.
+    world.ok(
+        world.post(
+            "hr",
+            "propose_decision",
+            {
+                "decision_no": "QĐ-TV-1",
+                "kind": "dismissal",
+                "servant": "CV1",
+                "basis_years": [YEAR],
+                "reason": "Không hoàn thành nhiệm vụ năm 2026",
+            },
+        )
+    )
+    world.error(
+        world.post("hr", "approve_decision", {"decision_no": "QĐ-TV-1"}), 403, "same_person"
+    )
+    world.ok(
+        world.post("hr2", "approve_decision", {"decision_no": "QĐ-TV-1", "source_ref": "TTr 5"})
+    )
+    world.ok(
+        world.post(
+            "hr",
+            "execute_decision",
+            {"decision_no": "QĐ-TV-1", "executed_on": "2026-12-18", "source_ref": "QĐ-TV-1"},
+        )
+    )
+    assert world.ok(world.get("hr", "/decisions", flagged=True))["items"] == []
+
+    # The servant appeals; HR assigns a reviewer, who annuls the reprimand.
+    filed = world.ok(
+        world.post(
+            "cv1",
+            "file_appeal",
+            {
+                "appeal_no": "KN-1",
+                "servant": "CV1",
+                "year": YEAR,
+                "grounds": "Quyết định kỷ luật ban hành sai thẩm quyền",
+            },
+        )
+    )
+    assert filed["result"]["due_on"] == "2026-12-29"  # 7 working days after Sunday 20 Dec
+    world.ok(
+        world.post("hr", "assign_appeal_reviewer", {"appeal_no": "KN-1", "reviewer": "reviewer"})
+    )
+    world.error(
+        world.post(
+            "other-reviewer",
+            "annul_discipline",
+            {
+                "decision_no": "KL-9",
+                "reason": "sai thẩm quyền",
+                "appeal_ref": "KN-1",
+                "source_ref": "QĐ 12",
+            },
+        ),
+        403,
+        "not_authorised",
+    )
+    world.ok(
+        world.post(
+            "reviewer",
+            "annul_discipline",
+            {
+                "decision_no": "KL-9",
+                "reason": "sai thẩm quyền",
+                "appeal_ref": "KN-1",
+                "source_ref": "QĐ 12/QĐ-UBND",
+            },
+        )
+    )
+    done = world.ok(
+        world.post(
+            "reviewer",
+            "resolve_appeal",
+            {
+                "appeal_no": "KN-1",
+                "outcome": "amended",
+                "reason": "Hủy quyết định kỷ luật",
+            },
+        )
+    )
+
+    # The classification re-derives to its score-based level; the decision is flagged.
+    year = world.ok(
+        world.get("reviewer", f"/servants/CV1/years/{YEAR}", min_position=done["position"])
+    )["classification"]
+    assert year["fail_triggers"] == []
+    assert year["proposed_level"] == year["level_by_score"] != "FAIL"
+    assert year["decided_level"] == "FAIL"  # the decision stands until replaced…
+    assert year["appeals"] == [{"appeal_no": "KN-1", "status": "amended"}]
+    flagged = world.ok(world.get("hr", "/decisions", flagged=True))["items"]
+    assert [d["decision_no"] for d in flagged] == ["QĐ-TV-1"]
+    assert any("the facts now give" in reason for reason in flagged[0]["flag_reasons"])
+    appeal = world.ok(world.get("cv1", "/appeals/KN-1"))
+    assert appeal["classification_when_filed"]["proposed_level"] == "FAIL"  # still readable
+    assert appeal["classification_now"]["proposed_level"] != "FAIL"
+
+    # The trace shows all of it, and its proofs verify offline.
+    trace = world.ok(world.get("inspector", "/decisions/QĐ-TV-1/trace", lang="en"))
+    assert verify_trace(json.loads(json.dumps(trace)), KEY.public).valid
+    topics = {e["topic"] for e in trace["decision_events"]}
+    assert topics == {
+        "minhbach.personnel:Proposed",
+        "minhbach.personnel:Approved",
+        "minhbach.personnel:Executed",
+    }
+    [basis] = trace["basis"]
+    assert basis["relied_upon"]["level"] == "FAIL" and basis["now"]["computed_level"] != "FAIL"
+    inputs = {i["type"] for i in basis["evidence"]["explanation"]["inputs"]}
+    assert {"minhbach.discipline:Recorded", "minhbach.discipline:Annulled"} <= inputs
+    assert trace["appeals"][0]["appeal_no"] == "KN-1"
+    assert "FLAGGED FOR REVIEW" in trace["text"] and "KN-1" in trace["text"]
+    forged = json.loads(json.dumps(trace))
+    forged["decision_events"][0]["state"] = forged["decision_events"][1]["state"]
+    assert not verify_trace(forged, KEY.public).valid
+
+    # A recorded review clears the flag.
+    now = basis["now"]
+    world.ok(
+        world.post(
+            "hr",
+            "review_decision",
+            {
+                "decision_no": "QĐ-TV-1",
+                "outcome": "revoked",
+                "reason": "Căn cứ đã bị hủy",
+                "acknowledged": [now],
+            },
+        )
+    )
+    assert world.ok(world.get("hr", "/decisions", flagged=True))["items"] == []
+    assert world.ok(world.get("hr", "/decisions"))["items"][0]["status"] == "revoked"
+
+
+def test_four_eyes_and_the_basis_are_checked(world: World) -> None:
+    classify(world, "CV2", "GOOD", "QĐ 200/QĐ-SNV")
+    basis = world.error(
+        world.post(
+            "hr",
+            "propose_decision",
+            {
+                "decision_no": "TV-2",
+                "kind": "dismissal",
+                "servant": "CV2",
+                "basis_years": [YEAR],
+                "reason": "x",
+            },
+        ),
+        422,
+        "basis_does_not_support",
+    )
+    assert "FAIL" in basis["message"]
+    world.error(
+        world.post(
+            "hr",
+            "propose_decision",
+            {
+                "decision_no": "TV-3",
+                "kind": "lower_position",
+                "servant": "CV2",
+                "basis_years": [2025],
+                "reason": "x",
+            },
+        ),
+        422,
+        "basis_does_not_support",
+    )
+    world.ok(
+        world.post(
+            "hr",
+            "propose_decision",
+            {
+                "decision_no": "KT-1",
+                "kind": "commendation",
+                "servant": "CV2",
+                "basis_years": [YEAR],
+                "reason": "Hoàn thành tốt nhiệm vụ",
+            },
+        )
+    )
+    world.error(
+        world.post("hr", "execute_decision", {"decision_no": "KT-1", "executed_on": "2026-12-20"}),
+        409,
+        "invalid_state",
+    )  # not approved yet
+    world.error(world.post("hr", "approve_decision", {"decision_no": "KT-1"}), 403, "same_person")
+    world.error(
+        world.post("cv2", "approve_decision", {"decision_no": "KT-1"}), 403, "not_authorised"
+    )
+    world.ok(world.post("authority", "approve_decision", {"decision_no": "KT-1"}))
+    world.error(
+        world.post("authority", "approve_decision", {"decision_no": "KT-1"}), 409, "invalid_state"
+    )
+
+
+def test_appeal_windows_and_rules(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No notification yet: nothing to petition against.
+    world.error(
+        world.post(
+            "cv2",
+            "file_appeal",
+            {
+                "appeal_no": "KN-0",
+                "servant": "CV2",
+                "year": YEAR,
+                "grounds": "x",
+            },
+        ),
+        409,
+        "invalid_state",
+    )
+    classify(world, "CV2", "GOOD", "QĐ 300/QĐ-SNV")
+    world.error(
+        world.post(
+            "cv1",
+            "file_appeal",
+            {
+                "appeal_no": "KN-0",
+                "servant": "CV2",
+                "year": YEAR,
+                "grounds": "x",
+            },
+        ),
+        403,
+        "not_authorised",
+    )  # only the servant petitions
+
+    # A policy with a 10-day window: day 11 is too late.
+    windowed = ND335_2025_V1.with_changes(appeal_window_days=10, version=2)
+    monkeypatch.setattr("domain.handlers.policy_in_force", lambda _on: windowed)
+    world.clock.advance(days=11)
+    world.error(
+        world.post(
+            "cv2",
+            "file_appeal",
+            {
+                "appeal_no": "KN-0",
+                "servant": "CV2",
+                "year": YEAR,
+                "grounds": "muộn",
+            },
+        ),
+        422,
+        "appeal_window_closed",
+    )
+    world.clock.advance(days=-2)
+    world.ok(
+        world.post(
+            "cv2",
+            "file_appeal",
+            {
+                "appeal_no": "KN-0",
+                "servant": "CV2",
+                "year": YEAR,
+                "grounds": "đúng hạn",
+            },
+        )
+    )
+
+    # Amended needs corrections; a reviewer corrects only under an assigned appeal.
+    world.ok(
+        world.post("hr", "assign_appeal_reviewer", {"appeal_no": "KN-0", "reviewer": "reviewer"})
+    )
+    world.error(
+        world.post(
+            "reviewer",
+            "resolve_appeal",
+            {
+                "appeal_no": "KN-0",
+                "outcome": "amended",
+                "reason": "x",
+            },
+        ),
+        409,
+        "invalid_state",
+    )
+    world.error(
+        world.post(
+            "reviewer",
+            "score_criteria",
+            {
+                "servant": "CV2",
+                "period": "2026-03",
+                "scores": {"I.1": "4"},
+            },
+        ),
+        403,
+        "not_authorised",
+    )
+    world.error(
+        world.post(
+            "reviewer",
+            "score_criteria",
+            {
+                "servant": "CV1",
+                "period": "2026-03",
+                "scores": {"I.1": "4"},
+                "appeal_ref": "KN-0",
+            },
+        ),
+        422,
+        "invalid_value",
+    )  # the appeal is CV2's
+    world.ok(
+        world.post(
+            "reviewer",
+            "resolve_appeal",
+            {
+                "appeal_no": "KN-0",
+                "outcome": "upheld",
+                "reason": "Đúng quy định",
+            },
+        )
+    )
+    world.error(
+        world.post(
+            "reviewer",
+            "resolve_appeal",
+            {
+                "appeal_no": "KN-0",
+                "outcome": "upheld",
+                "reason": "again",
+            },
+        ),
+        409,
+        "invalid_state",
+    )
+
+
+def test_overdue_appeals_and_the_classification_deadline(world: World) -> None:
+    classify(world, "CV2", "GOOD", "QĐ 400/QĐ-SNV")
+    world.ok(
+        world.post(
+            "cv2",
+            "file_appeal",
+            {
+                "appeal_no": "KN-5",
+                "servant": "CV2",
+                "year": YEAR,
+                "grounds": "x",
+            },
+        )
+    )
+    assert world.ok(world.get("hr", "/appeals", overdue=True))["items"] == []
+    world.clock.advance(days=20)
+    late = world.ok(world.get("hr", "/appeals", overdue=True))["items"]
+    assert [a["appeal_no"] for a in late] == ["KN-5"]
+    deadlines = world.ok(world.get("hr", f"/agencies/SNV/years/{YEAR}/deadlines"))
+    assert deadlines["past_deadline"] is True
+    assert "CV1" in deadlines["undecided"] and "CV2" not in deadlines["undecided"]
+    assert [a["appeal_no"] for a in deadlines["appeals_overdue"]] == ["KN-5"]
+    world.error(world.get("cv2", f"/agencies/SNV/years/{YEAR}/deadlines"), 403, "not_authorised")
+
+
+def test_published_list_for_the_agency(world: World) -> None:
+    world.error(world.get("hr", f"/agencies/SNV/years/{YEAR}/published"), 404, "not_found")
+    world.ok(
+        world.client.post(
+            f"{API}/agencies/SNV/years/{YEAR}/publications",
+            json={"notice": "TB 9/TB-SNV"},
+            headers={"Authorization": f"Bearer {world.tokens['hr']}"},
+        )
+    )
+    listed = world.ok(world.get("cv1", f"/agencies/SNV/years/{YEAR}/published"))
+    assert {r["servant_code"] for r in listed["items"]} >= {"CV1", "CV2"}
+    csv_text = world.client.get(
+        f"{API}/agencies/SNV/years/{YEAR}/published.csv",
+        headers={"Authorization": f"Bearer {world.tokens['cv2']}"},
+    )
+    assert csv_text.status_code == 200 and csv_text.text.startswith("servant_code,")
