@@ -41,20 +41,29 @@ READ_PAGE = 2_000
 CHECKPOINT_SECONDS = 60.0  # sign at most this often while following (0: whenever it grows)
 
 
+_U64 = struct.Struct(">Q")
+_U32 = struct.Struct(">I")
+
+
 def event_bytes(notification: Notification) -> bytes:
-    """The canonical bytes of one stored event: what its leaf commits to."""
+    """The canonical bytes of one stored event: what its leaf commits to::
+
+        FORMAT ‖ position u64 ‖ aggregate id (16 bytes) ‖ version u64
+        ‖ len(topic) u32 ‖ topic ‖ len(state) u32 ‖ state
+    """
     topic = notification.topic.encode()
     originator = notification.originator_id
+    state = notification.state
     return b"".join(
         (
             FORMAT,
-            struct.pack(">Q", notification.id),
+            _U64.pack(notification.id),
             originator.bytes if hasattr(originator, "bytes") else str(originator).encode(),
-            struct.pack(">Q", notification.originator_version),
-            struct.pack(">I", len(topic)),
+            _U64.pack(notification.originator_version),
+            _U32.pack(len(topic)),
             topic,
-            struct.pack(">I", len(notification.state)),
-            notification.state,
+            _U32.pack(len(state)),
+            state,
         )
     )
 
