@@ -48,8 +48,8 @@ _U32 = struct.Struct(">I")
 def event_bytes(notification: Notification) -> bytes:
     """The canonical bytes of one stored event: what its leaf commits to::
 
-        FORMAT ‖ position u64 ‖ aggregate id (16 bytes) ‖ version u64
-        ‖ len(topic) u32 ‖ topic ‖ len(state) u32 ‖ state
+    FORMAT ‖ position u64 ‖ aggregate id (16 bytes) ‖ version u64
+    ‖ len(topic) u32 ‖ topic ‖ len(state) u32 ‖ state
     """
     topic = notification.topic.encode()
     originator = notification.originator_id
