@@ -99,6 +99,8 @@ class Period:
     number: int
 
     def __post_init__(self) -> None:
+        if not 1900 <= self.year <= 2200:
+            raise ValueError(f"year {self.year} is out of range")
         top = 12 if self.kind is PeriodKind.MONTH else 4
         if not 1 <= self.number <= top:
             raise ValueError(f"{self.kind} number must be 1..{top}, got {self.number}")
