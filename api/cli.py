@@ -8,7 +8,7 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from domain.application import Clock, MinhBach, utc_now
 from domain.storage import StorageConfigError, storage_from_url
 
 if TYPE_CHECKING:
+    from projections.bundle import BundleReport
     from projections.ledger import Ledger
     from projections.replay import Replayed
     from projections.runner import Projector
@@ -425,17 +426,18 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify_bundle(args: argparse.Namespace) -> int:
-    from projections.bundle import verify_bundle
+def _verify_offline(
+    args: argparse.Namespace, verify: Callable[[dict[str, Any], Any], BundleReport]
+) -> int:
     from projections.signing import load_public
 
     try:
-        bundle = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
         public = load_public(Path(args.public_key).read_bytes())
     except (OSError, ValueError) as error:
-        print(f"minhbach verify-bundle: {error}", file=sys.stderr)
+        print(f"minhbach {args.command}: {error}", file=sys.stderr)
         return 2
-    report = verify_bundle(bundle, public)
+    report = verify(document, public)
     if report.valid:
         print(f"valid: {report.events} events proven against a checkpoint signed by this key")
         return 0
@@ -443,6 +445,18 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem}")
     return 1
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> int:
+    from projections.bundle import verify_bundle
+
+    return _verify_offline(args, verify_bundle)
+
+
+def cmd_verify_trace(args: argparse.Namespace) -> int:
+    from projections.trace import verify_trace
+
+    return _verify_offline(args, verify_trace)
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
@@ -457,26 +471,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
         print(f"trace of {args.decision} → {args.out}")
     print(render_trace(trace, args.format))
     return 0
-
-
-def cmd_verify_trace(args: argparse.Namespace) -> int:
-    from projections.signing import load_public
-    from projections.trace import verify_trace
-
-    try:
-        trace = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        public = load_public(Path(args.public_key).read_bytes())
-    except (OSError, ValueError) as error:
-        print(f"minhbach verify-trace: {error}", file=sys.stderr)
-        return 2
-    report = verify_trace(trace, public)
-    if report.valid:
-        print(f"valid: {report.events} events proven against a checkpoint signed by this key")
-        return 0
-    print("INVALID")
-    for problem in report.problems:
-        print(f"  {problem}")
-    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, update
 
-from benchmarks.write_path import fresh_database, postgres_reachable, run_app, set_up, work
+from benchmarks.databases import fresh_database, postgres_reachable
+from benchmarks.write_path import run_app, set_up, work
 from domain.application import MinhBach
 from domain.storage import Storage
 from projections.ledger import CHECKPOINT_SECONDS, Ledger

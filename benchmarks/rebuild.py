@@ -76,12 +76,10 @@ import pstats
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -92,6 +90,10 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import Integer, func, select
 
 from api.demo import GOOD, STAR, STRONG, WEAK, Profile
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.databases import fresh_database, postgres_reachable
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.application import MinhBach
@@ -105,7 +107,6 @@ from domain.discipline import (
 )
 from domain.evaluation import PeriodEvaluation, evaluation_id
 from domain.servant import CivilServant, servant_id
-from domain.storage import Storage, storage_from_url
 from domain.task import Task, task_id
 from domain.values import LeadershipRole
 from projections.queries import annual_classification, standings
@@ -746,46 +747,6 @@ class Province:
 
 def generate(app: MinhBach, size: Size, seed: int = SEED, batch: int = 400) -> History:
     return Province(app, size, seed, YEAR, batch).generate()
-
-
-# --- databases -------------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_sqlite() -> Iterator[Storage]:
-    with tempfile.TemporaryDirectory(prefix="minhbach-rebuild-") as folder:
-        yield storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
-
-
-def postgres_reachable(url: str) -> str | None:
-    """None if reachable, else the reason."""
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as error:  # any failure means: skip PostgreSQL
-        return f"{type(error).__name__}: {error}".strip()
-    return None
-
-
-@contextmanager
-def fresh_postgres(url: str) -> Iterator[Storage]:
-    import psycopg
-    from psycopg import sql
-
-    schema = f"bench_rebuild_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield storage_from_url(f"{url}?schema={schema}")
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
-
-
-def fresh_database(backend: str, postgres_url: str) -> Any:
-    return fresh_sqlite() if backend == "sqlite" else fresh_postgres(postgres_url)
 
 
 # --- measuring ---------------------------------------------------------------------------

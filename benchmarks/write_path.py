@@ -69,11 +69,8 @@ import cProfile
 import pstats
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -85,6 +82,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import JSONTranscoder
 
 from domain import commands as c
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.databases import fresh_database, postgres_reachable
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.application import DateAsISO, MinhBach
@@ -92,7 +93,7 @@ from domain.catalogue import Catalogue, catalogue_id
 from domain.evaluation import PeriodEvaluation, evaluation_id
 from domain.receipt import CommandReceipt, receipt_id
 from domain.servant import CivilServant, servant_id
-from domain.storage import Storage, storage_from_url
+from domain.storage import Storage
 from domain.task import Task, task_id
 
 DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
@@ -411,46 +412,6 @@ def run_baseline(app: Baseline, steps: list[Step]) -> None:
                 result=result,
             )
             app.save(aggregate, receipt)
-
-
-# --- databases -------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_sqlite() -> Iterator[Storage]:
-    with tempfile.TemporaryDirectory(prefix="minhbach-bench-") as folder:
-        yield storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
-
-
-def postgres_reachable(url: str) -> str | None:
-    """None if reachable, else the reason."""
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as error:  # any failure means: skip PostgreSQL
-        return f"{type(error).__name__}: {error}".strip()
-    return None
-
-
-@contextmanager
-def fresh_postgres(url: str) -> Iterator[Storage]:
-    import psycopg
-    from psycopg import sql
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield storage_from_url(f"{url}?schema={schema}")
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
-
-
-def fresh_database(backend: str, postgres_url: str) -> Any:
-    return fresh_sqlite() if backend == "sqlite" else fresh_postgres(postgres_url)
 
 
 # --- measuring -----------------------------------------------------------------------

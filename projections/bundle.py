@@ -43,31 +43,37 @@ def make_bundle(app: MinhBach, ledger: Ledger, servant: str, year: int) -> dict[
     checkpoint = ledger.latest()
     if checkpoint is None:
         raise InvalidState("no signed checkpoint yet: configure the ledger key and catch up")
-    last_leaf = checkpoint.size - 1
-    position = next(n for n, i in ledger.index_of.items() if i == last_leaf)
-    explanation = Explainer(app, replay(app, upto=position), ledger).year(servant, year)
-    events = []
-    for ref in explanation["inputs"]:
-        found = app.recorder.select_notifications(start=ref["position"], limit=1)
-        notification = found[0]
-        index, proof = ledger.inclusion(notification.id, checkpoint.size)
-        events.append(
-            {
-                "position": notification.id,
-                "originator_id": str(notification.originator_id),
-                "originator_version": notification.originator_version,
-                "topic": notification.topic,
-                "state": base64.b64encode(notification.state).decode(),
-                "leaf_index": index,
-                "inclusion_proof": [h.hex() for h in proof],
-            }
+    if checkpoint.size > len(ledger.tree):
+        raise InvalidState(
+            f"checkpoint {checkpoint.seq} covers {checkpoint.size} events but the ledger holds "
+            f"{len(ledger.tree)}: run `minhbach verify` before making evidence"
         )
+    position = ledger.positions[checkpoint.size - 1]
+    explanation = Explainer(app, replay(app, upto=position), ledger).year(servant, year)
+    events = [
+        proven_event(app, ledger, ref["position"], checkpoint.size) for ref in explanation["inputs"]
+    ]
     return {
         "format": FORMAT,
         "subject": explanation["subject"],
         "explanation": explanation,
         "checkpoint": checkpoint.as_dict(),
         "events": events,
+    }
+
+
+def proven_event(app: MinhBach, ledger: Ledger, position: int, size: int) -> dict[str, Any]:
+    """One stored event, as bytes, with its inclusion proof in the tree of ``size``."""
+    notification = app.recorder.select_notifications(start=position, limit=1)[0]
+    index, proof = ledger.inclusion(notification.id, size)
+    return {
+        "position": notification.id,
+        "originator_id": str(notification.originator_id),
+        "originator_version": notification.originator_version,
+        "topic": notification.topic,
+        "state": base64.b64encode(notification.state).decode(),
+        "leaf_index": index,
+        "inclusion_proof": [h.hex() for h in proof],
     }
 
 

@@ -159,6 +159,7 @@ class Ledger:
             ).scalar_one()
         self.tree = MerkleTree([digest for _, digest in leaves])
         self.index_of = {p: i for i, (p, _) in enumerate(leaves)}
+        self.positions = [p for p, _ in leaves]  # leaf index → log position
         self.position = int(position)
         self._staged: list[tuple[int, bytes]] = []
         self._staged_position = self.position
@@ -236,6 +237,7 @@ class Ledger:
     def committed(self) -> None:
         for position, digest in self._staged:
             self.index_of[position] = len(self.tree)
+            self.positions.append(position)
             self.tree.append(digest)
         self._staged = []
         self.position = self._staged_position

@@ -9,13 +9,18 @@ with their proofs. ``verify_trace`` checks all of it offline.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from domain.application import MinhBach
 from domain.errors import InvalidState, NotFound
 from domain.personnel import personnel_decision_id
-from projections.bundle import BundleReport, make_bundle, stored_event, verify_bundle
+from projections.bundle import (
+    BundleReport,
+    make_bundle,
+    proven_event,
+    stored_event,
+    verify_bundle,
+)
 from projections.explain import event_refs, render
 from projections.ledger import Checkpoint, Ledger, event_leaf
 from projections.merkle import ProofError, verify_inclusion
@@ -39,25 +44,16 @@ def make_trace(app: MinhBach, ledger: Ledger, decision_no: str) -> dict[str, Any
         for p in replayed.state.sources(personnel_decision_id(decision_no))
         if p in ledger.index_of
     ]
-    own = []
-    for ref in event_refs(app, set(positions), ledger):
-        notification = app.recorder.select_notifications(start=ref.position, limit=1)[0]
-        index, proof = ledger.inclusion(notification.id, checkpoint.size)
-        own.append(
-            {
-                "position": notification.id,
-                "originator_id": str(notification.originator_id),
-                "originator_version": notification.originator_version,
-                "topic": notification.topic,
-                "state": base64.b64encode(notification.state).decode(),
-                "leaf_index": index,
-                "inclusion_proof": [h.hex() for h in proof],
-                "actor": ref.actor,
-                "role": ref.role,
-                "recorded_at": ref.recorded_at,
-                "source_ref": ref.source_ref,
-            }
-        )
+    own = [
+        {
+            **proven_event(app, ledger, ref.position, checkpoint.size),
+            "actor": ref.actor,
+            "role": ref.role,
+            "recorded_at": ref.recorded_at,
+            "source_ref": ref.source_ref,
+        }
+        for ref in event_refs(app, set(positions), ledger)
+    ]
     basis = []
     for relied, current in zip(row["basis"], row["current"], strict=True):
         bundle = make_bundle(app, ledger, decision.servant_code, int(relied["year"]))
