@@ -214,6 +214,27 @@ def demo_clock(started: datetime | None = None) -> Clock:
     return lambda: DEMO_CLOCK_AT + (utc_now() - origin)
 
 
+def _demo_ledger_key() -> None:
+    """The demo signs its ledger with a key of its own, kept beside the demo data —
+    acceptable for a demo only: in production the key never sits with the database."""
+    import os
+
+    from projections import signing
+
+    if os.environ.get(signing.KEY_FILE) or os.environ.get(signing.KEY_ENV):
+        return
+    folder = Path(os.environ.get("MINHBACH_DATA_DIR") or "data")
+    key = folder / "demo-ledger.pem"
+    if not key.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        signer = signing.generate()
+        key.write_bytes(signing.private_pem(signer))
+        key.chmod(0o600)
+        key.with_suffix(".pub").write_bytes(signing.public_pem(signer.public))
+    os.environ[signing.KEY_FILE] = str(key)
+    print(f"Demo ledger key: {key} (public key {key.with_suffix('.pub')})")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -229,6 +250,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         print(f"Loading the demo agency {AGENCY} (idempotent) …", flush=True)
         load_demo(app, DEMO_YEAR)
+        _demo_ledger_key()
     admin_token = ensure_admin(app)
     if admin_token:
         print(f"\nFirst start: the admin token (shown once, keep it safe):\n  {admin_token}")
