@@ -1093,6 +1093,11 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
             "a petition follows the notification (Art. 22)"
         )
     decision_no, notified_on = classification.notified
+    if decision_no != classification.decisions[-1]:
+        raise InvalidState(
+            f"decision {classification.decisions[-1]} replaced {decision_no} and has not been "
+            "notified yet: a petition follows the notification (Art. 22)"
+        )
     received_on = at.date()
     policy = policy_in_force(date(cmd.year, 1, 1))
     if policy.appeal_window_days is not None:

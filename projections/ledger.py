@@ -17,6 +17,7 @@ appended: rebuilding the views never rewrites the evidence.
 from __future__ import annotations
 
 import base64
+import hashlib
 import struct
 import time
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
-from projections.merkle import MerkleTree, leaf_hash
+from projections.merkle import LEAF_PREFIX, MerkleTree
 from projections.runner import TrackingConflict, engine_for
 from projections.signing import Signer, verify_signature
 from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
@@ -41,8 +42,18 @@ READ_PAGE = 2_000
 CHECKPOINT_SECONDS = 60.0  # sign at most this often while following (0: whenever it grows)
 
 
-_U64 = struct.Struct(">Q")
+_HEAD = struct.Struct(">Q16sQI")  # position, aggregate id, version, len(topic)
 _U32 = struct.Struct(">I")
+_LEAF_PREFIX = LEAF_PREFIX + FORMAT  # RFC 6962 leaf prefix, then the format tag
+
+
+def _parts(notification: Notification) -> tuple[bytes, bytes, bytes, bytes]:
+    topic = notification.topic.encode()
+    originator = notification.originator_id
+    identity = originator.bytes if hasattr(originator, "bytes") else str(originator).encode()
+    state = notification.state
+    head = _HEAD.pack(notification.id, identity, notification.originator_version, len(topic))
+    return head, topic, _U32.pack(len(state)), state
 
 
 def event_bytes(notification: Notification) -> bytes:
@@ -51,25 +62,14 @@ def event_bytes(notification: Notification) -> bytes:
     FORMAT ‖ position u64 ‖ aggregate id (16 bytes) ‖ version u64
     ‖ len(topic) u32 ‖ topic ‖ len(state) u32 ‖ state
     """
-    topic = notification.topic.encode()
-    originator = notification.originator_id
-    state = notification.state
-    return b"".join(
-        (
-            FORMAT,
-            _U64.pack(notification.id),
-            originator.bytes if hasattr(originator, "bytes") else str(originator).encode(),
-            _U64.pack(notification.originator_version),
-            _U32.pack(len(topic)),
-            topic,
-            _U32.pack(len(state)),
-            state,
-        )
-    )
+    head, topic, size, state = _parts(notification)
+    return b"".join((FORMAT, head, topic, size, state))
 
 
 def event_leaf(notification: Notification) -> bytes:
-    return leaf_hash(event_bytes(notification))
+    """``leaf_hash(event_bytes(n))``, without building the bytes twice."""
+    head, topic, size, state = _parts(notification)
+    return hashlib.sha256(b"".join((_LEAF_PREFIX, head, topic, size, state))).digest()
 
 
 def pack_positions(positions: Sequence[int]) -> bytes:

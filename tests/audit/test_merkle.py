@@ -132,3 +132,26 @@ def test_sizes_outside_the_tree_are_refused() -> None:
         TREE.root(71)
     with pytest.raises(ProofError):
         TREE.consistency_proof(0, 5)
+
+
+def test_an_events_leaf_is_the_rfc_leaf_hash_of_its_canonical_bytes() -> None:
+    from uuid import UUID
+
+    from eventsourcing.persistence import Notification
+
+    from projections.ledger import event_bytes, event_leaf
+
+    event = Notification(
+        originator_id=UUID(int=7),
+        originator_version=3,
+        topic="minhbach.task:Assessed",
+        state=b'{"outcome":"failed"}',
+        id=42,
+    )
+    data = event_bytes(event)
+    assert data.startswith(b"minhbach-event-v1") and data.endswith(event.state)
+    assert event_leaf(event) == leaf_hash(data)
+    moved = Notification(
+        event.originator_id, event.originator_version, event.topic, event.state, 43
+    )
+    assert event_leaf(moved) != event_leaf(event)  # a leaf commits to the position too
