@@ -532,3 +532,31 @@ def test_published_list_for_the_agency(world: World) -> None:
         headers={"Authorization": f"Bearer {world.tokens['cv2']}"},
     )
     assert csv_text.status_code == 200 and csv_text.text.startswith("servant_code,")
+
+
+def test_a_replacing_decision_must_be_notified_before_a_petition(world: World) -> None:
+    classify(world, "CV2", "GOOD", "QĐ 500/QĐ-SNV")
+    world.ok(
+        world.post(
+            "authority",
+            "decide_classification",
+            {
+                "servant": "CV2",
+                "year": YEAR,
+                "decision_no": "QĐ 501/QĐ-SNV",
+                "level": "GOOD",
+                "minutes_ref": "BB 2",
+                "replaces": "QĐ 500/QĐ-SNV",
+                "source_ref": "QĐ 501/QĐ-SNV",
+            },
+        )
+    )
+    petition = {"appeal_no": "KN-7", "servant": "CV2", "year": YEAR, "grounds": "x"}
+    refused = world.error(world.post("cv2", "file_appeal", petition), 409, "invalid_state")
+    assert "QĐ 501/QĐ-SNV" in refused["message"]
+    world.ok(world.post("hr", "notify_result", {"servant": "CV2", "year": YEAR}))
+    world.ok(world.post("cv2", "file_appeal", petition))
+    appeal = world.ok(world.get("cv2", "/appeals/KN-7"))
+    assert appeal["appeal"]["decision_no"] == "QĐ 501/QĐ-SNV"
+    decisions = appeal["classification_now"]["decisions"]
+    assert [d["decision_no"] for d in decisions] == ["QĐ 500/QĐ-SNV", "QĐ 501/QĐ-SNV"]
