@@ -195,7 +195,8 @@ def evidence(code: str, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> di
     if svc.views.ledger.signer is None:
         raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
     svc.views.catch_up()
-    return make_bundle(svc.app, svc.views.ledger, code, year)
+    with svc.views.locked():
+        return make_bundle(svc.app, svc.views.ledger, code, year)
 
 
 class CheckpointOut(BaseModel):
@@ -231,17 +232,19 @@ def inclusion_proof(
 ) -> InclusionProof:
     """RFC 6962 inclusion proof of one event in the tree of ``size`` leaves."""
     ledger = svc.views.ledger
-    tree_size = size or len(ledger.tree)
-    try:
-        index, proof = ledger.inclusion(position, tree_size)
-    except (KeyError, ProofError) as error:
-        raise NotFound(str(error).strip("'\"")) from None
+    with svc.views.locked():  # the follower appends to the same tree
+        tree_size = size or len(ledger.tree)
+        try:
+            index, proof = ledger.inclusion(position, tree_size)
+        except (KeyError, ProofError) as error:
+            raise NotFound(str(error).strip("'\"")) from None
+        leaf, root = ledger.tree.leaf(index), ledger.tree.root(tree_size)
     return InclusionProof(
         position=position,
         leaf_index=index,
-        leaf_hash=ledger.tree.leaf(index).hex(),
+        leaf_hash=leaf.hex(),
         tree_size=tree_size,
-        root_hash=ledger.tree.root(tree_size).hex(),
+        root_hash=root.hex(),
         proof=[h.hex() for h in proof],
     )
 
@@ -264,11 +267,12 @@ def consistency_proof(
     """RFC 6962 consistency proof that the tree of ``first`` leaves is a prefix of
     the tree of ``second``."""
     tree = svc.views.ledger.tree
-    try:
-        proof = tree.consistency_proof(first, second)
-        roots = tree.root(first), tree.root(second)
-    except ProofError as error:
-        raise NotFound(str(error)) from None
+    with svc.views.locked():  # the follower appends to the same tree
+        try:
+            proof = tree.consistency_proof(first, second)
+            roots = tree.root(first), tree.root(second)
+        except ProofError as error:
+            raise NotFound(str(error)) from None
     return ConsistencyProof(
         first=first,
         second=second,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
@@ -36,6 +38,12 @@ class LiveViews:
     @property
     def position(self) -> int:
         return self.projector.position
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the follower off while a request uses the ledger directly."""
+        with self._lock:
+            yield
 
     def catch_up(self) -> int:
         with self._lock:

@@ -175,7 +175,8 @@ def decision_trace(
     _servant_in_scope(svc, scope, found[0]["servant_code"])
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
-    trace = make_trace(svc.app, svc.views.ledger, decision_no)
+    with svc.views.locked():
+        trace = make_trace(svc.app, svc.views.ledger, decision_no)
     return Trace(**trace, text=render_trace(trace, lang))
 
 
