@@ -560,3 +560,36 @@ def test_a_replacing_decision_must_be_notified_before_a_petition(world: World) -
     assert appeal["appeal"]["decision_no"] == "QĐ 501/QĐ-SNV"
     decisions = appeal["classification_now"]["decisions"]
     assert [d["decision_no"] for d in decisions] == ["QĐ 500/QĐ-SNV", "QĐ 501/QĐ-SNV"]
+
+
+def test_ledger_proofs_over_http_verify(world: World) -> None:
+    from projections.ledger import Checkpoint
+    from projections.merkle import verify_consistency, verify_inclusion
+
+    world.ok(world.get("inspector", "/standings", agency="SNV", year=YEAR))  # the views follow
+    world.client.app.state.services.views.ledger.sign_if_due(force=True)  # type: ignore[attr-defined]
+    [checkpoint] = world.ok(world.get("inspector", "/ledger/checkpoints"))
+    assert Checkpoint.from_dict(checkpoint).verify(KEY.public)
+    proof = world.ok(world.get("inspector", "/ledger/proofs/inclusion", position=5))
+    assert proof["root_hash"] == checkpoint["root_hash"]
+    verify_inclusion(
+        bytes.fromhex(proof["leaf_hash"]),
+        proof["leaf_index"],
+        proof["tree_size"],
+        [bytes.fromhex(h) for h in proof["proof"]],
+        bytes.fromhex(checkpoint["root_hash"]),
+    )
+    size = checkpoint["size"]
+    consistency = world.ok(
+        world.get("inspector", "/ledger/proofs/consistency", first=size // 3, second=size)
+    )
+    verify_consistency(
+        size // 3,
+        size,
+        [bytes.fromhex(h) for h in consistency["proof"]],
+        bytes.fromhex(consistency["first_root"]),
+        bytes.fromhex(checkpoint["root_hash"]),
+    )
+    world.error(
+        world.get("inspector", "/ledger/proofs/inclusion", position=10**9), 404, "not_found"
+    )
