@@ -157,7 +157,8 @@ class Ledger:
             position = conn.execute(
                 select(tracking.c.position).where(tracking.c.name == NAME)
             ).scalar_one()
-        self.tree = MerkleTree([digest for _, digest in leaves])
+        self.tree = MerkleTree()
+        self.tree.extend([digest for _, digest in leaves])
         self.index_of = {p: i for i, (p, _) in enumerate(leaves)}
         self.positions = [p for p, _ in leaves]  # leaf index → log position
         self.position = int(position)
@@ -197,10 +198,10 @@ class Ledger:
 
     def observe(self, notifications: Sequence[Notification]) -> None:
         """Hash the events after the ledger's position; ignore the ones it has."""
-        for notification in notifications:
-            if notification.id > self._staged_position:
-                self._staged.append((notification.id, event_leaf(notification)))
-                self._staged_position = notification.id
+        fresh = [n for n in notifications if n.id > self._staged_position]
+        if fresh:
+            self._staged.extend([(n.id, event_leaf(n)) for n in fresh])
+            self._staged_position = fresh[-1].id
 
     def ready_for(self, after: int) -> bool:
         """True if pages read after ``after`` continue the ledger without a gap."""
@@ -235,10 +236,11 @@ class Ledger:
             )
 
     def committed(self) -> None:
-        for position, digest in self._staged:
-            self.index_of[position] = len(self.tree)
-            self.positions.append(position)
-            self.tree.append(digest)
+        first = len(self.tree)
+        positions = [p for p, _ in self._staged]
+        self.index_of.update(zip(positions, range(first, first + len(positions)), strict=True))
+        self.positions.extend(positions)
+        self.tree.extend([digest for _, digest in self._staged])
         self._staged = []
         self.position = self._staged_position
 

@@ -65,6 +65,26 @@ class MerkleTree:
             self.levels[height + 1].append(node_hash(level[-2], level[-1]))
             height += 1
 
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """Append many leaves: the same tree as appending one by one, built a level
+        at a time (each new parent from a pair completed at the level below)."""
+        if any(len(leaf) != HASH_SIZE for leaf in leaves):
+            raise ProofError("a leaf hash has 32 bytes")
+        self.levels[0].extend(leaves)
+        height = 0
+        while True:
+            below = self.levels[height]
+            if height + 1 == len(self.levels):
+                if len(below) < 2:
+                    return
+                self.levels.append([])
+            above = self.levels[height + 1]
+            done = 2 * len(above)  # children already paired into a parent
+            if done + 1 >= len(below):
+                return
+            above.extend(node_hash(below[i], below[i + 1]) for i in range(done, len(below) - 1, 2))
+            height += 1
+
     def leaf(self, index: int) -> bytes:
         return self.levels[0][index]
 

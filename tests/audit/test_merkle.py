@@ -155,3 +155,19 @@ def test_an_events_leaf_is_the_rfc_leaf_hash_of_its_canonical_bytes() -> None:
         event.originator_id, event.originator_version, event.topic, event.state, 43
     )
     assert event_leaf(moved) != event_leaf(event)  # a leaf commits to the position too
+
+
+@given(st.lists(st.integers(1, 9), max_size=12))
+def test_extending_in_batches_builds_the_same_tree(batches: list[int]) -> None:
+    one_by_one = MerkleTree()
+    batched = MerkleTree()
+    start = 0
+    for size in batches:
+        chunk = LEAVES[start : start + size]
+        for leaf in chunk:
+            one_by_one.append(leaf)
+        batched.extend(chunk)
+        start += size
+    assert batched.levels == one_by_one.levels
+    if len(batched):
+        assert batched.root() == reference_root(LEAVES[:start])
