@@ -37,7 +37,7 @@ from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.ledger import NAME as LEDGER
 from projections.runner import Projector, engine_for
 from projections.signing import generate
-from projections.tables import ledger_checkpoints, ledger_chunks, tracking
+from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -85,6 +85,7 @@ def write_rate(storage: Storage, items: int, offset: int, ledger_on: bool) -> fl
 def rebuild_seconds(storage: Storage, ledger_on: bool) -> float:
     app = clock_app(storage)
     engine = engine_for(storage)
+    metadata.create_all(engine)
     with engine.begin() as conn:  # an empty ledger, as before its first run
         conn.execute(delete(ledger_chunks))
         conn.execute(delete(ledger_checkpoints))
@@ -139,11 +140,32 @@ def benchmark(backend: str, items: int, rounds: int) -> list[tuple[str, str, flo
     return rows
 
 
+def province_rebuild(agencies: int, rounds: int) -> tuple[int, float, float]:
+    """The rebuild comparison on a province-shaped SQLite log (benchmarks/rebuild.py)."""
+    from benchmarks.databases import fresh_sqlite
+    from benchmarks.rebuild import Size, generate
+
+    with fresh_sqlite() as storage:
+        app = MinhBach(storage)
+        generate(app, Size(agencies=agencies, servants=200))
+        events = app.recorder.max_notification_id() or 0
+        app.close()
+        off, on = interleaved(rounds, lambda ledger_on: rebuild_seconds(storage, ledger_on))
+    return events, statistics.median(off), statistics.median(on)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=600, help="work items per write round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--province",
+        type=int,
+        default=0,
+        metavar="AGENCIES",
+        help="also: the rebuild on a province-shaped SQLite log of AGENCIES × 200 servants",
+    )
     args = parser.parse_args()
     rows = []
     for backend in args.backends.split(","):
@@ -159,6 +181,10 @@ def main() -> int:
             continue
         cost = (off / on - 1) if "commands" in what else (on / off - 1)
         print(f"{backend:<9} {what:<26} {off:>11.2f} {on:>11.2f} {cost:>+7.1%}")
+    if args.province:
+        events, off, on = province_rebuild(args.province, args.rounds)
+        label = f"rebuild, {events} events"
+        print(f"{'province':<9} {label:<26} {off:>11.2f} {on:>11.2f} {on / off - 1:>+7.1%}")
     return 0
 
 
