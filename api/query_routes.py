@@ -139,6 +139,16 @@ def servant_year(
     )
 
 
+def _slice(sort: str, order: str | None, page: int, page_size: int) -> dict[str, Any]:
+    """Sort, direction and page as the query functions take them."""
+    return {
+        "sort": sort,
+        "descending": None if order is None else order == "desc",
+        "limit": page_size,
+        "offset": (page - 1) * page_size,
+    }
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
@@ -169,10 +179,7 @@ def _standings(
             unit=unit,
             peer_group=peer_group,
             level=level,
-            sort=sort,
-            descending=None if order is None else order == "desc",
-            limit=page_size,
-            offset=(page - 1) * page_size,
+            **_slice(sort, order, page, page_size),
         )
         head = svc.app.recorder.max_notification_id() or 0
         return Listing(
@@ -192,10 +199,7 @@ def _standings(
             unit=unit,
             peer_group=peer_group,
             level=level,
-            sort=sort,
-            descending=None if order is None else order == "desc",
-            limit=page_size,
-            offset=(page - 1) * page_size,
+            **_slice(sort, order, page, page_size),
         )
     return Listing(
         items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
@@ -339,10 +343,7 @@ def period_results(
             unit=unit,
             peer_group=peer_group,
             level=level,
-            sort=sort,
-            descending=None if order is None else order == "desc",
-            limit=page_size,
-            offset=(page - 1) * page_size,
+            **_slice(sort, order, page, page_size),
         )
     return Listing(
         items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag

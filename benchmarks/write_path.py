@@ -85,7 +85,7 @@ from domain import commands as c
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.databases import fresh_database, postgres_reachable
+from benchmarks.databases import chosen_backends, fresh_database
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.application import DateAsISO, MinhBach
@@ -507,15 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         help="instead of benchmarking, cProfile one run of this mode and print the top entries",
     )
     args = parser.parse_args(argv)
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    unknown = set(backends) - {"sqlite", "postgres"}
-    if unknown:
-        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
-    if "postgres" in backends:
-        reason = postgres_reachable(args.postgres_url)
-        if reason is not None:
-            print(f"PostgreSQL skipped: {args.postgres_url} unreachable ({reason})")
-            backends.remove("postgres")
+    backends = chosen_backends(parser, args.backends, args.postgres_url)
 
     def items_for(backend: str) -> int:
         if args.items is not None:

@@ -24,9 +24,6 @@ class Level(StrEnum):
         """0 for EXCELLENT … 3 for FAIL: a lower rank is a better level."""
         return _LEVEL_ORDER.index(self)
 
-    def at_least(self, other: Level) -> bool:
-        return self.rank <= other.rank
-
 
 _LEVEL_ORDER = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.FAIL)
 

@@ -14,7 +14,7 @@ from datetime import date
 from domain.agency import Agency, Publication, agency_id
 from domain.application import MinhBach
 from domain.errors import NotFound
-from domain.policy import Policy, policy_in_force
+from domain.policy import policy_in_force
 from domain.publication import table_digest
 from projections.derive import Deriver
 from projections.replay import replay
@@ -60,14 +60,10 @@ def draft(app: MinhBach, agency: str, year: int) -> Draft:
     rows = published_table(replayed.deriver, agency, year)
     if not rows:
         raise NotFound(f"no classification of {agency} for {year} to publish")
-    policy = policy_in_force_for(year)
+    policy = policy_in_force(date(year, 1, 1))
     return Draft(
         agency, year, replayed.position, policy.policy_id, policy.version, rows, table_digest(rows)
     )
-
-
-def policy_in_force_for(year: int) -> Policy:
-    return policy_in_force(date(year, 1, 1))
 
 
 @dataclass

@@ -6,8 +6,7 @@ far behind the views are (read-your-writes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,15 +16,6 @@ from sqlalchemy.sql import Select
 from projections.tables import annual_classifications, discipline_register, period_results
 
 Row = dict[str, Any]
-
-STANDING_SCOPES = ("agency", "unit", "peer_group")
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: Sequence[Row]
-    total: int
-    position: int  # the log position the views reflect
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[Row]:
