@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -99,8 +99,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def _projector(args: argparse.Namespace) -> Projector:
     from projections.ledger import CHECKPOINT_SECONDS, Ledger
-    from projections.runner import Projector, engine_for
+    from projections.runner import Projector
     from projections.signing import signer_from_environment
+    from projections.tracking import engine_for
 
     app = _open(args.database_url)
     engine = engine_for(app.storage)
@@ -115,30 +116,86 @@ def _ledger(args: argparse.Namespace) -> Ledger:
     return Ledger(_open(args.database_url), signer=signer_from_environment())
 
 
+def _follow(projector: Projector, interval: float) -> int:
+    """Follow until SIGTERM or SIGINT, then finish the batch in hand and exit 0.
+
+    Both signals are handled explicitly: a shell that starts a job in the
+    background makes it ignore SIGINT, and SIGTERM's default would end the
+    process without a word.
+    """
+    from api import access_log
+    from projections.follower import Follower
+
+    access_log.configure()
+    stop = threading.Event()
+
+    def request_stop(signum: int, _: object) -> None:
+        print(f"{signal.Signals(signum).name}: stopping after the batch in hand", flush=True)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    print("following the event log; SIGTERM or Ctrl-C to stop", flush=True)
+    Follower(projector, interval=interval).run(stop)
+    print(f"stopped; views at position {projector.position}", flush=True)
+    return 0
+
+
+def _project_status(args: argparse.Namespace) -> int:
+    """Positions, lags and recorded faults, read from the database (without folding
+    the log: a log this version cannot fold still has a status)."""
+    from sqlalchemy import select
+
+    from projections import faults
+    from projections.ledger import NAME as LEDGER
+    from projections.runner import NAME as VIEWS
+    from projections.tables import metadata, tracking
+    from projections.tracking import engine_for
+
+    app = _open(args.database_url)
+    engine = engine_for(app.storage)
+    metadata.create_all(engine)
+    head = app.recorder.max_notification_id() or 0
+    with engine.connect() as conn:
+        rows = conn.execute(select(tracking.c.name, tracking.c.position))
+        positions = {str(name): int(position) for name, position in rows}
+        recorded = faults.recorded(conn)
+    engine.dispose()
+    for name in (VIEWS, LEDGER):
+        position = int(positions.get(name, 0))
+        print(f"{name}: position {position} of {head}, lag {max(0, head - position)}")
+    for fault in recorded:
+        print(f"HALTED: {fault.describe()} (recorded {fault.recorded_at})")
+    return 1 if recorded else 0
+
+
 def cmd_project(args: argparse.Namespace) -> int:
+    from projections.follower import Follower, ViewsHalted
+    from projections.runner import ProjectionFault
+
+    if args.action == "status":
+        return _project_status(args)
     projector = _projector(args)
     ledger = projector.ledger
     assert ledger is not None
-    if args.action == "rebuild":
-        started = time.perf_counter()
-        position = projector.rebuild()
-        print(
-            f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
-        )
-        print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
-    elif args.action == "status":
-        status = projector.status()
-        print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
-        lag = status.head - ledger.position
-        print(f"ledger: position {ledger.position} of {status.head}, lag {lag}")
-    elif args.follow:
-        print("following the event log; Ctrl-C to stop", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            projector.follow(interval=args.interval)
-    else:
-        position = projector.catch_up()
-        ledger.sign_if_due(force=True)
-        print(f"views and ledger at position {position}")
+    if args.follow:
+        return _follow(projector, args.interval)
+    try:
+        if args.action == "rebuild":
+            started = time.perf_counter()
+            position = projector.rebuild()
+            print(
+                f"rebuilt every view up to position {position} "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
+        else:
+            position = Follower(projector).catch_up()
+            ledger.sign_if_due(force=True)
+            print(f"views and ledger at position {position}")
+    except (ViewsHalted, ProjectionFault) as halted:
+        print(f"minhbach project: {halted}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -323,7 +380,7 @@ def _public_key(path: str | None) -> Any:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from projections.ledger import Checkpoint
-    from projections.runner import engine_for
+    from projections.tracking import engine_for
     from projections.verify import verify_store
 
     public = _public_key(args.public_key)

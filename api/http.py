@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import text
 
-from api import access_log, errors
+from api import access_log, body_limit, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
 from api.auth import new_token
@@ -33,7 +34,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Outside the caller's role or scope"),
         (404, "Not found"),
         (409, "Conflict: duplicate, concurrent change, or a state that forbids it"),
+        (413, "Request body over the limit (1 MiB unless configured)"),
         (422, "Invalid input, with field-level messages"),
+        (503, "Database busy or unreachable, or views halted: retry after Retry-After"),
     )
 }
 
@@ -70,10 +73,14 @@ class TokenRequest(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"])
+    status: str = Field(examples=["ok"], description="ok, unhealthy or unavailable")
     database: str
     projection: dict[str, int]
     ledger: dict[str, int] = Field(default_factory=dict)
+    follower: str = Field(
+        "", examples=["following"], description="following, failing, halted or lagging"
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why it is not ok")
 
 
 principals = APIRouter(tags=["principals"])
@@ -122,16 +129,25 @@ health = APIRouter(tags=["service"])
 
 @health.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health_check(svc: ServicesDep) -> Any:
-    """Database reachable, and how far the views are behind the log."""
+    """Database reachable, the projection follower working and not falling behind,
+    and no follower halted on an event it cannot project (503 otherwise, with reasons)."""
     try:
         with svc.views.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         status = svc.views.status()
+        follower, recorded = svc.views.health(status.head)
     except Exception as error:  # the answer to "is it up?" must not itself fail
-        body = Health(status="unavailable", database=type(error).__name__, projection={})
+        body = Health(
+            status="unavailable",
+            database=type(error).__name__,
+            projection={},
+            reasons=[f"database: {type(error).__name__}"],
+        )
         return JSONResponse(body.model_dump(), status_code=503)
-    return Health(
-        status="ok",
+    reasons = [follower.reason] if follower.reason else []
+    reasons += [fault.describe() for fault in recorded if fault.describe() not in reasons]
+    body = Health(
+        status="ok" if not reasons else "unhealthy",
         database="ok",
         projection={"position": status.position, "head": status.head, "lag": status.lag},
         ledger={
@@ -139,7 +155,10 @@ def health_check(svc: ServicesDep) -> Any:
             "lag": max(0, status.head - svc.views.ledger.position),
             "signing": int(svc.views.ledger.signer is not None),
         },
+        follower=follower.state,
+        reasons=reasons,
     )
+    return JSONResponse(body.model_dump(), status_code=503) if reasons else body
 
 
 def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
@@ -148,7 +167,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        views.catch_up()
+        with contextlib.suppress(Exception):  # noted by the follower, which retries
+            views.catch_up()
         if follow:
             views.start()
         try:
@@ -170,7 +190,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     )
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
-    access_log.install(api)
+    body_limit.install(api)
+    access_log.install(api)  # outermost: it logs every answer, 413 and 5xx included
     api.include_router(health)
     api.include_router(principals, prefix=API_PREFIX)
     api.include_router(command_router(), prefix=API_PREFIX)

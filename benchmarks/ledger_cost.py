@@ -35,9 +35,10 @@ from domain.application import MinhBach
 from domain.storage import Storage
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.ledger import NAME as LEDGER
-from projections.runner import Projector, engine_for
+from projections.runner import Projector
 from projections.signing import generate
 from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
+from projections.tracking import engine_for
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 

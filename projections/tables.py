@@ -179,3 +179,18 @@ ledger_checkpoints = Table(
     Column("key_id", String(16), nullable=False),
     Column("signature", String(128), nullable=False),
 )
+
+# --- what the followers could not get past --------------------------------------
+
+# One row per projection that halted on an event it cannot take in (kept across
+# restarts and shown by `minhbach project status` and `/health`); the follower
+# that commits past the position deletes it.
+projection_faults = Table(
+    "pj_faults",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("topic", Text),
+    Column("error", Text, nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+)
