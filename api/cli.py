@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import signal
 import sys
@@ -116,15 +117,18 @@ def _ledger(args: argparse.Namespace) -> Ledger:
     return Ledger(_open(args.database_url), signer=signer_from_environment())
 
 
-def _follow(projector: Projector, interval: float) -> int:
+def _follow(args: argparse.Namespace) -> int:
     """Follow until SIGTERM or SIGINT, then finish the batch in hand and exit 0.
 
     Both signals are handled explicitly: a shell that starts a job in the
     background makes it ignore SIGINT, and SIGTERM's default would end the
-    process without a word.
+    process without a word. A database that fails while the worker starts is
+    waited for, like one that fails while it follows.
     """
+    import logging
+
     from api import access_log
-    from projections.follower import Follower
+    from projections.follower import MAX_BACKOFF, Follower
 
     access_log.configure()
     stop = threading.Event()
@@ -136,7 +140,22 @@ def _follow(projector: Projector, interval: float) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, request_stop)
     print("following the event log; SIGTERM or Ctrl-C to stop", flush=True)
-    Follower(projector, interval=interval).run(stop)
+    projector: Projector | None = None
+    for attempt in itertools.count(1):
+        if stop.is_set():
+            print("stopped before the views were loaded", flush=True)
+            return 0
+        try:
+            projector = _projector(args)
+            break
+        except Exception:
+            logging.getLogger("minhbach.projections").exception(
+                "cannot start following (attempt %d); retrying", attempt
+            )
+            stop.wait(min(MAX_BACKOFF, args.interval * 2 ** (attempt - 1)))
+    assert projector is not None
+    print(f"views loaded at position {projector.position}; following", flush=True)
+    Follower(projector, interval=args.interval).run(stop)
     print(f"stopped; views at position {projector.position}", flush=True)
     return 0
 
@@ -175,11 +194,11 @@ def cmd_project(args: argparse.Namespace) -> int:
 
     if args.action == "status":
         return _project_status(args)
+    if args.follow and args.action is None:
+        return _follow(args)
     projector = _projector(args)
     ledger = projector.ledger
     assert ledger is not None
-    if args.follow:
-        return _follow(projector, args.interval)
     try:
         if args.action == "rebuild":
             started = time.perf_counter()

@@ -137,11 +137,14 @@ def health_check(svc: ServicesDep) -> Any:
         status = svc.views.status()
         follower, recorded = svc.views.health(status.head)
     except Exception as error:  # the answer to "is it up?" must not itself fail
+        follower = svc.views.follower.health(None)
+        reasons = [f"database: {type(error).__name__}: {error}"[:300]]
         body = Health(
             status="unavailable",
             database=type(error).__name__,
             projection={},
-            reasons=[f"database: {type(error).__name__}"],
+            follower=follower.state,
+            reasons=reasons + ([follower.reason] if follower.reason else []),
         )
         return JSONResponse(body.model_dump(), status_code=503)
     reasons = [follower.reason] if follower.reason else []

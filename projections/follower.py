@@ -132,10 +132,11 @@ class Follower:
 
     # --- health ---------------------------------------------------------------
 
-    def health(self, head: int) -> Health:
-        """How the follower stands, given the log's ``head`` now."""
+    def health(self, head: int | None) -> Health:
+        """How the follower stands, given the log's ``head`` now (None: unknown)."""
         now = self._monotonic()
-        self._heads.append((now, head))
+        if head is not None:
+            self._heads.append((now, head))
         # Keep the newest sample older than the window, and everything after it.
         while len(self._heads) > 1 and self._heads[1][0] <= now - self.lag_seconds:
             self._heads.popleft()
@@ -144,7 +145,7 @@ class Follower:
         if self.failures:
             reason = f"follower failed {self.failures} time(s) in a row: {self.last_error}"
             return Health(False, "failing", reason, self.failures)
-        then, old_head = self._heads[0]
+        then, old_head = self._heads[0] if self._heads else (now, 0)
         if then <= now - self.lag_seconds and self.projector.position < old_head:
             reason = (
                 f"lagging: views at {self.projector.position} have not reached {old_head}, "
