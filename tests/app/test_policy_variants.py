@@ -141,3 +141,18 @@ def test_an_agency_event_without_adoption_changes_nothing_of_the_variant(
         year = annual_classification(conn, "CV1", 2026)
     assert row["policy_variant"] == "protected-leave-exempt"
     assert year is not None and year["policy_variant"] == "protected-leave-exempt"
+
+
+def test_explanations_name_the_variant(app: MinhBach, projector: Projector) -> None:
+    from projections.explain import Explainer
+    from projections.replay import replay
+
+    for month in (6, 7):
+        work(app, f"T{month}", "CV1", f"2026-{month:02d}", "TP1")
+    adopt(app, "late-working-days", date(2026, 7, 1))
+    explainer = Explainer(app, replay(app))
+    june = explainer.period("CV1", "2026-06")["policy"]
+    july = explainer.period("CV1", "2026-07")["policy"]
+    assert (june["variant"], july["variant"]) == (None, "late-working-days")
+    assert july["parameters"]["late_day_basis"] == "working"
+    assert explainer.year("CV1", 2026)["policy"]["variant"] is None
