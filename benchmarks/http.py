@@ -84,7 +84,6 @@ import httpx
 from api.auth import authenticate, read_scope
 from api.cli import demo_clock
 from api.command_routes import CommandResponse
-from api.demo import AGENCY, demo_people
 from api.live import LiveViews
 from api.query_routes import Listing, ServantYear
 from benchmarks import http_server
@@ -93,6 +92,7 @@ from benchmarks.common.options import parser_for, positive
 from benchmarks.common.printing import log, markdown_table, ms, runs
 from benchmarks.common.timing import Samples, alternating, interleaved, median_call
 from benchmarks.http_server import REQUEST_TIMEOUT, Server, running_server, wait_caught_up
+from demo import AGENCY, demo_people
 from domain import commands as c
 from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach

@@ -7,7 +7,6 @@ import random
 from datetime import date, datetime
 from decimal import Decimal
 
-from api.demo import GOOD
 from benchmarks.common.province.records import History, Person, Saver, Size, at, manager, pick
 from benchmarks.common.province.shape import (
     ADMIN,
@@ -29,6 +28,7 @@ from benchmarks.common.province.shape import (
     UNIT_NAMES,
     UNIT_SIZE,
 )
+from demo import GOOD
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.catalogue import Catalogue, catalogue_id

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from api.demo import Profile
 from benchmarks.common.province.shape import CRITERIA_MAXIMA, HALF
+from demo import Profile
 from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach
 from domain.base import Audited

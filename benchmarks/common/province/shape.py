@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from api.demo import GOOD, STAR, STRONG, WEAK
+from demo import GOOD, STAR, STRONG, WEAK
 from domain.actors import Actor, CommandContext, Role
 from domain.values import LeadershipRole
 
