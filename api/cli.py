@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from projections.bundle import BundleReport
     from projections.ledger import Ledger
     from projections.replay import Replayed
-    from projections.runner import Projector
+    from projections.runner import ProjectionFault, Projector
 
 # The demo year is replayed as if it had happened: its facts are recorded by a
 # clock set just after that year, so results dated in December are accepted.
@@ -130,6 +130,7 @@ def _follow(args: argparse.Namespace) -> int:
 
     from api import access_log
     from projections.follower import MAX_BACKOFF, Follower
+    from projections.runner import ProjectionFault
 
     access_log.configure()
     stop = threading.Event()
@@ -149,6 +150,10 @@ def _follow(args: argparse.Namespace) -> int:
         try:
             projector = _projector(args)
             break
+        except ProjectionFault as poison:  # the committed views rest on an unreadable event
+            _record_fault(args, poison)
+            print(f"minhbach project: {poison}", file=sys.stderr)
+            return 1
         except Exception:
             logging.getLogger("minhbach.projections").exception(
                 "cannot start following (attempt %d); retrying", attempt
@@ -159,6 +164,16 @@ def _follow(args: argparse.Namespace) -> int:
     Follower(projector, interval=args.interval).run(stop)
     print(f"stopped; views at position {projector.position}", flush=True)
     return 0
+
+
+def _record_fault(args: argparse.Namespace, poison: ProjectionFault) -> None:
+    from projections import faults
+    from projections.runner import NAME
+    from projections.tracking import engine_for
+
+    engine = engine_for(_open(args.database_url).storage)
+    faults.record(engine, NAME, poison.position, poison.topic, str(poison))
+    engine.dispose()
 
 
 def _project_status(args: argparse.Namespace) -> int:

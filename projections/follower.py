@@ -128,18 +128,14 @@ class Follower:
                 wait = self.backoff()
             else:
                 wait = 0.0 if self.projector.position != before else self.interval
+                self._note_head(self.projector.head)
             stop.wait(wait)
 
     # --- health ---------------------------------------------------------------
 
     def health(self, head: int | None) -> Health:
         """How the follower stands, given the log's ``head`` now (None: unknown)."""
-        now = self._monotonic()
-        if head is not None:
-            self._heads.append((now, head))
-        # Keep the newest sample older than the window, and everything after it.
-        while len(self._heads) > 1 and self._heads[1][0] <= now - self.lag_seconds:
-            self._heads.popleft()
+        now = self._note_head(head)
         if self.halted is not None:
             return Health(False, "halted", self.halted.describe(), self.failures)
         if self.failures:
@@ -153,6 +149,16 @@ class Follower:
             )
             return Health(False, "lagging", reason, 0)
         return Health(True, "following", None, 0)
+
+    def _note_head(self, head: int | None) -> float:
+        """Remember the log's head now (the follower's rounds and /health both look)."""
+        now = self._monotonic()
+        if head is not None:
+            self._heads.append((now, head))
+        # Keep the newest sample older than the window, and everything after it.
+        while len(self._heads) > 1 and self._heads[1][0] <= now - self.lag_seconds:
+            self._heads.popleft()
+        return now
 
     # --- poison ---------------------------------------------------------------
 

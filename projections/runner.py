@@ -102,6 +102,7 @@ class Projector:
         # The ledger rides along: it hashes the pages this runner reads anyway and
         # commits its leaves in the same transaction as the views.
         self.ledger = ledger
+        self.head = 0  # the newest event seen in the log, at the last look
         self._ensure_schema()
         ensure_tracking_row(self.engine, NAME)
         self.reset()
@@ -167,7 +168,7 @@ class Projector:
         window = self.batch_size if window is None else window
         ledger = self.ledger
         while stop is None or not stop.is_set():
-            head = self.app.recorder.max_notification_id() or 0
+            head = self.head = self.app.recorder.max_notification_id() or 0
             if upto is not None:
                 head = min(head, upto)
             if ledger is not None and not ledger.ready_for(self.position):

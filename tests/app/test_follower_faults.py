@@ -3,6 +3,8 @@ the ledger reloads a consistent snapshot. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -213,6 +215,18 @@ def test_a_poison_event_halts_the_views_before_it_with_an_alarm(
     with follower.projector.engine.connect() as conn:
         assert recorded(conn) == []
     assert main(["--database-url", storage.url, "project", "status"]) == 0
+
+    # The older version again, now that the views rest on the event: a worker
+    # cannot even load them, so it says so, records it and exits.
+    worker = subprocess.run(
+        [sys.executable, "-m", "api.cli", "--database-url", storage.url, "project", "--follow"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 1, worker.stdout + worker.stderr
+    assert f"event {poison} (minhbach.retired:Vanished) cannot be projected" in worker.stderr
+    assert main(["--database-url", storage.url, "project", "status"]) == 1
 
 
 # --- the ledger's snapshot ----------------------------------------------------------

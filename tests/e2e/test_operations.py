@@ -25,6 +25,8 @@ from api.access_log import JsonFormatter
 from domain.application import MinhBach
 from domain.storage import Storage, storage_from_url
 from projections import queries
+from projections.runner import NAME as VIEWS
+from projections.tracking import engine_for, tracked_position
 from tests.app.scenario import assign, build_agency, log_size
 from tests.conftest import FakeClock
 from tests.e2e.test_http_roles import API, World, make_world
@@ -231,13 +233,21 @@ def test_a_background_worker_stops_cleanly_on_sigterm_and_sigint(
 ) -> None:
     build_agency(app)
     worker = follow_in_background(storage)
+    engine = engine_for(storage)
     try:
         assert worker.stdout is not None
         assert "following the event log" in worker.stdout.readline()
-        time.sleep(0.5)
+        assert "views loaded" in worker.stdout.readline()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if tracked_position(conn, VIEWS) == log_size(app):
+                    break
+            time.sleep(0.05)
         worker.send_signal(stop_with)
         out, err = worker.communicate(timeout=20)
     finally:
+        engine.dispose()
         if worker.poll() is None:
             worker.kill()
             worker.wait()
