@@ -25,6 +25,7 @@ from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import Code, IssueToken, RevokeToken
+from projections.follower import brief
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -139,7 +140,7 @@ def health_check(svc: ServicesDep) -> Any:
         follower, recorded = svc.views.health(status.head)
     except Exception as error:  # the answer to "is it up?" must not itself fail
         follower = svc.views.follower.health(None)
-        reasons = [f"database: {type(error).__name__}: {error}"[:300]]
+        reasons = [f"database: {brief(error)}"]
         body = Health(
             status="unavailable",
             database=type(error).__name__,

@@ -35,6 +35,14 @@ LAG_SECONDS = 60.0  # the views must reach the head of this long ago
 MAX_BACKOFF = 30.0
 
 
+def brief(error: BaseException) -> str:
+    """An error in one line for /health: its kind and the database's first words,
+    without the SQL statement or parameters a driver appends."""
+    cause = getattr(error, "orig", None) or error
+    first = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first}"[:200]
+
+
 class ViewsHalted(Exception):
     """The views stopped before an event they cannot take in."""
 
@@ -92,7 +100,7 @@ class Follower:
             raise ViewsHalted(self.halted) from poison
         except Exception as error:
             self.failures += 1
-            self.last_error = f"{type(error).__name__}: {error}"
+            self.last_error = brief(error)
             log.exception("projection follower failed (%d in a row); retrying", self.failures)
             raise
         if self.failures:
