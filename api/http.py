@@ -6,10 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Path
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, FastAPI, Path
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from api import access_log, errors
@@ -19,10 +18,11 @@ from api.auth import new_token
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.live import LiveViews
+from api.params import CodePath
 from api.personnel_routes import router as personnel_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
-from domain.commands import Code, IssueToken, RevokeToken
+from domain.commands import IssueToken, RevokeToken
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -37,19 +37,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
-_CODE: TypeAdapter[str] = TypeAdapter(Code)
-
-
-def principal_name(name: Annotated[str, Path(min_length=1, max_length=64)]) -> str:
-    """The principal in the path, read as the commands read a code (trimmed, not blank)."""
-    try:
-        return _CODE.validate_python(name)
-    except ValidationError as error:
-        problems = [{**problem, "loc": ("path", "name")} for problem in error.errors()]
-        raise RequestValidationError(problems) from None
-
-
-PrincipalName = Annotated[str, Depends(principal_name)]
+# The principal in the path, read as the commands read a code.
+PrincipalName = CodePath
 
 
 class Me(BaseModel):

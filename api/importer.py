@@ -94,11 +94,13 @@ def parse_line(text: str) -> ParsedLine:
     if command_class is None:
         raise LineError("unknown_command", f"unknown command {name!r}")
     actor = data.get("actor")
-    if not isinstance(actor, dict) or set(actor) != {"id", "role"}:
-        raise LineError("invalid_actor", '\'actor\' must be {"id": ..., "role": ...}')
+    if not isinstance(actor, dict) or not {"id", "role"} <= set(actor) <= ACTOR_FIELDS:
+        raise LineError("invalid_actor", '\'actor\' must be {"id": ..., "role": ..., "agency"?}')
+    agency = actor.get("agency")
     try:
         ctx = CommandContext(
-            Actor(str(actor["id"]), Role(actor["role"])), _source_ref(data.get("source_ref"))
+            Actor(str(actor["id"]), Role(actor["role"]), None if agency is None else str(agency)),
+            _source_ref(data.get("source_ref")),
         )
     except ValueError as error:
         raise LineError("invalid_actor", str(error)) from None

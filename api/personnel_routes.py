@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
+from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
 from domain.agency import Agency, agency_id
 from domain.errors import NotAuthorised, NotFound
@@ -25,10 +26,10 @@ from projections.trace import make_trace, render_trace
 
 router = APIRouter(tags=["appeals and decisions"])
 
-AgencyCode = Annotated[str, Path(min_length=1, max_length=64)]
+AgencyCode = CodePath
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
-Code = Annotated[str, Path(min_length=1, max_length=64)]
-AgencyFilter = Annotated[str | None, Query(max_length=64)]
+Code = CodePath
+AgencyFilter = OptionalCodeQuery
 
 
 def _rows(svc: Services, query: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import ReadScope
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
+from api.params import CodePath, CodeQuery, OptionalCodeQuery
 from domain.actors import Role
 from domain.commands import PERIOD_PATTERN
 from domain.errors import InvalidValue, NotAuthorised, NotFound
@@ -25,7 +26,6 @@ from domain.servant import CivilServant, servant_id
 from domain.values import Period
 from projections import queries
 
-Code = Annotated[str, Query(min_length=1, max_length=64)]
 MinPosition = Annotated[
     int | None, Query(ge=0, description="Wait until the views reflect this log position")
 ]
@@ -103,7 +103,7 @@ def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | Non
 
 @router.get("/servants/{code}/years/{year}", response_model=ServantYear)
 def servant_year(
-    code: str,
+    code: CodePath,
     year: Annotated[int, Path(ge=2000, le=2100)],
     svc: ServicesDep,
     scope: ScopeDep,
@@ -210,10 +210,10 @@ def _standings(
 def standings(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     year: YearPath,
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -276,10 +276,10 @@ def _attachment(filename: str) -> str:
 def standings_csv(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     year: YearPath,
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -320,10 +320,10 @@ def standings_csv(
 def period_results(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     period: Annotated[str, Query(pattern=PERIOD_PATTERN)],
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -354,8 +354,8 @@ def period_results(
 def discipline(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Annotated[str | None, Query(max_length=64)] = None,
-    servant: Annotated[str | None, Query(max_length=64)] = None,
+    agency: OptionalCodeQuery = None,
+    servant: OptionalCodeQuery = None,
     min_position: MinPosition = None,
 ) -> Listing:
     """The discipline register of an agency or of one servant."""
