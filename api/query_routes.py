@@ -220,8 +220,11 @@ def standings(
     page: Page = 1,
     page_size: PageSize = 100,
     min_position: MinPosition = None,
+    as_of_position: AsOfPosition = None,
+    as_of_time: AsOfTime = None,
 ) -> Listing:
-    """Annual standings of an agency, a unit or a peer group, with ranks."""
+    """Annual standings of an agency, a unit or a peer group, with ranks — now, or
+    as of a past position or moment."""
     return _standings(
         svc,
         scope,
@@ -235,6 +238,8 @@ def standings(
         page,
         page_size,
         min_position,
+        as_of_position,
+        as_of_time,
     )
 
 
