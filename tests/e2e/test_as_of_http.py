@@ -3,13 +3,22 @@ and by moment, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from domain import commands as c
+from domain.application import MinhBach
 from tests.app.scenario import log_size, manager
 from tests.conftest import FakeClock
-from tests.e2e.test_http_roles import YEAR, World, month_done, ok, world  # noqa: F401
+from tests.e2e.test_http_roles import YEAR, World, make_world, month_done, ok
+
+
+@pytest.fixture
+def world(app: MinhBach) -> Iterator[World]:
+    yield from make_world(app, follow=True)
 
 
 def _listing(body: dict[str, Any]) -> list[dict[str, Any]]:
