@@ -22,7 +22,8 @@ def world(app: MinhBach) -> Iterator[World]:
 
 
 def _listing(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return body["items"]
+    items: list[dict[str, Any]] = body["items"]
+    return items
 
 
 def test_every_as_of_query_answers_as_the_log_stood(world: World, clock: FakeClock) -> None:
