@@ -193,27 +193,26 @@ class Deadlines(BaseModel):
 @router.get("/agencies/{agency}/years/{year}/deadlines", response_model=Deadlines)
 def deadlines(agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> Deadlines:
     """The 15 December classification deadline (Art. 19(2)) and overdue appeals."""
-    _unit_in_scope(scope, agency, None)
+    unit = _unit_in_scope(scope, agency, None)
     month, day = policy_in_force(date(year, 1, 1)).classification_deadline
     deadline = date(year, month, day)
-    rows = _rows(
-        svc,
-        select(annual_classifications.c.servant_code, annual_classifications.c.decided_level)
-        .where(
-            annual_classifications.c.agency_code == agency, annual_classifications.c.year == year
-        )
-        .order_by(annual_classifications.c.servant_code),
+    table = annual_classifications
+    query = select(table.c.servant_code, table.c.decided_level).where(
+        table.c.agency_code == agency, table.c.year == year
     )
+    if unit is not None:  # a unit's manager: that unit's servants
+        query = query.where(table.c.unit_code == unit)
+    rows = _rows(svc, query.order_by(table.c.servant_code))
     today = svc.app.clock().date()
-    late = _rows(
-        svc,
-        select(appeals).where(
-            appeals.c.agency_code == agency,
-            appeals.c.year == year,
-            appeals.c.status == "open",
-            appeals.c.due_on < today,
-        ),
+    late_query = select(appeals).where(
+        appeals.c.agency_code == agency,
+        appeals.c.year == year,
+        appeals.c.status == "open",
+        appeals.c.due_on < today,
     )
+    if unit is not None:
+        late_query = late_query.where(appeals.c.servant_code.in_([r["servant_code"] for r in rows]))
+    late = _rows(svc, late_query.order_by(appeals.c.due_on, appeals.c.appeal_no))
     return Deadlines(
         agency=agency,
         year=year,

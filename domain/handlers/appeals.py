@@ -54,14 +54,14 @@ def correction_under_appeal(
         return []
     appeal = _appeal(records, appeal_ref)
     check_agency(ctx, appeal.agency_code)
-    if not appeal.open:
-        raise InvalidState(f"appeal {appeal_ref} is already resolved")
+    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
+        raise NotAuthorised(f"appeal {appeal_ref} is not assigned to {ctx.actor.id}")
     if appeal.servant_code != servant_code:
         raise InvalidValue(
             f"appeal {appeal_ref} concerns {appeal.servant_code}, not {servant_code}"
         )
-    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
-        raise NotAuthorised(f"appeal {appeal_ref} is not assigned to {ctx.actor.id}")
+    if not appeal.open:
+        raise InvalidState(f"appeal {appeal_ref} is already resolved")
     appeal.record(Appeal.CorrectionRecorded, ctx, at, command=command, target=target)
     return [appeal]
 
@@ -154,10 +154,10 @@ def resolve_appeal(
     require_role(ctx, (Role.APPEALS_REVIEWER, Role.AUTHORITY), "resolve appeals")
     appeal = _appeal(records, cmd.appeal_no)
     check_agency(ctx, appeal.agency_code)
-    if not appeal.open:
-        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
     if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
         raise NotAuthorised(f"appeal {cmd.appeal_no} is not assigned to {ctx.actor.id}")
+    if not appeal.open:
+        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
     if cmd.outcome == "amended" and not appeal.corrections:
         raise InvalidState(
             "an amended outcome rests on corrections: record them first, naming the appeal"

@@ -52,7 +52,6 @@ def _scored_period(
 ) -> tuple[CivilServant, Agency, Period]:
     period = parse_period(period_code)
     servant, agency = load_servant_and_agency(records, ctx, servant_code, period.last_day)
-    require_employed_in(servant, period)
     return servant, agency, period
 
 
@@ -63,6 +62,7 @@ def self_score_criteria(
     servant, _, period = _scored_period(records, ctx, cmd.servant, cmd.period)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not self-score for {servant.code}")
+    require_employed_in(servant, period)
     criteria_total(policy_in_force(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores))
@@ -74,11 +74,12 @@ def score_criteria(
 ) -> Outcome:
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "score the general criteria")
     servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
+    if ctx.actor.role is not Role.APPEALS_REVIEWER:
+        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, period.last_day)
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, period.code
     )
-    if ctx.actor.role is not Role.APPEALS_REVIEWER:
-        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, period.last_day)
+    require_employed_in(servant, period)
     total = criteria_total(policy_in_force(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
@@ -91,6 +92,7 @@ def score_leader_component(
     require_role(ctx, EVALUATOR_ROLES, "score leader components")
     servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
     check_evaluator(ctx, acting_manager(records, ctx), servant, agency, period.last_day)
+    require_employed_in(servant, period)
     if servant.placement_on(period.last_day).leadership is LeadershipRole.STAFF:
         raise InvalidState(f"{servant.code} is not a head or deputy in {period.code}")
     value = validate_leader_component(policy_in_force(period.first_day), cmd.value)

@@ -42,6 +42,8 @@ PRINCIPALS = {
     "reviewer": ("appeals_reviewer", "SNV", None),
     "other-reviewer": ("appeals_reviewer", "SNV", None),
     "inspector": ("inspector", None, None),
+    "tp1": ("manager", None, "TP1"),
+    "tp2": ("manager", None, "TP2"),
 }
 
 
@@ -489,6 +491,16 @@ def test_appeal_windows_and_rules(world: World, monkeypatch: pytest.MonkeyPatch)
         409,
         "invalid_state",
     )
+    # Not theirs: the reviewer it is not assigned to learns nothing of its state.
+    world.error(
+        world.post(
+            "other-reviewer",
+            "resolve_appeal",
+            {"appeal_no": "KN-0", "outcome": "upheld", "reason": "again"},
+        ),
+        403,
+        "not_authorised",
+    )
 
 
 def test_overdue_appeals_and_the_classification_deadline(world: World) -> None:
@@ -514,6 +526,13 @@ def test_overdue_appeals_and_the_classification_deadline(world: World) -> None:
     assert "CV1" in deadlines["undecided"] and "CV2" not in deadlines["undecided"]
     assert [a["appeal_no"] for a in deadlines["appeals_overdue"]] == ["KN-5"]
     world.error(world.get("cv2", f"/agencies/SNV/years/{YEAR}/deadlines"), 403, "not_authorised")
+    # A unit's manager sees their unit only: P1 holds CV1 and CV2, P2 holds CV3.
+    mine = world.ok(world.get("tp1", f"/agencies/SNV/years/{YEAR}/deadlines"))
+    assert "CV1" in mine["undecided"] and "CV3" not in mine["undecided"]
+    assert [a["appeal_no"] for a in mine["appeals_overdue"]] == ["KN-5"]
+    other = world.ok(world.get("tp2", f"/agencies/SNV/years/{YEAR}/deadlines"))
+    assert other["undecided"] == []  # P2's servants have no year to decide yet
+    assert other["appeals_overdue"] == []
 
 
 def test_published_list_for_the_agency(world: World) -> None:

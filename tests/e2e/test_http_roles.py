@@ -238,6 +238,23 @@ def test_a_manager_acts_within_their_unit_only(world: World) -> None:
     error(world.post("tp2", "record_delay", {"task": "T1", "reason": "chậm"}), 403, "outside_unit")
 
 
+def test_scope_is_checked_before_state_so_no_answer_reveals_anothers_records(
+    world: World,
+) -> None:
+    """A 409 or a 422 about a record would tell a manager outside it that it exists
+    and what state it is in: they get the 403 of their scope first."""
+    assign(world.app, "T1", to="CV1")  # P1's task, no result yet
+    error(world.post("tp2", "assess_result", {"task": "T1", "outcome": "accepted"}), 403)
+    error(world.post("tp2", "assign_task", assignment("T1", "CV1")), 403, "outside_unit")
+    error(world.post("tp1", "assign_task", assignment("T1", "CVX")), 403, "outside_unit")
+    before_employment = {"servant": "CV1", "period": "2019-03", "scores": FULL_CRITERIA}
+    error(world.post("tp2", "score_criteria", before_employment), 403, "outside_unit")
+    # Within scope, the state is reported as before.
+    error(world.post("tp1", "assess_result", {"task": "T1", "outcome": "accepted"}), 409)
+    error(world.post("tp1", "assign_task", assignment("T1", "CV1")), 409, "already_exists")
+    error(world.post("tp1", "score_criteria", before_employment), 422, "outside_employment")
+
+
 def test_a_manager_reads_their_unit_and_the_agency_head_the_whole_agency(world: World) -> None:
     month_done(world.app, "CV1", "TP1")
     month_done(world.app, "CV3", "TP2")
