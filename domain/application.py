@@ -27,6 +27,7 @@ from domain.errors import (
     NotFound,
 )
 from domain.handlers import HANDLERS
+from domain.principal import Principal
 from domain.receipt import CommandReceipt, receipt_id
 from domain.storage import Storage, protect_postgres_events, storage_from_url
 from domain.text import clean_code, clean_key, clean_text
@@ -99,6 +100,16 @@ class MinhBach(Application[UUID]):
         if not isinstance(aggregate, cls):
             return None
         return aggregate
+
+    def principal_ids(self) -> list[UUID]:
+        found: list[UUID] = []
+        start = None
+        while page := self.recorder.select_notifications(
+            start, 500, topics=[Principal.Registered.TOPIC], inclusive_of_start=False
+        ):
+            found.extend(n.originator_id for n in page)  # type: ignore[misc]
+            start = page[-1].id
+        return found
 
     # --- writing --------------------------------------------------------------
 

@@ -80,3 +80,42 @@ class Principal(Audited):
         self.grant = Grant("", None, None)
         self.tokens: dict[str, str] = {}
         self.disabled = False
+
+
+ADMIN_ROLE = "admin"
+
+
+def admin_roster_id() -> UUID:
+    return stable_id("admin-roster")
+
+
+class AdminRoster(Audited):
+    """The active admins, one record for all: every change of who is an admin saves
+    it too, so two changes at once conflict instead of both removing "the other"
+    last admin."""
+
+    TOPIC = "minhbach.principal:AdminRoster"
+
+    class Opened(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.principal:AdminRosterOpened"
+        admins: tuple[str, ...]  # as the log stood when the roster was first needed
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins = set(self.admins)
+
+    class Joined(Audited.Event):
+        TOPIC = "minhbach.principal:AdminJoined"
+        principal: str
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins.add(self.principal)
+
+    class Left(Audited.Event):
+        TOPIC = "minhbach.principal:AdminLeft"
+        principal: str
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins.discard(self.principal)
+
+    def __init__(self) -> None:
+        self.admins: set[str] = set()

@@ -32,6 +32,10 @@ class Records(Protocol):
 
     def find(self, cls: type[T], aggregate_id: UUID) -> T | None: ...
 
+    def principal_ids(self) -> list[UUID]:
+        """Every principal ever registered (for the admin roster's first count)."""
+        ...
+
 
 @dataclass
 class Outcome:
