@@ -487,7 +487,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from projections.trace import make_trace, render_trace
 
     app = _open(args.database_url)
-    trace = make_trace(app, Ledger(app, signer=signer_from_environment()), args.decision)
+    trace = make_trace(
+        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency
+    )
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")
@@ -584,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_trace = sub.add_parser("trace", help="a personnel decision down to its events and proofs")
     p_trace.add_argument("decision")
+    p_trace.add_argument("--agency", help="the agency it is numbered in, if several have it")
     p_trace.add_argument("--out", help="write the trace (JSON) to this file")
     p_trace.add_argument("--format", choices=["vi", "en"], default="vi")
     p_trace.set_defaults(func=cmd_trace)

@@ -17,7 +17,7 @@ from api.deps import ScopeDep, Services, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
 from domain.agency import Agency, agency_id
-from domain.errors import NotAuthorised, NotFound
+from domain.errors import InvalidValue, NotAuthorised, NotFound
 from domain.policy import policy_in_force
 from domain.servant import CivilServant, servant_id
 from projections.publication import COLUMNS
@@ -95,15 +95,42 @@ class AppealDetail(BaseModel):
     classification_now: dict[str, Any] | None
 
 
-@router.get("/appeals/{appeal_no}", response_model=AppealDetail)
-def appeal_detail(appeal_no: Code, svc: ServicesDep, scope: ScopeDep) -> AppealDetail:
-    """One appeal, with the result it contested beside the result now: the
-    superseded result stays readable."""
-    found = _rows(svc, select(appeals).where(appeals.c.appeal_no == appeal_no))
+def _numbered(
+    svc: Services, scope: ReadScope, table: Any, column: str, number: str, agency: str | None
+) -> dict[str, Any]:
+    """The one row of that number the caller may read: numbers are per agency, so
+    the agency is needed only when the caller may read several."""
+    query = select(table).where(table.c[column] == number)
+    if agency is not None:
+        query = query.where(table.c.agency_code == agency)
+    found = _rows(svc, query)
     if not found:
-        raise NotFound(f"appeal {appeal_no} not found")
-    row = found[0]
-    _servant_in_scope(svc, scope, row["servant_code"])
+        raise NotFound(f"{number} not found" + (f" in {agency}" if agency else ""))
+    readable = []
+    for row in found:
+        try:
+            _servant_in_scope(svc, scope, row["servant_code"])
+        except (NotAuthorised, NotFound):
+            continue
+        readable.append(row)
+    if not readable:
+        raise NotAuthorised(f"you may not read {number}")
+    if len(readable) > 1:
+        raise InvalidValue(
+            f"{number} is a number in several agencies: name the agency (?agency=…)",
+            agencies=sorted(row["agency_code"] for row in readable),
+        )
+    return readable[0]
+
+
+@router.get("/appeals/{appeal_no:path}", response_model=AppealDetail)
+def appeal_detail(
+    appeal_no: Code, svc: ServicesDep, scope: ScopeDep, agency: AgencyFilter = None
+) -> AppealDetail:
+    """One appeal, with the result it contested beside the result now: the
+    superseded result stays readable. Appeal numbers are per agency: ``agency``
+    chooses when the caller reads several that share the number."""
+    row = _numbered(svc, scope, appeals, "appeal_no", appeal_no, agency)
     key = (row["servant_code"], row["year"])
     before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
     now = _rows(
@@ -159,25 +186,22 @@ class Trace(BaseModel):
     text: str
 
 
-@router.get("/decisions/{decision_no}/trace", response_model=Trace)
+@router.get("/decisions/{decision_no:path}/trace", response_model=Trace)
 def decision_trace(
     decision_no: Code,
     svc: ServicesDep,
     scope: ScopeDep,
     lang: Annotated[Literal["vi", "en"], Query()] = "vi",
+    agency: AgencyFilter = None,
 ) -> Trace:
     """Decision → basis classifications → explanations → events with ledger proofs,
-    as one document (check it offline with ``minhbach verify-trace``)."""
-    found = _rows(
-        svc, select(personnel_decisions).where(personnel_decisions.c.decision_no == decision_no)
-    )
-    if not found:
-        raise NotFound(f"personnel decision {decision_no} not found")
-    _servant_in_scope(svc, scope, found[0]["servant_code"])
+    as one document (check it offline with ``minhbach verify-trace``). Decision
+    numbers are per agency, like the appeals'."""
+    row = _numbered(svc, scope, personnel_decisions, "decision_no", decision_no, agency)
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():
-        trace = make_trace(svc.app, svc.views.ledger, decision_no)
+        trace = make_trace(svc.app, svc.views.ledger, decision_no, row["agency_code"])
     return Trace(**trace, text=render_trace(trace, lang))
 
 

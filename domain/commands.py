@@ -345,6 +345,9 @@ class AssignAppealReviewer(Command):
     name = "assign_appeal_reviewer"
     appeal_no: Code
     reviewer: Code = Field(description="The appeals reviewer principal")
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 class ResolveAppeal(Command):
@@ -354,6 +357,9 @@ class ResolveAppeal(Command):
     appeal_no: Code
     outcome: Literal["upheld", "amended"]
     reason: Reason
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 DecisionKind = Literal["lower_position", "dismissal", "higher_position", "commendation"]
@@ -376,12 +382,18 @@ class ApproveDecision(Command):
     name = "approve_decision"
     decision_no: Code
     note: Text = ""
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 class ExecuteDecision(Command):
     name = "execute_decision"
     decision_no: Code
     executed_on: Day
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 class AcknowledgedBasis(CheckedStrings):
@@ -399,6 +411,9 @@ class ReviewDecision(Command):
     outcome: Literal["confirmed", "revoked"]
     reason: Reason
     acknowledged: Annotated[tuple[AcknowledgedBasis, ...], Field(min_length=1, max_length=10)]
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 PublishedValue = Annotated[str, StringConstraints(max_length=200)] | None
