@@ -29,11 +29,11 @@ from domain.handlers.common import (
     require_numbered,
 )
 from domain.policy import policy_in_force
-from domain.servant import CivilServant, servant_id
 from domain.scope import (
     check_agency,
     require_role,
 )
+from domain.servant import CivilServant, servant_id
 
 
 def _appeal(records: Records, ctx: CommandContext, appeal_no: str, agency: str | None) -> Appeal:
