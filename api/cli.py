@@ -268,6 +268,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    """A fresh token for a principal, by whoever runs the service (an expired
+    admin token is renewed this way)."""
+    from api.auth import token_expiry
+    from api.bootstrap import issue
+    from domain.actors import Actor, CommandContext, Role
+
+    app = _open(args.database_url)
+    operator = CommandContext(Actor("system", Role.ADMIN), "minhbach token")
+    token = issue(app, args.principal, args.label, operator)
+    expires = token_expiry(app, args.principal, token.split(".")[2])
+    print(f"token for {args.principal} (shown once, valid until {expires.isoformat()}):")
+    print(f"  {token}")
+    return 0
+
+
 def cmd_ledger(args: argparse.Namespace) -> int:
     from projections import signing
 
@@ -543,6 +559,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("servant")
     p_class.add_argument("year", type=int)
     p_class.set_defaults(func=cmd_classification)
+
+    p_token = sub.add_parser("token", help="issue a bearer token for a principal")
+    p_token.add_argument("principal")
+    p_token.add_argument("--label", default="command line", help="what the token is for")
+    p_token.set_defaults(func=cmd_token)
 
     p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
     p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])

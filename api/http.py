@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path
@@ -14,7 +15,7 @@ from sqlalchemy import text
 from api import access_log, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
-from api.auth import new_token
+from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.live import LiveViews
@@ -46,11 +47,13 @@ class Me(BaseModel):
     role: str
     agency: str | None
     servant: str | None
+    token_expires_at: datetime | None = Field(description="When this token stops being accepted")
 
 
 class IssuedToken(BaseModel):
     token: str = Field(description="Shown once: only its hash is stored")
     token_id: str
+    expires_at: datetime = Field(description=f"Valid until then ({TOKEN_DAYS}, default 90 days)")
     position: int | None
 
 
@@ -71,7 +74,13 @@ principals = APIRouter(tags=["principals"])
 @principals.get("/me", response_model=Me)
 def me(who: CallerDep) -> Me:
     """Who the token belongs to, in which role and scope."""
-    return Me(principal=who.principal, role=who.role.value, agency=who.agency, servant=who.servant)
+    return Me(
+        principal=who.principal,
+        role=who.role.value,
+        agency=who.agency,
+        servant=who.servant,
+        token_expires_at=who.expires_at,
+    )
 
 
 @principals.post("/principals/{name}/tokens", response_model=IssuedToken)
@@ -89,7 +98,12 @@ def issue_token(
         ),
         who.context(None),
     )
-    return IssuedToken(token=token.token, token_id=token.token_id, position=result.position)
+    return IssuedToken(
+        token=token.token,
+        token_id=token.token_id,
+        expires_at=token_expiry(svc.app, name, token.token_id),
+        position=result.position,
+    )
 
 
 @principals.delete("/principals/{name}/tokens/{token_id}", response_model=CommandResponse)
@@ -133,6 +147,7 @@ def health_check(svc: ServicesDep) -> Any:
 
 def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
     """The FastAPI application over one domain application and its live views."""
+    token_lifetime()  # a setting that cannot be used stops the start, not every request
     views = views or LiveViews(app)
 
     @asynccontextmanager
