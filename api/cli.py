@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli_errors import CliError, OneLineParser, explain
 from domain.application import Clock, MinhBach, utc_now
-from domain.storage import StorageConfigError, storage_from_url
+from domain.storage import storage_from_url
 
 if TYPE_CHECKING:
     from projections.bundle import BundleReport
@@ -29,10 +30,7 @@ DEMO_CLOCK_AT = datetime(DEMO_YEAR + 1, 1, 10, 9, 0, tzinfo=UTC)
 
 
 def _open(url: str | None, clock: Clock = utc_now) -> MinhBach:
-    try:
-        return MinhBach(storage_from_url(url), clock=clock)
-    except StorageConfigError as error:
-        raise SystemExit(f"minhbach: {error}") from None
+    return MinhBach(storage_from_url(url), clock=clock)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -42,9 +40,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"minhbach import: no such file: {path}", file=sys.stderr)
         return 2
+    # Decoded whole before anything is applied: a file that is not UTF-8 writes
+    # nothing. A byte-order mark (Notepad writes one) is accepted.
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
     app = _open(args.database_url)
-    with path.open(encoding="utf-8") as lines:
-        report = import_lines(app, lines)
+    report = import_lines(app, lines)
     for failure in report.failures:
         print(f"{path}:{failure}", file=sys.stderr)
     print(
@@ -144,7 +144,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
     widths = [
-        max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows))
+        max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
         for c in columns
     ]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
@@ -167,6 +167,12 @@ def cmd_standings(args: argparse.Namespace) -> int:
             peer_group=args.peer_group,
             level=args.level,
             limit=args.limit,
+        )
+    if total == 0:
+        filtered = ", with these filters" if args.unit or args.peer_group or args.level else ""
+        raise CliError(
+            f"no classifications of {args.agency} in {args.year}{filtered} (views at log "
+            f"position {position}): check the agency's code and the year, or import its data"
         )
     _print_table(
         rows,
@@ -377,12 +383,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
     from projections.replay import replay
 
-    until = None
-    if getattr(args, "as_of_time", None):
-        until = datetime.fromisoformat(args.as_of_time)
-        if until.tzinfo is None:
-            until = until.replace(tzinfo=UTC)
-    return replay(app, upto=getattr(args, "as_of_position", None), until=until)
+    if args.as_of_position is not None and args.as_of_time is not None:
+        raise CliError("give --as-of-position or --as-of-time, not both")
+    return replay(app, upto=args.as_of_position, until=args.as_of_time)
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 moment (UTC when it names no offset), for ``--as-of-time``."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment: write e.g. 2026-12-01T00:00:00+07:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -514,7 +528,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="minhbach",
         description="Civil-servant appraisal under Decree 335/2025, on an immutable event log.",
     )
@@ -581,7 +595,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_explain.add_argument("--period", help="one period (YYYY-MM or YYYY-Qn) instead of the year")
     p_explain.add_argument("--format", choices=["vi", "en", "json"], default="vi")
     p_explain.add_argument("--as-of-position", type=int, help="as the log stood at this position")
-    p_explain.add_argument("--as-of-time", help="as the log stood at this moment (ISO 8601)")
+    p_explain.add_argument(
+        "--as-of-time", type=_moment, help="as the log stood at this moment (ISO 8601)"
+    )
     p_explain.set_defaults(func=cmd_explain)
 
     p_audit = sub.add_parser("audit", help="publish an agency's results, or reproduce them")
@@ -637,6 +653,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"minhbach: {error.code}: {error.message}", file=sys.stderr)
         return 1
+    except Exception as error:
+        message = explain(error, args)
+        if message is None:  # a fault of the program, not of its use: keep the traceback
+            raise
+        print(f"minhbach {args.command}: {message}", file=sys.stderr)
+        return 2
     return code
 
 

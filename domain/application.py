@@ -29,7 +29,7 @@ from domain.errors import (
 from domain.handlers import HANDLERS
 from domain.principal import Principal
 from domain.receipt import CommandReceipt, receipt_id
-from domain.storage import Storage, protect_postgres_events, storage_from_url
+from domain.storage import Storage, check_postgres, protect_postgres_events, storage_from_url
 from domain.text import clean_code, clean_key, clean_text
 
 T = TypeVar("T", bound=Audited)
@@ -76,6 +76,8 @@ class MinhBach(Application[UUID]):
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        if self.storage.backend == "postgres":
+            check_postgres(self.storage)
         super().__init__(env={**self.storage.env, **(env or {})})
         if self.storage.backend == "postgres":
             protect_postgres_events(self.storage, f"{self.name}_events")
