@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Path
+from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
@@ -19,8 +19,9 @@ from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.live import LiveViews
-from api.params import CodePath
+from api.params import CodePath, refuse_control_characters
 from api.personnel_routes import router as personnel_router
+from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import IssueToken, RevokeToken
@@ -171,6 +172,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         ),
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        dependencies=[Depends(refuse_control_characters)],
     )
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
@@ -181,4 +183,5 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
+    api.include_router(policy_router, prefix=API_PREFIX)
     return api

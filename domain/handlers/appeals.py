@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
+from domain.agency import Agency, agency_id
 from domain.appeal import Appeal, appeal_id, legacy_appeal_id
 from domain.base import Audited
-from domain.calendar import add_working_days
 from domain.classification import Classification, classification_id
 from domain.errors import (
     AlreadyExists,
@@ -28,7 +28,6 @@ from domain.handlers.common import (
     load_servant,
     require_numbered,
 )
-from domain.policy import policy_in_force
 from domain.scope import (
     check_agency,
     require_role,
@@ -101,9 +100,9 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
     servant = load_servant(records, ctx, cmd.servant)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not appeal for {servant.code}")
-    agency = servant.placement.agency_code
-    if find_numbered(records, Appeal, cmd.appeal_no, [agency], appeal_id, legacy_appeal_id):
-        raise AlreadyExists(f"appeal {cmd.appeal_no} already exists in {agency}")
+    agency_code = servant.placement.agency_code
+    if find_numbered(records, Appeal, cmd.appeal_no, [agency_code], appeal_id, legacy_appeal_id):
+        raise AlreadyExists(f"appeal {cmd.appeal_no} already exists in {agency_code}")
     classification = records.find(Classification, classification_id(servant.code, cmd.year))
     if classification is None or classification.notified is None:
         raise InvalidState(
@@ -117,7 +116,8 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
             "notified yet: a petition follows the notification (Art. 22)"
         )
     received_on = at.date()
-    policy = policy_in_force(date(cmd.year, 1, 1))
+    agency = records.load(Agency, agency_id(agency_code), "agency")
+    policy = agency.policy_on(date(cmd.year, 1, 1))
     if policy.appeal_window_days is not None:
         closes = notified_on + timedelta(days=policy.appeal_window_days)
         if received_on > closes:
@@ -127,17 +127,16 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
                 f"{notified_on.isoformat()})",
                 closed_on=closes.isoformat(),
             )
-    due_on = add_working_days(
-        received_on, policy.appeal_resolution_working_days, policy.public_holidays
-    )
+    # Working days less the holidays of the policy's calendar, lunar ones included.
+    due_on = policy.holidays().add_working_days(received_on, policy.appeal_resolution_working_days)
     appeal = Appeal.start(
         Appeal.Filed,
-        appeal_id(agency, cmd.appeal_no),
+        appeal_id(agency_code, cmd.appeal_no),
         ctx,
         at,
         appeal_no=cmd.appeal_no,
         servant_code=servant.code,
-        agency_code=agency,
+        agency_code=agency_code,
         year=cmd.year,
         decision_no=decision_no,
         grounds=cmd.grounds,
