@@ -96,16 +96,22 @@ class AppealDetail(BaseModel):
 
 
 def _numbered(
-    svc: Services, scope: ReadScope, table: Any, column: str, number: str, agency: str | None
+    svc: Services,
+    scope: ReadScope,
+    table: Any,
+    what: str,
+    number: str,
+    agency: str | None,
 ) -> dict[str, Any]:
     """The one row of that number the caller may read: numbers are per agency, so
     the agency is needed only when the caller may read several."""
+    column = "appeal_no" if table is appeals else "decision_no"
     query = select(table).where(table.c[column] == number)
     if agency is not None:
         query = query.where(table.c.agency_code == agency)
     found = _rows(svc, query)
     if not found:
-        raise NotFound(f"{number} not found" + (f" in {agency}" if agency else ""))
+        raise NotFound(f"{what} {number} not found" + (f" in {agency}" if agency else ""))
     readable = []
     for row in found:
         try:
@@ -114,10 +120,10 @@ def _numbered(
             continue
         readable.append(row)
     if not readable:
-        raise NotAuthorised(f"you may not read {number}")
+        raise NotAuthorised(f"you may not read {what} {number}")
     if len(readable) > 1:
         raise InvalidValue(
-            f"{number} is a number in several agencies: name the agency (?agency=…)",
+            f"{what} {number} is a number in several agencies: name the agency (?agency=…)",
             agencies=sorted(row["agency_code"] for row in readable),
         )
     return readable[0]
@@ -130,7 +136,7 @@ def appeal_detail(
     """One appeal, with the result it contested beside the result now: the
     superseded result stays readable. Appeal numbers are per agency: ``agency``
     chooses when the caller reads several that share the number."""
-    row = _numbered(svc, scope, appeals, "appeal_no", appeal_no, agency)
+    row = _numbered(svc, scope, appeals, "appeal", appeal_no, agency)
     key = (row["servant_code"], row["year"])
     before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
     now = _rows(
@@ -197,7 +203,7 @@ def decision_trace(
     """Decision → basis classifications → explanations → events with ledger proofs,
     as one document (check it offline with ``minhbach verify-trace``). Decision
     numbers are per agency, like the appeals'."""
-    row = _numbered(svc, scope, personnel_decisions, "decision_no", decision_no, agency)
+    row = _numbered(svc, scope, personnel_decisions, "personnel decision", decision_no, agency)
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():
