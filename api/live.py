@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from domain.application import MinhBach
+from domain.policy import PoolFacts
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.runner import Projector, Status, engine_for
 from projections.signing import signer_from_environment
@@ -28,6 +29,8 @@ class LiveViews:
         )
         self.projector = Projector(app, engine, batch_size=batch_size, ledger=self.ledger)
         self._lock = threading.Lock()
+        # Decisions are checked against these same views' derivation (no second fold).
+        app.use_year_facts(self)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -55,6 +58,11 @@ class LiveViews:
             return self.projector.position
         with self._lock:
             return self.projector.ensure(position)
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """The derived quota pool of a servant's year, caught up to ``position``."""
+        with self._lock:
+            return self.projector.pool_facts(servant, year, position)
 
     def status(self) -> Status:
         head = self.app.recorder.max_notification_id() or 0

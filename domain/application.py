@@ -21,6 +21,8 @@ from domain.base import Audited
 from domain.commands import Command
 from domain.errors import ConcurrencyConflict, IdempotencyKeyReused, NotFound
 from domain.handlers import HANDLERS
+from domain.handlers.common import YearFacts
+from domain.policy import PoolFacts
 from domain.receipt import CommandReceipt, receipt_id
 from domain.storage import Storage, protect_postgres_events, storage_from_url
 
@@ -65,9 +67,11 @@ class MinhBach(Application[UUID]):
         storage: Storage | None = None,
         clock: Clock = utc_now,
         env: Mapping[str, str] | None = None,
+        year_facts: YearFacts | None = None,
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        self._year_facts = year_facts
         super().__init__(env={**self.storage.env, **(env or {})})
         if self.storage.backend == "postgres":
             protect_postgres_events(self.storage, f"{self.name}_events")
@@ -92,6 +96,21 @@ class MinhBach(Application[UUID]):
         if not isinstance(aggregate, cls):
             return None
         return aggregate
+
+    def use_year_facts(self, source: YearFacts) -> None:
+        """Take the derived facts from ``source`` (e.g. the service's live views)."""
+        self._year_facts = source
+
+    def pool_facts(self, servant: str, year: int) -> PoolFacts | None:
+        """A year's quota pool as derived from the whole log as it stands now."""
+        if self._year_facts is None:
+            # The projections' own fold, kept in memory; imported here because the
+            # domain package does not otherwise depend on the read side.
+            from projections.facts import FoldedFacts
+
+            self._year_facts = FoldedFacts(self)
+        head = self.recorder.max_notification_id() or 0
+        return self._year_facts.pool_facts(servant, year, head)
 
     # --- writing --------------------------------------------------------------
 

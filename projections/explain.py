@@ -22,8 +22,8 @@ from domain.policy import Step, policy_in_force
 from domain.servant import servant_id
 from domain.task import task_id
 from domain.values import Period
-from projections.derive import classify_group, group_of
 from projections.ledger import Ledger
+from projections.pools import classify
 from projections.replay import Replayed
 
 
@@ -154,16 +154,21 @@ class Explainer:
         sections.append(
             {"title": f"year {year}", "steps": [_step(s, decisions) for s in basis["_steps"]]}
         )
-        group = group_of(basis)
-        members = sorted(self.deriver.group_members.get(group, ()))
+        pool = basis["_pool"]
+        members = sorted(self.deriver.group_members.get(pool, ()))
         bases = [self.deriver.bases[(code, year)] for code in members]
-        agency = self.state.agencies.get(group[0])
-        quota, proposals = classify_group(group, bases, agency)
-        steps = [_step(s, {}) for s in (quota.steps if quota else ())]
-        steps += [_step(s, {}) for s in proposals[servant].steps]
-        sections.append({"title": f"classification in peer group {group[1]}", "steps": steps})
-        if agency is not None:
-            positions |= set(self._positions(agency.id))
+        standing = classify(pool, bases, self.state.agencies).members[servant]
+        steps = [_step(s, {}) for s in (standing.quota.steps if standing.quota else ())]
+        steps += [_step(s, {}) for s in standing.proposal.steps]
+        sections.append(
+            {
+                "title": f"classification in the quota pool {pool.group} of {pool.authority}",
+                "steps": steps,
+            }
+        )
+        for code in {pool.authority, basis["agency_code"]}:
+            if (agency := self.state.agencies.get(code)) is not None:
+                positions |= set(self._positions(agency.id))
         classification = self.state.classifications.get((servant, year))
         if classification is not None:
             positions |= set(self._positions(classification_id(servant, year)))

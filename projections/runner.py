@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
+from domain.policy import PoolFacts
 from domain.storage import Storage
 from projections.derive import Deriver, Row
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 2
+VIEWS_SCHEMA = 3
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 
@@ -189,6 +190,11 @@ class Projector:
         if self.position < position:
             self.catch_up()
         return self.position
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """A year's quota pool as derived up to at least ``position`` (for the handlers)."""
+        self.ensure(position)
+        return self.deriver.pool_facts(servant, year)
 
     def rebuild(self) -> int:
         """Drop every view, then rebuild them from the whole log in one commit."""

@@ -7,6 +7,7 @@ from domain.policy.classification import (
     departs_from_proposal,
     propose_annual_level,
 )
+from domain.policy.decision import LevelCheck, check_decided_level, check_proposed_level
 from domain.policy.fail_triggers import ConclusionFact, DisciplineFact, FailTrigger, fail_triggers
 from domain.policy.parameters import (
     ND335_2025_V1,
@@ -27,6 +28,13 @@ from domain.policy.period import (
     task_ratio,
     validate_leader_component,
 )
+from domain.policy.pool import (
+    MemberStanding,
+    PoolFacts,
+    PoolMember,
+    PoolStanding,
+    classify_pool,
+)
 from domain.policy.quota import (
     QuotaEntry,
     QuotaGrant,
@@ -34,6 +42,7 @@ from domain.policy.quota import (
     QuotaVerdict,
     TieDecision,
     apply_quota,
+    quota_excess,
     quota_limit,
 )
 from domain.policy.steps import Computed, Step
@@ -64,8 +73,13 @@ __all__ = [
     "FailTrigger",
     "LeaderComponents",
     "LeaveSpan",
+    "LevelCheck",
+    "MemberStanding",
     "PeriodResult",
     "Policy",
+    "PoolFacts",
+    "PoolMember",
+    "PoolStanding",
     "Proposal",
     "ProposalStatus",
     "QuotaEntry",
@@ -78,6 +92,9 @@ __all__ = [
     "TieDecision",
     "apply_quota",
     "cap_by_organisation",
+    "check_decided_level",
+    "check_proposed_level",
+    "classify_pool",
     "criteria_total",
     "days_late",
     "departs_from_proposal",
@@ -94,6 +111,7 @@ __all__ = [
     "period_score",
     "policy_in_force",
     "propose_annual_level",
+    "quota_excess",
     "quota_limit",
     "task_components",
     "task_ratio",
