@@ -26,6 +26,7 @@ from demo.agency import (
     HALF,
     MANAGING_AGENCY,
     ORGANISATION_LEVEL,
+    UNIT_LEVELS,
     SEED,
     SICK_LEAVE,
     UNITS,
@@ -236,6 +237,11 @@ def _year_end_commands(year: int) -> Iterator[tuple[Command, CommandContext]]:
         c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=None),
         CommandContext(AUTHORITY, document),
     )
+    for unit, document, level in UNIT_LEVELS:
+        yield (
+            c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=unit),
+            CommandContext(AUTHORITY, document),
+        )
 
 
 def demo_commands(year: int = 2026) -> Iterator[tuple[Command, CommandContext, str]]:

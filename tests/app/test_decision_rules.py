@@ -11,14 +11,12 @@ a named error and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 import pytest
 
 from domain import commands as c
-from domain.actors import CommandContext
 from domain.application import MinhBach
 from domain.errors import DomainError
 from projections.queries import annual_classification
@@ -26,63 +24,15 @@ from projections.runner import Projector
 from tests.app.scenario import (
     ADMIN,
     AUTHORITY,
+    FULL_CRITERIA,
+    GOOD_CRITERIA,
     HR,
     YEAR,
     build_agency,
     log_size,
-    manager,
-    servant,
     with_source,
+    work,
 )
-
-# One task done on time (ratio 1, 70 points) plus the general criteria.
-FULL = {
-    "I.1": "5",
-    "I.2": "5",
-    **{f"{g}.{n}": "2.5" for g in ("II", "III") for n in range(1, 5)},
-}  # 100
-GOOD = {"I.1": "5", "I.2": "5", "II.1": "2.5", "II.2": "2.5"}  # 85
-EVALUATORS = {"GD": AUTHORITY, "PGD": manager("GD"), "TP1": manager("GD"), "TP2": manager("GD")}
-
-
-def evaluator(code: str) -> CommandContext:
-    return EVALUATORS.get(code) or manager("TP2" if code == "CV3" else "TP1")
-
-
-def work(
-    app: MinhBach,
-    code: str,
-    criteria: dict[str, str],
-    month: int = 3,
-    by: CommandContext | None = None,
-) -> None:
-    """One month for ``code``: a task done on time, then the evaluator's criteria."""
-    period = f"{YEAR}-{month:02d}"
-    task = f"{code}-{period}"
-    boss = by or evaluator(code)
-    app.execute(
-        c.AssignTask.model_validate(
-            {
-                "task": task,
-                "servant": code,
-                "product": "BC",
-                "quantity": "2",
-                "period": period,
-                "assigned_on": f"{period}-01",
-                "deadline": f"{period}-10",
-            }
-        ),
-        boss,
-    )
-    app.execute(
-        c.SubmitResult.model_validate(
-            {"task": task, "completed_quantity": "2", "completed_on": f"{period}-09"}
-        ),
-        servant(code),
-    )
-    app.execute(c.AssessResult(task=task, outcome="accepted"), boss)
-    scores = {k: Decimal(v) for k, v in criteria.items()}
-    app.execute(c.ScoreCriteria(servant=code, period=period, scores=scores), boss)
 
 
 def propose(app: MinhBach, code: str, level: str | None, **extra: str) -> None:
@@ -150,7 +100,7 @@ def agency(app: MinhBach) -> Iterator[MinhBach]:
 def test_art_20_4_no_level_above_fail_under_a_fail_trigger(agency: MinhBach) -> None:
     """Art. 11(3)(a), 20(4)(c): a reprimand for a public-service violation in the year
     makes the year FAIL; the authority may not decide better, even with a reason."""
-    work(agency, "CV1", GOOD)
+    work(agency, "CV1", GOOD_CRITERIA)
     agency.execute(
         c.RecordDiscipline.model_validate(
             {
@@ -193,7 +143,7 @@ def test_art_11_1_under_six_months_worked_is_never_classified(agency: MinhBach) 
         ),
         HR,
     )
-    work(agency, "CV9", FULL, month=9)
+    work(agency, "CV9", FULL_CRITERIA, month=9)
     assert year_row(agency, "CV9")["status"] == "not_classified"
     propose(agency, "CV9", None)
     refused(
@@ -212,7 +162,7 @@ def test_art_20_5_a_decision_may_not_push_the_pool_over_its_quota(agency: MinhBa
     """Art. 20(5)(a): EXCELLENT ≤ 20% of those rated GOOD. Alone in the pool with
     nobody rated GOOD, an EXCELLENT score is proposed GOOD, and may not be decided
     EXCELLENT even with a reason."""
-    work(agency, "CV1", FULL)
+    work(agency, "CV1", FULL_CRITERIA)
     row = year_row(agency, "CV1")
     assert (row["proposed_level"], row["reason"]) == ("GOOD", "quota")
     propose(agency, "CV1", "GOOD")
@@ -228,9 +178,9 @@ def test_art_20_5_a_decision_may_not_push_the_pool_over_its_quota(agency: MinhBa
 def test_art_20_5_decided_levels_count_in_the_quota(agency: MinhBach) -> None:
     """Art. 20(5)(a) counts final levels: a decided EXCELLENT takes a place, and lowering
     someone rated GOOD shrinks the base — never past what is already decided."""
-    work(agency, "CV1", FULL)  # 100: the one candidate
+    work(agency, "CV1", FULL_CRITERIA)  # 100: the one candidate
     for code in ("CV2", "CV3", "PP1", "PGD", "TP2"):
-        work(agency, code, GOOD)  # 85: five rated GOOD, so one EXCELLENT is allowed
+        work(agency, code, GOOD_CRITERIA)  # 85: five rated GOOD, so one EXCELLENT is allowed
     org_level(agency, "GOOD", "P2")  # TP2 heads P2
     assert year_row(agency, "CV1")["proposed_level"] == "EXCELLENT"
     propose(agency, "CV1", "EXCELLENT")
@@ -248,7 +198,7 @@ def test_art_20_5_decided_levels_count_in_the_quota(agency: MinhBach) -> None:
 def test_art_20_6_no_head_above_the_organisation(agency: MinhBach) -> None:
     """Art. 20(6): «Mức xếp loại chất lượng của người đứng đầu tổ chức không cao hơn mức
     xếp loại chất lượng của tổ chức đó.»"""
-    work(agency, "TP1", FULL)
+    work(agency, "TP1", FULL_CRITERIA)
     org_level(agency, "GOOD", "P1")
     row = year_row(agency, "TP1")
     assert (row["proposed_level"], row["reason"]) == ("GOOD", "organisation_cap")
@@ -266,8 +216,8 @@ def test_art_20_6_no_head_above_the_organisation(agency: MinhBach) -> None:
 def test_art_20_6_a_head_waits_for_the_organisations_level(agency: MinhBach) -> None:
     """Art. 20(6): a head whose organisation's level is not yet recorded is pending,
     never silently uncapped, and cannot be decided until it is."""
-    work(agency, "TP1", FULL)
-    work(agency, "CV1", GOOD)
+    work(agency, "TP1", FULL_CRITERIA)
+    work(agency, "CV1", GOOD_CRITERIA)
     row = year_row(agency, "TP1")
     assert (row["status"], row["reason"], row["proposed_level"]) == (
         "pending_organisation",
@@ -291,9 +241,9 @@ def test_art_20_6_a_head_waits_for_the_organisations_level(agency: MinhBach) -> 
 def test_art_20_5_a_only_those_rated_good_count_in_the_base(agency: MinhBach) -> None:
     """Art. 20(5)(a) counts those *rated* GOOD: a head whom the organisation caps below
     GOOD is not one, so with him five GOOD scores are only four rated GOOD."""
-    work(agency, "CV1", FULL)
+    work(agency, "CV1", FULL_CRITERIA)
     for code in ("CV2", "CV3", "PP1", "PGD", "TP1"):
-        work(agency, code, GOOD)
+        work(agency, code, GOOD_CRITERIA)
     org_level(agency, "COMPLETE", "P1")  # TP1 heads P1: capped to COMPLETE
     head = year_row(agency, "TP1")
     assert (head["level_by_score"], head["proposed_level"]) == ("GOOD", "COMPLETE")
@@ -305,7 +255,7 @@ def test_art_20_5_a_only_those_rated_good_count_in_the_base(agency: MinhBach) ->
 def test_art_21_departures_are_measured_against_the_computed_proposal(agency: MinhBach) -> None:
     """Art. 21(1)(d): HR proposes, the authority decides. Both are compared with the level
     the facts give; HR's proposal does not make a departure look like none."""
-    work(agency, "CV1", GOOD)
+    work(agency, "CV1", GOOD_CRITERIA)
     refused(agency, "departure_without_reason", lambda: propose(agency, "CV1", "COMPLETE"))
     propose(agency, "CV1", "COMPLETE", departure_reason="chậm tiến độ quý 4")
     refused(agency, "departure_without_reason", lambda: decide(agency, "CV1", "COMPLETE"))
@@ -360,7 +310,7 @@ def test_art_10_2_a_agency_heads_share_the_managing_agencys_pool(app: MinhBach) 
             ),
             HR,
         )
-        work(app, head, FULL if n == 1 else GOOD, by=AUTHORITY)
+        work(app, head, FULL_CRITERIA if n == 1 else GOOD_CRITERIA, by=AUTHORITY)
         app.execute(
             c.DecideOrganisationLevel.model_validate(
                 {"agency": code, "year": YEAR, "level": "EXCELLENT"}
