@@ -593,3 +593,46 @@ def test_ledger_proofs_over_http_verify(world: World) -> None:
     world.error(
         world.get("inspector", "/ledger/proofs/inclusion", position=10**9), 404, "not_found"
     )
+
+
+def test_departures_need_a_reason_and_are_listed_for_inspectors(world: World) -> None:
+    """Art. 21: HR proposes, the authority decides; a level other than the computed one
+    needs a written reason, whoever sets it, and inspectors find every such year."""
+    body = {"servant": "CV1", "year": YEAR, "level": "COMPLETE", "basis": "views"}
+    world.error(world.post("hr", "propose_classification", body), 422, "departure_without_reason")
+    world.ok(
+        world.post("hr", "propose_classification", {**body, "departure_reason": "chậm tiến độ"})
+    )
+    decision = {
+        "servant": "CV1",
+        "year": YEAR,
+        "decision_no": "QĐ 600/QĐ-SNV",
+        "level": "COMPLETE",
+        "minutes_ref": "BB 6",
+        "source_ref": "QĐ 600/QĐ-SNV",
+    }
+    world.error(
+        world.post("authority", "decide_classification", decision), 422, "departure_without_reason"
+    )
+    # Art. 20(5): with CV2 the only other one rated GOOD, 20% of 1 admits no EXCELLENT.
+    excellent = {**decision, "level": "EXCELLENT", "departure_reason": "sáng kiến"}
+    world.error(world.post("authority", "decide_classification", excellent), 422, "quota_exceeded")
+    decided = world.ok(
+        world.post(
+            "authority", "decide_classification", {**decision, "departure_reason": "chậm tiến độ"}
+        )
+    )
+    classify(world, "CV2", "GOOD", "QĐ 601/QĐ-SNV")  # the computed level: no departure
+    listed = world.ok(
+        world.get(
+            "inspector", f"/agencies/SNV/years/{YEAR}/departures", min_position=decided["position"]
+        )
+    )
+    [row] = listed["items"]
+    assert (row["servant_code"], row["proposed_level"], row["decided_level"]) == (
+        "CV1",
+        "GOOD",
+        "COMPLETE",
+    )
+    assert row["hr_departs"] and row["hr_departure_reason"] == row["departure_reason"]
+    world.error(world.get("cv1", f"/agencies/SNV/years/{YEAR}/departures"), 403, "not_authorised")
