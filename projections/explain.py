@@ -162,7 +162,7 @@ class Explainer:
         steps += [_step(s, {}) for s in standing.proposal.steps]
         sections.append(
             {
-                "title": f"classification in the quota pool {pool.group} of {pool.authority}",
+                "title": f"classification in the quota pool {pool.group} ({pool.authority})",
                 "steps": steps,
             }
         )
@@ -179,8 +179,15 @@ class Explainer:
                         {
                             "key": "decided_level",
                             "label": "level decided by the competent authority",
-                            "formula": "recorded decision (Art. 21)",
-                            "substitution": ", ".join(classification.decisions) or "none",
+                            "formula": "recorded decision; a level other than the computed "
+                            "proposal needs a written reason (Art. 21)",
+                            "substitution": (", ".join(classification.decisions) or "none")
+                            + (
+                                f"; departs from {row['proposed_level'] or 'no level'}: "
+                                f"{row['departure_reason']}"
+                                if row["departs_from_proposal"]
+                                else ""
+                            ),
                             "result": classification.decided_level or "not decided",
                             "refs": list(classification.decisions),
                             "rule": "Art. 21",
@@ -264,12 +271,13 @@ VI_LABELS = {
     "quota": "Kết quả áp dụng tỷ lệ",
     "quota_tie": "Bằng điểm tại ngưỡng tỷ lệ",
     "organisation_cap": "Giới hạn theo xếp loại của cơ quan",
+    "quota_decided": "Đã quyết định Hoàn thành xuất sắc",
     "proposal": "Mức đề xuất",
     "decided_level": "Mức do cấp có thẩm quyền quyết định",
 }
 
 SECTION_VI = (
-    ("classification in peer group", "Xếp loại trong nhóm công chức"),
+    ("classification in the quota pool", "Xếp loại trong nhóm tính tỷ lệ"),
     ("period", "Kỳ"),
     ("year", "Năm"),
     ("decision", "Quyết định"),
