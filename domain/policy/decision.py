@@ -61,7 +61,8 @@ def _mandatory(member: PoolMember, level: Level, year: int) -> None:
     if org is not None and level.rank < org.rank:
         raise errors.AboveOrganisationLevel(
             f"{member.ref} heads an organisation rated {org.value} for {year}: "
-            f"{level.value} is higher (Art. 20(6): «không cao hơn mức xếp loại của tổ chức»)",
+            f"{level.value} is higher (Art. 20(6): «không cao hơn mức xếp loại chất lượng "
+            f"của tổ chức đó»)",
             servant=member.ref,
             organisation_level=org.value,
         )

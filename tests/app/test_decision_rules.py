@@ -15,10 +15,12 @@ from functools import partial
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from domain import commands as c
 from domain.application import MinhBach
 from domain.errors import DomainError
+from domain.handlers.yearly import decide_classification
 from projections.queries import annual_classification
 from projections.runner import Projector
 from tests.app.scenario import (
@@ -322,3 +324,34 @@ def test_art_10_2_a_agency_heads_share_the_managing_agencys_pool(app: MinhBach) 
     assert first["peer_group"] == "giam-doc"  # their own agency's group, kept for standings
     # One candidate against five heads rated GOOD: 20% of 5 admits one.
     assert (first["proposed_level"], first["quota_limit"]) == ("EXCELLENT", 1)
+
+
+def test_art_20_5_decisions_in_one_pool_are_checked_one_after_another(agency: MinhBach) -> None:
+    """Two decisions checked against the same standing of a pool cannot both be saved:
+    each alone fits the quota, both together would not (Art. 20(5))."""
+    for code in ("CV1", "CV2"):
+        work(agency, code, FULL_CRITERIA)  # tied at 100 for one place
+    for code in ("CV3", "PP1", "PGD", "TP2", "TP1"):
+        work(agency, code, GOOD_CRITERIA)
+    org_level(agency, "GOOD", "P1")
+    org_level(agency, "GOOD", "P2")
+    assert year_row(agency, "CV1")["status"] == "pending_tie"
+
+    def command(code: str) -> c.DecideClassification:
+        propose(agency, code, "EXCELLENT", departure_reason="chọn trong số bằng điểm")
+        return c.DecideClassification(
+            servant=code,
+            year=YEAR,
+            decision_no=f"QĐ {code}",
+            level="EXCELLENT",
+            minutes_ref="BB 1",
+            departure_reason="chọn trong số bằng điểm",
+        )
+
+    first, second = command("CV1"), command("CV2")
+    at = agency.clock()
+    checked = [decide_classification(agency, cmd, AUTHORITY, at) for cmd in (first, second)]
+    agency.save(*checked[0].aggregates)
+    with pytest.raises(IntegrityError):  # the pool moved on: nothing of the second is saved
+        agency.save(*checked[1].aggregates)
+    refused(agency, "quota_exceeded", lambda: agency.execute(second, AUTHORITY))
