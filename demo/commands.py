@@ -26,9 +26,9 @@ from demo.agency import (
     HALF,
     MANAGING_AGENCY,
     ORGANISATION_LEVEL,
-    UNIT_LEVELS,
     SEED,
     SICK_LEAVE,
+    UNIT_LEVELS,
     UNITS,
 )
 from demo.plan import Month, TaskPlan, month_code, plan_year

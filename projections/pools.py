@@ -55,8 +55,11 @@ def pool_member(basis: Row, agency: Agency | None) -> PoolMember:
     )
 
 
-def pool_policy(key: PoolKey) -> Policy:
-    return policy_in_force(date(key.year, 1, 1))
+def pool_policy(key: PoolKey, agencies: Mapping[str, Agency]) -> Policy:
+    """The policy (and variant) the classifying authority's agency applies to the year."""
+    authority = agencies.get(key.authority)
+    day = date(key.year, 1, 1)
+    return authority.policy_on(day) if authority is not None else policy_in_force(day)
 
 
 def pool_facts(key: PoolKey, bases: Sequence[Row], agencies: Mapping[str, Agency]) -> PoolFacts:
@@ -66,7 +69,7 @@ def pool_facts(key: PoolKey, bases: Sequence[Row], agencies: Mapping[str, Agency
     granted = authority.quota_grants.get(key.year) if authority else None
     choice = authority.tie_decisions.get((key.year, key.group)) if authority else None
     return PoolFacts(
-        policy=pool_policy(key),
+        policy=pool_policy(key, agencies),
         authority=key.authority,
         group=key.group,
         year=key.year,
