@@ -24,9 +24,11 @@ from domain.application import MinhBach
 from domain.classification import Classification, classification_id
 from domain.errors import DomainError
 from domain.policy import ND335_2025_V1, classify_pool
+from domain.quota_pool import PoolKey
 from domain.servant import CivilServant, servant_id
 from domain.storage import storage_from_url
 from domain.task import Task, task_id
+from projections.pools import pool_policy
 from projections.queries import standings
 from projections.runner import Projector
 from tests.app.projection_helpers import view_rows
@@ -367,8 +369,8 @@ def _check_decided_years(projector: Projector) -> None:
             assert cap is not None, row
             assert LEVELS.index(decided) >= LEVELS.index(cap), row
         assert not row["departs_from_proposal"] or row["departure_reason"], row  # Art. 21
-    for (authority, _), members in pools.items():  # Art. 20(5)(a), on final levels
-        policy = agencies[authority].policy_on(date(2026, 1, 1))
+    for (authority, group), members in pools.items():  # Art. 20(5)(a), on final levels
+        policy = pool_policy(PoolKey(authority, group, 2026), agencies)
         excellent = sum(_final(r) == "EXCELLENT" for r in members)
         # A pending tie counts as GOOD: what it is if the head chooses nobody.
         good = sum(_final(r) == "GOOD" or r["status"] == "pending_tie" for r in members)
