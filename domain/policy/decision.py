@@ -41,6 +41,15 @@ def _pending(member: PoolMember, year: int) -> None:
     )
 
 
+def _fail_trigger(member: PoolMember, year: int) -> None:
+    raise errors.FailTriggerApplies(
+        f"{member.ref} is FAIL for {year} whatever the score: "
+        f"{'; '.join(t.reason for t in member.triggers)} (Art. 11(3)(a), 20(4))",
+        servant=member.ref,
+        triggers=[ref for t in member.triggers for ref in t.refs],
+    )
+
+
 def _mandatory(member: PoolMember, level: Level, year: int) -> None:
     if not member.classifiable:
         raise errors.NotClassifiable(
@@ -49,12 +58,7 @@ def _mandatory(member: PoolMember, level: Level, year: int) -> None:
             servant=member.ref,
         )
     if member.triggers and level is not Level.FAIL:
-        raise errors.FailTriggerApplies(
-            f"{member.ref} is FAIL for {year} whatever the score: "
-            f"{'; '.join(t.reason for t in member.triggers)} (Art. 11(3)(a), 20(4))",
-            servant=member.ref,
-            triggers=[ref for t in member.triggers for ref in t.refs],
-        )
+        _fail_trigger(member, year)
     if member.organisation_pending and level is not Level.FAIL:
         _pending(member, year)
     org = member.organisation_level if member.is_head else None
@@ -95,6 +99,8 @@ def check_proposed_level(
     member = pool.member(ref)
     if level is not None:
         _mandatory(member, level, pool.year)
+    elif member.classifiable and member.triggers:
+        _fail_trigger(member, pool.year)  # "not classified" is no way around it either
     computed = classify_pool(pool).members[ref].proposal
     if computed.value.status == "pending_organisation":
         _pending(member, pool.year)  # whatever HR would propose: the cap is not known

@@ -103,6 +103,8 @@ def test_art_20_4_no_level_above_fail_under_a_trigger() -> None:
     with pytest.raises(errors.FailTriggerApplies):
         check_decided_level(facts, "A", Level.COMPLETE, "có lý do")
     assert check_decided_level(facts, "A", Level.FAIL, None).departs is False
+    with pytest.raises(errors.FailTriggerApplies):  # nor proposed "not classified"
+        check_proposed_level(facts, "A", None, "có lý do")
 
 
 def test_art_11_1_no_level_with_under_six_months_worked() -> None:
