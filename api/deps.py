@@ -44,7 +44,8 @@ def caller(
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
+def scope_of(svc: Services, who: Caller) -> ReadScope:
+    """What ``who`` may read today (the API's and the web pages' one rule)."""
     cases: list[str] = []
     if who.role is Role.APPEALS_REVIEWER:
         svc.views.catch_up()  # an appeal assigned a moment ago is theirs already
@@ -56,6 +57,10 @@ def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
                 ).scalars()
             ]
     return read_scope(svc.app, who, svc.app.clock().date(), cases)
+
+
+def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
+    return scope_of(svc, who)
 
 
 ScopeDep = Annotated[ReadScope, Depends(scope)]

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from api import reads
 from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
-from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
+from api.query_routes import Listing
 from domain.agency import Agency, agency_id
 from domain.errors import NotAuthorised, NotFound
 from domain.policy import policy_in_force
@@ -102,7 +103,7 @@ def appeal_detail(appeal_no: Code, svc: ServicesDep, scope: ScopeDep) -> AppealD
     if not found:
         raise NotFound(f"appeal {appeal_no} not found")
     row = found[0]
-    _servant_in_scope(svc, scope, row["servant_code"])
+    reads.servant_in_scope(svc, scope, row["servant_code"])
     key = (row["servant_code"], row["year"])
     before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
     now = _rows(
@@ -172,7 +173,7 @@ def decision_trace(
     )
     if not found:
         raise NotFound(f"personnel decision {decision_no} not found")
-    _servant_in_scope(svc, scope, found[0]["servant_code"])
+    reads.servant_in_scope(svc, scope, found[0]["servant_code"])
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():
@@ -192,7 +193,7 @@ class Deadlines(BaseModel):
 @router.get("/agencies/{agency}/years/{year}/deadlines", response_model=Deadlines)
 def deadlines(agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> Deadlines:
     """The 15 December classification deadline (Art. 19(2)) and overdue appeals."""
-    _unit_in_scope(scope, agency, None)
+    reads.unit_in_scope(scope, agency, None)
     month, day = policy_in_force(date(year, 1, 1)).classification_deadline
     deadline = date(year, month, day)
     rows = _rows(

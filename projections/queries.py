@@ -42,6 +42,12 @@ def annual_classification(conn: Connection, servant: str, year: int) -> Row | No
     return found[0] if found else None
 
 
+def classifications_of(conn: Connection, servant: str) -> list[Row]:
+    """One servant's annual classifications, newest year first."""
+    query = select(annual_classifications).where(annual_classifications.c.servant_code == servant)
+    return _rows(conn, query.order_by(annual_classifications.c.year.desc()))
+
+
 def standings(
     conn: Connection,
     agency: str,
@@ -183,3 +189,25 @@ def standings_from_rows(
     present.sort(key=lambda r: r[column], reverse=down)
     ordered = present + sorted(absent, key=lambda r: r["servant_code"])
     return ordered[offset : offset + limit], len(ordered)
+
+
+def years_of(conn: Connection, agency: str | None = None) -> list[tuple[str, int]]:
+    """(agency, year) pairs with annual classifications, newest year first."""
+    table = annual_classifications
+    query = select(table.c.agency_code, table.c.year).distinct()
+    if agency is not None:
+        query = query.where(table.c.agency_code == agency)
+    found = [(str(a), int(y)) for a, y in conn.execute(query)]
+    return sorted(found, key=lambda pair: (pair[0], -pair[1]))
+
+
+def peer_groups_of(conn: Connection, agency: str, year: int, unit: str | None = None) -> list[str]:
+    table = annual_classifications
+    query = (
+        select(table.c.peer_group)
+        .distinct()
+        .where(table.c.agency_code == agency, table.c.year == year)
+    )
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    return sorted(str(group) for group in conn.execute(query).scalars())

@@ -1,0 +1,10 @@
+"""One module per screen or area; each exposes ``router``. A new screen is a new
+module here, listed in ROUTERS (see web/README.md)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web.routes import home, language
+
+ROUTERS: tuple[APIRouter, ...] = (home.router, language.router)
