@@ -89,9 +89,9 @@ import httpx  # noqa: E402
 from api.auth import authenticate, read_scope  # noqa: E402
 from api.cli import demo_clock  # noqa: E402
 from api.command_routes import CommandResponse  # noqa: E402
-from api.demo import AGENCY, demo_people  # noqa: E402
 from api.live import LiveViews  # noqa: E402
 from api.query_routes import Listing, ServantYear  # noqa: E402
+from demo import AGENCY, demo_people  # noqa: E402
 from domain import commands as c  # noqa: E402
 from domain.actors import Actor, CommandContext, Role  # noqa: E402
 from domain.application import MinhBach  # noqa: E402

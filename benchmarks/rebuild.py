@@ -89,7 +89,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from sqlalchemy import Integer, func, select
 
-from api.demo import GOOD, STAR, STRONG, WEAK, Profile
+from demo import GOOD, STAR, STRONG, WEAK, Profile
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
