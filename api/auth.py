@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from domain.actors import Actor, CommandContext, Role
@@ -28,6 +29,8 @@ from domain.values import LeadershipRole
 
 PREFIX = "mb"
 SESSION_PREFIX = "mbs"
+# Records refused sign-ins: nobody is signed in yet to record them as.
+SIGN_IN_SERVICE = Actor("sign-in", Role.ADMIN)
 
 
 class Unauthenticated(DomainError):
@@ -71,7 +74,7 @@ def _sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _caller_of(principal: Principal) -> Caller:
+def caller_of(principal: Principal) -> Caller:
     grant = principal.grant
     return Caller(principal.name, Role(grant.role), grant.agency, grant.servant)
 
@@ -95,7 +98,7 @@ def authenticate(app: MinhBach, authorization: str | None) -> Caller:
     expected = principal.tokens.get(token_id) if principal and not principal.disabled else None
     if principal is None or expected is None or not hmac.compare_digest(expected, _sha256(secret)):
         raise Unauthenticated("unknown, revoked or disabled token")
-    return _caller_of(principal)
+    return caller_of(principal)
 
 
 # --- browser sessions ------------------------------------------------------------
@@ -137,9 +140,10 @@ def authenticate_session(app: MinhBach, cookie: str | None, now: datetime) -> Si
         or not hmac.compare_digest(session.secret_sha256, _sha256(secret))
     ):
         raise Unauthenticated("the session has ended or expired: sign in again")
-    return SignedInSession(
-        _caller_of(principal), session_id, secret, principal.must_change_password
-    )
+    return SignedInSession(caller_of(principal), session_id, secret, principal.must_change_password)
+
+
+Refusal = Literal["wrong_password", "locked", "disabled", "no_password"]
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class PasswordCheck:
     else why not (and the principal, when the login exists, to record it on)."""
 
     principal: Principal | None
-    refused: str | None  # wrong_password, locked, disabled, no_password, unknown_login
+    refused: Refusal | Literal["unknown_login"] | None
 
 
 def check_password(app: MinhBach, login: str, password: str, now: datetime) -> PasswordCheck:

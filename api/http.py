@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import text
 
@@ -23,6 +24,7 @@ from api.personnel_routes import router as personnel_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import Code, IssueToken, RevokeToken
+from web import app as web
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -156,7 +158,9 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         finally:
             views.stop()
 
-    api = FastAPI(
+    # The docs' scripts and styles are served from the package: no CDN, so /docs and
+    # /redoc work on an office network without internet.
+    api = FastAPIOffline(
         title="Minh Bạch",
         version="1.0",
         summary="Civil-servant appraisal under Decree 335/2025 on an immutable event log",
@@ -177,4 +181,5 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
+    web.install(api)
     return api

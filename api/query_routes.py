@@ -211,7 +211,7 @@ CSV_COLUMNS = (
 )
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     """A Content-Disposition for any file name (RFC 6266): an ASCII fallback, and the
     exact name percent-encoded as UTF-8, since header values are Latin-1 only."""
     fallback = "".join(
@@ -262,7 +262,7 @@ def standings_csv(
     for row in listing.items:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
     headers = {
-        "Content-Disposition": _attachment(f"standings-{agency}-{year}.csv"),
+        "Content-Disposition": attachment(f"standings-{agency}-{year}.csv"),
         "X-View-Position": str(listing.position),
     }
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

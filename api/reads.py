@@ -104,3 +104,44 @@ def standings(
     with svc.views.engine.connect() as conn:
         rows, total = queries.standings(conn, agency, year, **chosen)
     return Page(rows, total, position, lag)
+
+
+def _agency_view(
+    svc: Services, scope: ReadScope, agency: str, unit: str | None
+) -> tuple[str | None, int]:
+    """The unit the caller must stay within, and the views' position."""
+    unit = unit_in_scope(scope, agency, unit)
+    position, _ = fresh(svc, None)
+    return unit, position
+
+
+def level_distribution(
+    svc: Services, scope: ReadScope, agency: str, year: int, by: str, unit: str | None = None
+) -> tuple[list[Row], int]:
+    unit, position = _agency_view(svc, scope, agency, unit)
+    with svc.views.engine.connect() as conn:
+        return queries.level_distribution(conn, agency, year, by, unit), position
+
+
+def quota_groups(
+    svc: Services, scope: ReadScope, agency: str, year: int, unit: str | None = None
+) -> tuple[list[Row], int]:
+    unit, position = _agency_view(svc, scope, agency, unit)
+    with svc.views.engine.connect() as conn:
+        return queries.quota_groups(conn, agency, year, unit), position
+
+
+def worklist(
+    svc: Services, scope: ReadScope, agency: str, year: int, which: str, unit: str | None = None
+) -> tuple[list[Row], int]:
+    unit, position = _agency_view(svc, scope, agency, unit)
+    with svc.views.engine.connect() as conn:
+        return queries.worklist(conn, agency, year, which, unit), position
+
+
+def peer_groups(
+    svc: Services, scope: ReadScope, agency: str, year: int, unit: str | None = None
+) -> list[str]:
+    unit = unit_in_scope(scope, agency, unit)
+    with svc.views.engine.connect() as conn:
+        return queries.peer_groups_of(conn, agency, year, unit)

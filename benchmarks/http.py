@@ -71,7 +71,6 @@ for _entry in [p for p in sys.path if Path(p or ".").resolve() == _HERE]:
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
-import re  # noqa: E402
 import socket  # noqa: E402
 import sqlite3  # noqa: E402
 import statistics  # noqa: E402
@@ -87,6 +86,7 @@ from typing import Any  # noqa: E402
 import httpx  # noqa: E402
 
 from api.auth import authenticate, read_scope  # noqa: E402
+from api.bootstrap import printed_logins  # noqa: E402
 from api.cli import demo_clock  # noqa: E402
 from api.command_routes import CommandResponse  # noqa: E402
 from api.live import LiveViews  # noqa: E402
@@ -136,12 +136,9 @@ def server_command(database: Path, port: int) -> list[str]:
     return [*launcher, "--database-url", url, *serve]
 
 
-TOKEN_LINE = re.compile(r"^  (\w+) +.*\n +(mb\.[\w.-]+)$", re.MULTILINE)
-
-
 def demo_tokens(stdout: str) -> dict[str, str]:
     """The demo tokens printed by ``serve --demo``: role key → token."""
-    return dict(TOKEN_LINE.findall(stdout))
+    return {role: token for role, (_, _, token) in printed_logins(stdout).items()}
 
 
 @contextmanager

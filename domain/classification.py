@@ -36,6 +36,7 @@ class Classification(Audited):
 
         def apply(self, classification: Classification) -> None:
             classification.proposed_level = self.level
+            classification.proposal_recorded = True
 
     class Decided(Audited.Event):
         """The competent authority's decision, with the meeting and Party references."""
@@ -69,6 +70,7 @@ class Classification(Audited):
         self.servant_code = ""
         self.year = 0
         self.proposed_level: str | None = None
+        self.proposal_recorded = False  # HR recorded a proposal (its level may be None)
         self.decided_level: str | None = None
         self.levels: dict[str, str] = {}  # every decision's level, by decision number
         self.decisions: list[str] = []

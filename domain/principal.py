@@ -15,7 +15,6 @@ from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
 
-
 # A browser session lasts a working day; after this many failed sign-ins in a row
 # the login is locked for a while, so a password cannot be guessed at speed.
 SESSION_LIFETIME = timedelta(hours=8)

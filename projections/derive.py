@@ -202,6 +202,7 @@ class Deriver:
             self.state.appeals[no] for no in sorted(self.state.appeals_on.get((code, year), ()))
         ]
         return {
+            "proposal_recorded": bool(classification and classification.proposal_recorded),
             "decided_level": classification.decided_level if classification else None,
             "decision_no": classification.decisions[-1]
             if classification and classification.decisions
@@ -614,9 +615,11 @@ def annual_row(
             "quota_rank": entry.rank if entry else None,
             "quota_limit": quota.value.limit if quota and entry else None,
             "quota_verdict": entry.outcome.value if entry else None,
+            "quota_good_count": quota.value.good_count if quota and entry else None,
             "tied_with": sorted(quota.value.tied_refs)
             if quota and entry and quota.value.tied_refs and code in quota.value.tied_refs
             else [],
+            "proposal_recorded": record["proposal_recorded"],
             "decided_level": decided_level,
             "decision_no": decision_no,
             "departs_from_proposal": decided_level is not None and decided_level != proposed,

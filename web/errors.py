@@ -4,6 +4,7 @@ JSON errors stay as they are for everything under /api and the docs."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -85,7 +86,8 @@ def install(api: FastAPI) -> None:
         async def handler(request: Request, error: Exception) -> Any:
             if is_web(request):
                 return page(request, error)
-            return await fallback(request, error)
+            answer = fallback(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
 
         api.exception_handlers[kind] = handler
 

@@ -16,7 +16,7 @@ def show_date(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            return f"{date.fromisoformat(value[:10]):%d/%m/%Y}"
         except ValueError:
             return value
     return f"{value:%d/%m/%Y}"

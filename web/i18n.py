@@ -41,6 +41,6 @@ def chosen_locale(cookie: str | None) -> str:
     return cookie if cookie in LOCALES else DEFAULT_LOCALE
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Marks a message for extraction; it is translated where it is shown."""
     return message

@@ -70,7 +70,10 @@ ERRORS = {
     ),
     "not_found": (
         N_("Page not found"),
-        N_("The address may be mistyped, or the record does not exist. Start again from your home page."),
+        N_(
+            "The address may be mistyped, or the record does not exist. "
+            "Start again from your home page."
+        ),
     ),
     "csrf": (
         N_("This form has expired"),

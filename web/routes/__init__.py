@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import home, language
+from web.routes import home, language, sign_in, standings
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, language.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    language.router,
+    sign_in.router,
+    standings.router,
+)

@@ -24,7 +24,7 @@ def local_target(target: str | None) -> str:
 def switch_language(
     request: Request,
     locale: Annotated[Literal["vi", "en"], Path()],
-    next: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: A002
+    next: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> RedirectResponse:
     response = RedirectResponse(local_target(next), status_code=303)
     response.set_cookie(
