@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlalchemy import text
 
-from api import access_log, errors
+from api import access_log, docs, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
 from api.auth import new_token
@@ -23,7 +23,8 @@ from api.live import LiveViews
 from api.personnel_routes import router as personnel_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
-from domain.commands import Code, IssueToken, RevokeToken
+from domain.commands import Code, IssueToken, RevokeToken, SetPassword
+from domain.passwords import hash_new_password
 from web import app as web
 
 API_PREFIX = "/api/v1"
@@ -119,6 +120,25 @@ def revoke_token(
     )
 
 
+class PasswordRequest(BaseModel):
+    password: str = Field(min_length=1, max_length=256, description="Hashed here; never stored")
+
+
+@principals.put("/principals/{name}/password", response_model=CommandResponse)
+def set_password(
+    name: PrincipalName, body: PasswordRequest, svc: ServicesDep, who: CallerDep
+) -> CommandResponse:
+    """Set a principal's first or a new password (admins; HR for its agency's staff).
+    The person is asked to change it at their next sign-in to the web pages."""
+    password_hash = hash_new_password(body.password, name)
+    result = svc.app.execute(
+        SetPassword(principal=name, password_hash=password_hash), who.context(None)
+    )
+    return CommandResponse(
+        command=result.command, result=dict(result.result), replayed=False, position=result.position
+    )
+
+
 health = APIRouter(tags=["service"])
 
 
@@ -161,6 +181,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     # The docs' scripts and styles are served from the package: no CDN, so /docs and
     # /redoc work on an office network without internet.
     api = FastAPIOffline(
+        redoc_url=None,  # served by api.docs, with no vendor logo from a CDN
+        favicon_url="/static/favicon.svg",
         title="Minh Bạch",
         version="1.0",
         summary="Civil-servant appraisal under Decree 335/2025 on an immutable event log",
@@ -172,6 +194,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )
+    docs.install_redoc(api)
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
     access_log.install(api)

@@ -35,10 +35,13 @@ def check_new_password(password: str, login: str) -> None:
         raise WeakPassword("a password needs more than three different characters")
 
 
-def hash_new_password(password: str, login: str) -> str:
-    """The hash of an acceptable new password; WeakPassword otherwise."""
+def hash_new_password(password: str, login: str, salt: bytes | None = None) -> str:
+    """The hash of an acceptable new password; WeakPassword otherwise.
+
+    A form gives its own random salt so that sending it twice makes the same command
+    (and its idempotency key answers the second time); otherwise the salt is fresh."""
     check_new_password(password, login)
-    return _hasher.hash(password)
+    return _hasher.hash(password, salt=salt)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

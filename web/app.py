@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web import errors
+from web import errors, security_headers
 from web.deps import csrf_protected
 from web.routes import ROUTERS
 
@@ -23,3 +23,4 @@ def install(api: FastAPI) -> None:
         pages.include_router(router)
     api.include_router(pages)
     errors.install(api)
+    security_headers.install(api)

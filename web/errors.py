@@ -26,7 +26,7 @@ from web.templating import render
 log = logging.getLogger("minhbach.web")
 
 # Everything else the service answers is a web page.
-API_PREFIXES = ("/api/", "/static-offline-docs/", "/docs", "/redoc")
+API_PREFIXES = ("/api/", "/static-offline-docs/", "/docs", "/redoc")  # /redoc-assets too
 API_PATHS = frozenset({"/health", "/openapi.json"})
 
 CODE_BY_STATUS = {

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import home, language, sign_in, standings
+from web.routes import (
+    distribution,
+    home,
+    language,
+    people,
+    quota,
+    sign_in,
+    standings,
+    worklist,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     language.router,
     sign_in.router,
     standings.router,
+    distribution.router,
+    quota.router,
+    worklist.router,
+    people.router,
 )
