@@ -1,7 +1,7 @@
 """Web pages: the median time to answer each page of the demo, signed in as the
 person who would open it, through a real ``minhbach serve --demo``.
 
-One server is started (``benchmarks/http.py``'s ``running_server``: an SQLite
+One server is started (``benchmarks/http_server.py``'s ``running_server``: an SQLite
 file in a temp folder, the demo agency loaded by the server itself). The HR
 officer, the manager (head of TCBC) and a civil servant sign in through the
 sign-in form like a browser (one cookie jar each). Each page is then requested
@@ -23,25 +23,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as ``python benchmarks/web_pages.py``, this file's folder comes first on the
-# path and would hide the standard library's ``http`` package (benchmarks/http.py).
-_HERE = Path(__file__).resolve().parent
-for _entry in [p for p in sys.path if Path(p or ".").resolve() == _HERE]:
-    sys.path.remove(_entry)
-if str(_HERE.parent) not in sys.path:  # the repository, for ``benchmarks.http``
-    sys.path.insert(0, str(_HERE.parent))
+# Run as a file, this file's folder would come first on the path and hide the
+# standard library's ``http`` package from httpx: the repository comes instead.
+if __package__ in (None, ""):
+    sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
 
-import httpx  # noqa: E402
+import httpx
 
-from api.bootstrap import printed_logins  # noqa: E402
-from benchmarks.http import running_server  # noqa: E402
+from api.bootstrap import printed_logins
+from benchmarks.http_server import running_server
 
 TARGET_MS = 300.0
 YEAR_PAGES = f"/agencies/SNV-HN/years/{2026}"
@@ -113,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="minhbach-web-bench-") as folder,
         running_server(Path(folder)) as server,
     ):
-        logins = printed_logins((Path(folder) / "server.out").read_text(encoding="utf-8"))
+        logins = printed_logins(server.stdout.read_text(encoding="utf-8"))
         clients = {
             role: signed_in(server.base_url, logins[role][0], logins[role][1])
             for role in ("hr", "manager", "civil_servant")
