@@ -144,15 +144,17 @@ def sign_in(page: Page, server: DemoServer, role: str, password: str | None = No
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, full_page: bool = True) -> None:
     """The screen at the desktop and the phone size, saved under docs/screens/; the
-    page must not scroll sideways at either (wide tables scroll in their own box)."""
+    page must not scroll sideways at either (wide tables scroll in their own box),
+    and every form field on it has a label."""
+    assert unlabelled_fields(page) == [], name
     SCREENS.mkdir(parents=True, exist_ok=True)
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at {size} width"
-        page.screenshot(path=str(SCREENS / f"{name}-{size}.png"), full_page=True)
+        page.screenshot(path=str(SCREENS / f"{name}-{size}.png"), full_page=full_page)
     page.set_viewport_size(DESKTOP)
 
 

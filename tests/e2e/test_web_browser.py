@@ -219,7 +219,7 @@ def test_the_api_docs_render_with_no_internet(
         expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
         assert page.locator(".opblock").count() > 20
         expect(page.get_by_role("button", name=re.compile("Authorize"))).to_be_visible()
-        screenshot(page, "api-docs")
+        screenshot(page, "api-docs", full_page=False)
     else:
         expect(page.get_by_text("Civil-servant appraisal").first).to_be_visible(timeout=30_000)
         expect(page.get_by_text("standings").first).to_be_attached()
