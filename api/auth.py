@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -31,6 +32,28 @@ PREFIX = "mb"
 SESSION_PREFIX = "mbs"
 # Records refused sign-ins: nobody is signed in yet to record them as.
 SIGN_IN_SERVICE = Actor("sign-in", Role.ADMIN)
+
+TOKEN_DAYS = "MINHBACH_TOKEN_DAYS"
+DEFAULT_TOKEN_DAYS = 90
+
+
+class TokenConfigError(ValueError):
+    """The token lifetime setting cannot be used."""
+
+
+def token_lifetime(environ: Mapping[str, str] | None = None) -> timedelta:
+    """How long a token is valid after it was issued: ``MINHBACH_TOKEN_DAYS``
+    (a positive number of days, fractions allowed), 90 days by default."""
+    raw = (os.environ if environ is None else environ).get(TOKEN_DAYS, "").strip()
+    if not raw:
+        return timedelta(days=DEFAULT_TOKEN_DAYS)
+    try:
+        days = float(raw)
+    except ValueError:
+        days = -1.0
+    if not 0 < days <= 3660:
+        raise TokenConfigError(f"{TOKEN_DAYS}={raw!r}: give a number of days between 0 and 3660")
+    return timedelta(days=days)
 
 
 class Unauthenticated(DomainError):
@@ -60,6 +83,7 @@ class Caller:
     role: Role
     agency: str | None  # confined to one agency (HR, and optionally authority / reviewer)
     servant: str | None  # their personnel record (civil servant, manager)
+    expires_at: datetime | None = None  # when the token presented stops being accepted
 
     @property
     def actor(self) -> Actor:
@@ -86,7 +110,12 @@ def _principal_of(principal_hex: str, app: MinhBach) -> Principal | None:
         return None
 
 
-def authenticate(app: MinhBach, authorization: str | None) -> Caller:
+def authenticate(
+    app: MinhBach, authorization: str | None, lifetime: timedelta | None = None
+) -> Caller:
+    """The caller a bearer token stands for, on every request: the token must be
+    known, not revoked, of an enabled principal, and younger than ``lifetime``
+    (default: ``token_lifetime()``) by the application's clock."""
     if not authorization:
         raise Unauthenticated("a bearer token is required (Authorization: Bearer mb.…)")
     scheme, _, token = authorization.partition(" ")
@@ -98,7 +127,23 @@ def authenticate(app: MinhBach, authorization: str | None) -> Caller:
     expected = principal.tokens.get(token_id) if principal and not principal.disabled else None
     if principal is None or expected is None or not hmac.compare_digest(expected, _sha256(secret)):
         raise Unauthenticated("unknown, revoked or disabled token")
-    return caller_of(principal)
+    expires_at = principal.token_issued_at[token_id] + (lifetime or token_lifetime())
+    if app.clock() >= expires_at:
+        raise Unauthenticated(
+            f"token expired on {expires_at.isoformat(timespec='seconds')}: "
+            "ask an admin for a new one",
+            expired_at=expires_at.isoformat(),
+        )
+    grant = principal.grant
+    return Caller(principal.name, Role(grant.role), grant.agency, grant.servant, expires_at)
+
+
+def token_expiry(app: MinhBach, principal_name: str, token_id: str) -> datetime:
+    """When a token issued to ``principal_name`` stops being accepted."""
+    principal = app.find(Principal, principal_id(principal_name))
+    if principal is None or token_id not in principal.token_issued_at:
+        raise Unauthenticated(f"{principal_name} has no token {token_id}")
+    return principal.token_issued_at[token_id] + token_lifetime()
 
 
 # --- browser sessions ------------------------------------------------------------
@@ -140,7 +185,8 @@ def authenticate_session(app: MinhBach, cookie: str | None, now: datetime) -> Si
         or not hmac.compare_digest(session.secret_sha256, _sha256(secret))
     ):
         raise Unauthenticated("the session has ended or expired: sign in again")
-    return SignedInSession(caller_of(principal), session_id, secret, principal.must_change_password)
+    caller = replace(caller_of(principal), expires_at=session.expires_at)
+    return SignedInSession(caller, session_id, secret, principal.must_change_password)
 
 
 Refusal = Literal["wrong_password", "locked", "disabled", "no_password"]

@@ -26,7 +26,7 @@ class DemoLogin:
     password: str  # to sign in to the web pages with ``principal`` as the login
 
 
-def issue(app: MinhBach, principal: str, label: str) -> str:
+def issue(app: MinhBach, principal: str, label: str, ctx: CommandContext = SYSTEM) -> str:
     token = new_token(principal)
     app.execute(
         c.IssueToken(
@@ -35,7 +35,7 @@ def issue(app: MinhBach, principal: str, label: str) -> str:
             secret_sha256=token.secret_sha256,
             label=label,
         ),
-        SYSTEM,
+        ctx,
     )
     return token.token
 

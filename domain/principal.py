@@ -74,6 +74,7 @@ class Principal(Audited):
 
         def apply(self, principal: Principal) -> None:
             principal.tokens[self.token_id] = self.secret_sha256
+            principal.token_issued_at[self.token_id] = self.timestamp
 
     class TokenRevoked(Audited.Event):
         TOPIC = "minhbach.principal:TokenRevoked"
@@ -81,6 +82,7 @@ class Principal(Audited):
 
         def apply(self, principal: Principal) -> None:
             principal.tokens.pop(self.token_id, None)
+            principal.token_issued_at.pop(self.token_id, None)
 
     class Disabled(Audited.Event):
         TOPIC = "minhbach.principal:Disabled"
@@ -89,6 +91,7 @@ class Principal(Audited):
         def apply(self, principal: Principal) -> None:
             principal.disabled = True
             principal.tokens.clear()
+            principal.token_issued_at.clear()
             principal.sessions.clear()
 
     class PasswordSet(Audited.Event):
@@ -144,6 +147,7 @@ class Principal(Audited):
         self.display_name = ""
         self.grant = Grant("", None, None)
         self.tokens: dict[str, str] = {}
+        self.token_issued_at: dict[str, datetime] = {}  # when each was issued (expiry)
         self.disabled = False
         self.password_hash: str | None = None
         self.must_change_password = False
@@ -163,3 +167,42 @@ class Principal(Audited):
         if self.disabled or session is None or session.expires_at <= now:
             return None
         return session
+
+
+ADMIN_ROLE = "admin"
+
+
+def admin_roster_id() -> UUID:
+    return stable_id("admin-roster")
+
+
+class AdminRoster(Audited):
+    """The active admins, one record for all: every change of who is an admin saves
+    it too, so two changes at once conflict instead of both removing "the other"
+    last admin."""
+
+    TOPIC = "minhbach.principal:AdminRoster"
+
+    class Opened(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.principal:AdminRosterOpened"
+        admins: tuple[str, ...]  # as the log stood when the roster was first needed
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins = set(self.admins)
+
+    class Joined(Audited.Event):
+        TOPIC = "minhbach.principal:AdminJoined"
+        principal: str
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins.add(self.principal)
+
+    class Left(Audited.Event):
+        TOPIC = "minhbach.principal:AdminLeft"
+        principal: str
+
+        def apply(self, roster: AdminRoster) -> None:
+            roster.admins.discard(self.principal)
+
+    def __init__(self) -> None:
+        self.admins: set[str] = set()
