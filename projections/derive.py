@@ -597,6 +597,7 @@ def annual_row(basis: Row, standing: MemberStanding, record: dict[str, Any]) -> 
             "quota_rank": entry.rank if entry else None,
             "quota_limit": quota.limit if quota and entry else None,
             "quota_verdict": entry.outcome.value if entry else None,
+            "quota_good_count": quota.good_count if quota and entry else None,
             "tied_with": sorted(quota.tied_refs)
             if quota and entry and quota.tied_refs and code in quota.tied_refs
             else [],
@@ -604,6 +605,7 @@ def annual_row(basis: Row, standing: MemberStanding, record: dict[str, Any]) -> 
             "hr_proposed_level": hr_level,
             "hr_departs": record["hr_proposed"] and hr_level != proposed,
             "hr_departure_reason": record["hr_departure_reason"],
+            "proposal_recorded": record["hr_proposed"],
             "decided_level": decided_level,
             "decision_no": decision_no,
             "departs_from_proposal": decided_level is not None and decided_level != proposed,

@@ -88,10 +88,12 @@ annual_classifications = Table(
     Column("quota_rank", Integer),
     Column("quota_limit", Integer),
     Column("quota_verdict", String(16)),
+    Column("quota_good_count", Integer),  # G: rated GOOD by score in the group (Art. 20(5))
     Column("tied_with", JSON, nullable=False),
     Column("hr_proposed_level", String(16)),
     Column("hr_departs", Boolean, nullable=False),  # HR proposed other than the computed level
     Column("hr_departure_reason", Text),
+    Column("proposal_recorded", Boolean, nullable=False),  # HR recorded its proposal
     Column("decided_level", String(16)),
     Column("decision_no", String(64)),
     Column("departs_from_proposal", Boolean, nullable=False),
