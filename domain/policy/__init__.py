@@ -19,6 +19,7 @@ from domain.policy.parameters import (
 from domain.policy.period import (
     LeaderComponents,
     PeriodResult,
+    criteria_groups,
     criteria_total,
     leader_d,
     level_for_score,
@@ -78,6 +79,7 @@ __all__ = [
     "TieDecision",
     "apply_quota",
     "cap_by_organisation",
+    "criteria_groups",
     "criteria_total",
     "days_late",
     "departs_from_proposal",
