@@ -593,6 +593,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_vt.add_argument("--public-key", required=True)
     p_vt.set_defaults(func=cmd_verify_trace)
 
+    from forms.cli import add_commands
+
+    add_commands(sub)  # form, summary, verify-receipt, export-log
+
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8335)
