@@ -18,6 +18,8 @@ from api.audit_routes import router as audit_router
 from api.auth import new_token
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
+from api.form_routes import page_router as form_pages
+from api.form_routes import router as form_router
 from api.live import LiveViews
 from api.personnel_routes import router as personnel_router
 from api.query_routes import router as query_router
@@ -177,4 +179,6 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
+    api.include_router(form_router, prefix=API_PREFIX)
+    api.include_router(form_pages)
     return api

@@ -25,7 +25,7 @@ def _as_of_time(text: str | None) -> datetime | None:
 
 def _produce(args: argparse.Namespace, kind: str, subject: dict[str, Any], file_format: str) -> int:
     from api.cli import _open
-    from forms.documents import covering_checkpoint, make
+    from forms.documents import covering_checkpoint, make, signed_position
     from projections.ledger import Ledger
     from projections.replay import replay
     from projections.signing import signer_from_environment
@@ -34,7 +34,9 @@ def _produce(args: argparse.Namespace, kind: str, subject: dict[str, Any], file_
     ledger = Ledger(app, signer=signer_from_environment())
     ledger.catch_up(force_checkpoint=True)  # a fresh checkpoint covers "now" when we can sign
     moment = _as_of_time(args.as_of_time)
-    replayed = replay(app, upto=args.as_of_position, until=moment)
+    asked = args.as_of_position is not None or moment is not None
+    upto = args.as_of_position if asked else signed_position(ledger)
+    replayed = replay(app, upto=upto, until=moment)
     document = make(
         kind,
         subject,

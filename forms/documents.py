@@ -106,6 +106,14 @@ def covering_checkpoint(ledger: Ledger, position: int) -> Checkpoint | None:
     return checkpoint if ledger.positions[checkpoint.size - 1] >= position else None
 
 
+def signed_position(ledger: Ledger) -> int | None:
+    """The last log position the newest checkpoint covers: "now", as far as it is signed."""
+    checkpoint = ledger.latest()
+    if checkpoint is None or not 0 < checkpoint.size <= len(ledger.tree):
+        return None
+    return ledger.positions[checkpoint.size - 1]
+
+
 @dataclass(frozen=True)
 class Document:
     kind: str

@@ -78,13 +78,13 @@ def content(replayed: Replayed, servant: str, period: str) -> dict[str, Any]:
         "criteria_groups": [
             {
                 "group": group,
-                "maximum": text(maximum),
+                "maximum": text(maximum.normalize()),
                 "self_score": text(self_groups.get(group)),
                 "score": text(total),
             }
             for group, maximum, total in criteria_groups(policy, scores)
         ],
-        "criteria_maximum": text(policy.criteria_total_maximum),
+        "criteria_maximum": text(policy.criteria_total_maximum.normalize()),
         "criteria_self_total": text(criteria_total(policy, self_scores).value)
         if self_scores
         else None,

@@ -129,7 +129,7 @@ def render(data: dict[str, Any], receipt: Receipt) -> bytes:
                 )
             )
         pdf.font(9.5, "B")
-        months = f"thời gian công tác {wording.number(row['months_worked'])} tháng"
+        months = f"thời gian công tác {wording.plain(row['months_worked'])} tháng"
         table.row(("Tổng điểm trung bình cả năm", wording.number(row["annual_score"]), months))
     pdf.font(10)
     pdf.gap(2)
@@ -141,12 +141,10 @@ def render(data: dict[str, Any], receipt: Receipt) -> bytes:
         facts.append(("Căn cứ Không hoàn thành nhiệm vụ (Điều 20 khoản 4)", triggers))
     if row["tied_with"]:
         facts.append(("Bằng điểm tại ngưỡng tỷ lệ với", ", ".join(row["tied_with"])))
-    proposed = wording.level_words(row["proposed_level"]) or wording.reason_words(row["reason"])
+    reason = wording.reason_words(row["reason"])
+    proposed = wording.level_words(row["proposed_level"])
     facts.append(
-        (
-            "Mức đề xuất của cơ quan tham mưu",
-            f"{proposed} ({wording.reason_words(row['reason'])})",
-        )
+        ("Mức đề xuất của cơ quan tham mưu", f"{proposed} ({reason})" if proposed else reason)
     )
     layout.field_lines(pdf, facts, 10)
     pdf.gap(2)

@@ -17,7 +17,7 @@ or an export of it), ``verify_receipt``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +30,13 @@ from forms.documents import content_of
 from forms.receipt import Receipt, content_digest
 from projections.ledger import Checkpoint, event_leaf, load_leaves
 from projections.merkle import MerkleTree
-from projections.replay import replay
+from projections.replay import Replayed, replay
 from projections.tables import metadata
 from projections.verify import check_checkpoints, compare_events
 
 READ_PAGE = 5_000
+
+Replayer = Callable[[int | None], Replayed]  # the log as of a position (None: now)
 
 VALID = "valid"  # matches the records as of its position; nothing changed since
 CHANGED = "changed"  # matched when made; the records say otherwise now
@@ -100,9 +102,12 @@ def verify_receipt(
     *,
     checkpoints: Sequence[Checkpoint] = (),
     leaves: Sequence[tuple[int, int, bytes]] = (),
+    replayer: Replayer | None = None,
 ) -> ReceiptReport:
     """Everything a receipt proves, against the events of ``app``; ``checkpoints``
-    are ones found beside the events, ``leaves`` the stored ledger (to name events)."""
+    are ones found beside the events, ``leaves`` the stored ledger (to name events),
+    ``replayer`` a cache of replays (default: replay the log each time)."""
+    replay_at = replayer or (lambda position: replay(app, upto=position))
     report = ReceiptReport(receipt)
     checkpoint = _choose_checkpoint(receipt, public_key, checkpoints)
     report.checkpoint = checkpoint
@@ -135,7 +140,7 @@ def verify_receipt(
         report.verdict = REFUSED
         report.problems.append(f"the log ends at {report.head}, before position {receipt.position}")
         return report
-    then = _content(app, receipt, receipt.position)
+    then = _content(replay_at, receipt, receipt.position)
     if then is None or content_digest(then) != receipt.digest:
         report.verdict = REFUSED
         report.problems.append(
@@ -145,7 +150,7 @@ def verify_receipt(
             else f"the records as of position {receipt.position} hold no such document"
         )
         return report
-    now = _content(app, receipt, None)
+    now = _content(replay_at, receipt, None)
     if now is None or content_digest(now) != receipt.digest:
         report.verdict = CHANGED
         report.changes = (
@@ -160,9 +165,9 @@ def verify_receipt(
     return report
 
 
-def _content(app: MinhBach, receipt: Receipt, position: int | None) -> dict[str, Any] | None:
+def _content(replay_at: Replayer, receipt: Receipt, position: int | None) -> dict[str, Any] | None:
     try:
-        return content_of(receipt.kind, replay(app, upto=position), receipt.subject)
+        return content_of(receipt.kind, replay_at(position), receipt.subject)
     except (DomainError, KeyError, ValueError):
         return None
 

@@ -107,6 +107,13 @@ def number(value: str | Decimal | None, places: int | None = None) -> str:
     return format(decimal, "f").replace(".", ",")
 
 
+def plain(value: str | None) -> str:
+    """A count such as months worked, without trailing zeros (12.0000 → 12)."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def ratio(value: str | None) -> str:
     """a, b, c, d, đ, e and the task ratio: exact when short, else four places."""
     if value is None:
