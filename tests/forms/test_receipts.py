@@ -126,6 +126,8 @@ def test_an_altered_digest_or_checkpoint_is_refused(ledger: Ledger) -> None:
     assert report.verdict == REFUSED and "not signed by this key" in report.problems[0]
     resigned = dataclasses.replace(receipt.checkpoint, signature=generate().sign(b"x"))
     assert check(ledger, dataclasses.replace(receipt, checkpoint=resigned)).verdict == REFUSED
+    garbled = dataclasses.replace(receipt.checkpoint, root_hash="not hex")
+    assert check(ledger, dataclasses.replace(receipt, checkpoint=garbled)).verdict == REFUSED
     later = dataclasses.replace(receipt, position=receipt.position + 50)
     assert check(ledger, later).verdict == REFUSED
 
