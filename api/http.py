@@ -22,6 +22,7 @@ from api.form_routes import page_router as form_pages
 from api.form_routes import router as form_router
 from api.live import LiveViews
 from api.personnel_routes import router as personnel_router
+from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import Code, IssueToken, RevokeToken
@@ -179,6 +180,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
+    api.include_router(policy_router, prefix=API_PREFIX)
     api.include_router(form_router, prefix=API_PREFIX)
     api.include_router(form_pages)
     return api
