@@ -150,6 +150,7 @@ def render(data: dict[str, Any], receipt: Receipt) -> bytes:
     pdf.gap(2)
     pdf.line_text("II. CÔNG CHỨC TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", 11, "B")
     _boxes(pdf, None)
+    pdf.gap(1)
     pdf.line_text("III. KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG CỦA CẤP CÓ THẨM QUYỀN CÔNG CHỨC", 11, "B")
     _boxes(pdf, row["decided_level"])
     if row["decided_level"]:
