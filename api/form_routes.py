@@ -5,6 +5,7 @@ photo of its QR code."""
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from forms.documents import Document, covering_checkpoint, make, signed_position
 from forms.extract import receipt_from_bytes
 from forms.receipt import Receipt, ReceiptError
 from forms.verification import ReceiptReport, stored_leaves, verify_receipt
+from projections import signing
 
 router = APIRouter(tags=["documents"])
 page_router = APIRouter(include_in_schema=False)
@@ -35,6 +37,7 @@ AsOfTime = Annotated[
 ]
 YearPath = Annotated[int, PathParam(ge=2000, le=2100)]
 MAX_UPLOAD = 20 * 1024 * 1024
+PUBLIC_KEY_FILE = "MINHBACH_LEDGER_PUBLIC_KEY"
 
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "The document, with its receipt"}
@@ -165,16 +168,19 @@ class Verification(BaseModel):
     changed: list[str] = Field(description="What changed since (the fields, not their values)")
 
 
-def _check(svc: Services, receipt: Receipt) -> ReceiptReport:
-    from projections.signing import signer_from_environment
+def _public_key(svc: Services) -> Any:
+    """The ledger's public key: the signer's, or a public key file given to a service
+    that does not sign (``MINHBACH_LEDGER_PUBLIC_KEY``)."""
+    if svc.views.ledger.signer is not None:
+        return svc.views.ledger.signer.public
+    if path := os.environ.get(PUBLIC_KEY_FILE):
+        return signing.load_public(Path(path).read_bytes())
+    raise InvalidState("this service has no ledger key: check receipts offline instead")
 
+
+def _check(svc: Services, receipt: Receipt) -> ReceiptReport:
     ledger = svc.views.ledger
-    public = ledger.signer.public if ledger.signer else None
-    if public is None:
-        signer = signer_from_environment()
-        public = signer.public if signer else None
-    if public is None:
-        raise InvalidState("this service has no ledger key: check receipts offline instead")
+    public = _public_key(svc)
     with _verifying:
         return verify_receipt(
             svc.app,

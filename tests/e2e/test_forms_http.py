@@ -108,3 +108,25 @@ def test_the_verify_page_takes_a_pasted_receipt_or_the_document(signed_world: Wo
     assert junk.status_code == 400 and "Không đọc được biên nhận" in junk.text
     empty = world.client.post("/verify", data={"receipt": " "})
     assert empty.status_code == 400
+
+
+@pytest.fixture
+def unsigned_world(app: MinhBach, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    for name in (signing.KEY_ENV, signing.KEY_FILE, "MINHBACH_LEDGER_PUBLIC_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    yield from make_world(app, follow=False)
+
+
+def test_without_a_key_forms_say_unsigned_and_checks_are_refused(unsigned_world: World) -> None:
+    world = unsigned_world
+    month_done(world.app, "CV1", "TP1")
+    form = world.get("cv1", "/servants/CV1/periods/2026-03/forms/01")
+    assert form.status_code == 200
+    receipt = receipt_from_bytes(form.content)
+    assert receipt.checkpoint is None
+    text = " ".join(PdfReader(io.BytesIO(form.content)).pages[-1].extract_text().split())
+    assert "chưa có điểm kiểm tra được ký" in text
+    answer = world.client.post("/api/v1/receipts/verification", json={"receipt": receipt.text()})
+    assert answer.status_code == 409 and "no ledger key" in answer.json()["message"]
+    page = world.client.post("/verify", data={"receipt": receipt.text()})
+    assert page.status_code == 400 and "no ledger key" in page.text
