@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ScopeDep, Services, ServicesDep
+from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import _attachment, _servant_in_scope, _unit_in_scope
 from domain.commands import PERIOD_PATTERN
 from domain.errors import DomainError, InvalidState, InvalidValue
@@ -96,7 +97,7 @@ def _file(document: Document) -> Response:
     responses=PDF_RESPONSE,
 )
 def form_01(
-    code: str,
+    code: CodePath,
     period: Annotated[str, PathParam(pattern=PERIOD_PATTERN)],
     svc: ServicesDep,
     scope: ScopeDep,
@@ -113,7 +114,7 @@ def form_01(
     "/servants/{code}/years/{year}/forms/02", response_class=Response, responses=PDF_RESPONSE
 )
 def form_02(
-    code: str,
+    code: CodePath,
     year: YearPath,
     svc: ServicesDep,
     scope: ScopeDep,
@@ -130,11 +131,11 @@ def form_02(
     "/agencies/{agency}/years/{year}/summary", response_class=Response, responses=SUMMARY_RESPONSE
 )
 def summary(
-    agency: Annotated[str, PathParam(min_length=1, max_length=64)],
+    agency: CodePath,
     year: YearPath,
     svc: ServicesDep,
     scope: ScopeDep,
-    unit: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
     format: Annotated[Literal["pdf", "xlsx"], Query()] = "pdf",
     as_of_position: AsOfPosition = None,
     as_of_time: AsOfTime = None,

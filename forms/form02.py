@@ -63,11 +63,12 @@ def content(replayed: Replayed, servant: str, year: int) -> dict[str, Any]:
         "classification": jsonable(row),
         "personnel_decisions": [
             {
-                "decision_no": number,
-                "kind": state.decisions[number].kind,
-                "status": state.decisions[number].status,
+                "decision_no": state.decisions[key].decision_no,
+                "agency_code": state.decisions[key].agency_code,
+                "kind": state.decisions[key].kind,
+                "status": state.decisions[key].status,
             }
-            for number in decisions
+            for key in decisions
         ],
     }
 

@@ -76,6 +76,16 @@ def add_year_end(app: MinhBach) -> None:
         ),
         authority,
     )
+    app.execute(
+        c.ProposeDecision(
+            decision_no="QĐ 50/QĐ-SNV",
+            kind="commendation",
+            servant=DECIDED,
+            basis_years=(YEAR,),
+            reason="Hoàn thành xuất sắc nhiệm vụ năm 2026",
+        ),
+        hr,
+    )
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,8 @@ def test_form_02_of_a_capped_head_and_of_decided_years(demo: Demo) -> None:
     assert "X Hoàn thành nhiệm vụ" in text
     text = " ".join(text_of(demo.document("form-02", servant=DECIDED, year=YEAR).data).split())
     assert "X Hoàn thành xuất sắc nhiệm vụ" in text and "khác mức đề xuất" not in text
+    # the personnel decision resting on the year, under part IV
+    assert "IV. ĐỀ XUẤT PHƯƠNG ÁN XỬ LÝ: QĐ 50/QĐ-SNV (commendation, proposed)" in text
 
 
 def test_the_summary_lists_every_servant_with_the_read_models_numbers(demo: Demo) -> None:
