@@ -738,6 +738,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_vt.add_argument("--public-key", required=True)
     p_vt.set_defaults(func=cmd_verify_trace)
 
+    from forms.cli import add_commands
+
+    add_commands(sub)  # form, summary, verify-receipt, export-log
+
     add_policy_commands(sub)
 
     p_serve = sub.add_parser("serve", help="run the HTTP API")

@@ -22,6 +22,7 @@ from domain.policy.parameters import (
 from domain.policy.period import (
     LeaderComponents,
     PeriodResult,
+    criteria_groups,
     criteria_total,
     leader_d,
     level_for_score,
@@ -115,6 +116,7 @@ __all__ = [
     "check_proposed_level",
     "classify_pool",
     "combined_mean",
+    "criteria_groups",
     "criteria_total",
     "days_late",
     "departs_from_proposal",
