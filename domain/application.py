@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,7 +15,15 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Transcoding,
+    UUIDAsHex,
+)
 
 from domain.actors import CommandContext
 from domain.base import Audited
@@ -28,6 +37,8 @@ T = TypeVar("T", bound=Audited)
 Clock = Callable[[], datetime]
 
 CONFLICT_RETRIES = 3
+
+log = logging.getLogger("minhbach.clock")
 
 
 def utc_now() -> datetime:
@@ -43,6 +54,22 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
+    """The transcodings the stored events are written with (the library's and dates)."""
+    transcoder.register(UUIDAsHex())
+    transcoder.register(DecimalAsStr())
+    transcoder.register(DatetimeAsISO())
+    transcoder.register(DateAsISO())
+
+
+def event_mapper() -> Mapper[UUID]:
+    """Stored events → domain events, with no database: what an offline verifier
+    decodes the events of a bundle with."""
+    transcoder = JSONTranscoder()
+    register_domain_transcodings(transcoder)
+    return Mapper(transcoder=transcoder)
 
 
 @dataclass(frozen=True)
@@ -68,13 +95,45 @@ class MinhBach(Application[UUID]):
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        self._newest: tuple[int, datetime] | None = None  # (position, time) last read
         super().__init__(env={**self.storage.env, **(env or {})})
         if self.storage.backend == "postgres":
             protect_postgres_events(self.storage, f"{self.name}_events")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        register_domain_transcodings(transcoder)
+
+    # --- time ---------------------------------------------------------------
+
+    def newest_recorded_time(self) -> datetime | None:
+        """The time of the newest event in the log (None when the log is empty)."""
+        head = self.recorder.max_notification_id()
+        if not head:
+            return None
+        if self._newest is not None and self._newest[0] == head:
+            return self._newest[1]
+        found = self.recorder.select_notifications(start=head, limit=1)
+        if not found:
+            return None
+        event: Any = self.mapper.to_domain_event(found[0])
+        self._newest = (head, event.timestamp)
+        return self._newest[1]
+
+    def recording_time(self) -> datetime:
+        """The clock's time, never earlier than the newest recorded time: a clock that
+        goes back (a restarted demo, a stepped system clock) is held at the newest
+        recorded moment, and the step is logged, so time never runs backwards in the log."""
+        now = self.clock()
+        newest = self.newest_recorded_time()
+        if newest is not None and now < newest:
+            log.warning(
+                "the clock reads %s, before the newest recorded time %s: recording at %s",
+                now.isoformat(),
+                newest.isoformat(),
+                newest.isoformat(),
+            )
+            return newest
+        return now
 
     # --- reading, for the handlers ------------------------------------------
 
@@ -110,7 +169,7 @@ class MinhBach(Application[UUID]):
                 earlier = self._receipt(idempotency_key, fingerprint)
                 if earlier is not None:
                     return earlier
-            at = self.clock()
+            at = self.recording_time()
             outcome = handler(self, command, ctx, at)
             to_save: list[Audited] = list(outcome.aggregates)
             if idempotency_key is not None:

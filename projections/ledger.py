@@ -261,7 +261,10 @@ class Ledger:
         if size == 0 or (last is not None and last.size >= size):
             return None
         seq = 1 if last is None else last.seq + 1
-        signed = sign_checkpoint(self.signer, seq, size, self.tree.root(size), self.app.clock())
+        at = self.app.recording_time()
+        if last is not None:  # never earlier than the checkpoint before it
+            at = max(at, datetime.fromisoformat(last.signed_at))
+        signed = sign_checkpoint(self.signer, seq, size, self.tree.root(size), at)
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(ledger_checkpoints).values(**signed.as_dict()))
