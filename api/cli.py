@@ -370,11 +370,11 @@ def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from projections.explain import Explainer, render
+    from projections.explain import Explainer, StoreEvents, render
     from projections.ledger import Ledger
 
     app = _open(args.database_url)
-    explainer = Explainer(app, _as_of(app, args), Ledger(app))
+    explainer = Explainer(StoreEvents(app, Ledger(app)), _as_of(app, args))
     if args.period:
         explanation = explainer.period(args.servant, args.period)
     else:
@@ -426,6 +426,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"  MISMATCH {servant}: recomputed, but not published")
     for servant, column, published, recomputed in outcome.differences:
         print(f"  MISMATCH {servant} {column}: published {published!r}, recomputed {recomputed!r}")
+    for problem in outcome.problems:
+        print(f"  MISMATCH {problem}")
     print("MATCH: every row reproduces" if outcome.matches else "MISMATCH")
     return 0 if outcome.matches else 1
 
@@ -461,7 +463,10 @@ def _verify_offline(
         return 2
     report = verify(document, public)
     if report.valid:
-        print(f"valid: {report.events} events proven against a checkpoint signed by this key")
+        print(
+            f"valid: {report.events} events proven against a checkpoint signed by this key, "
+            "and every figure, step and reference of the document recomputes from them"
+        )
         return 0
     print("INVALID")
     for problem in report.problems:
@@ -484,14 +489,15 @@ def cmd_verify_trace(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     from projections.ledger import Ledger
     from projections.signing import signer_from_environment
-    from projections.trace import make_trace, render_trace
+    from projections.trace import make_trace
 
     app = _open(args.database_url)
-    trace = make_trace(app, Ledger(app, signer=signer_from_environment()), args.decision)
+    ledger = Ledger(app, signer=signer_from_environment())
+    trace = make_trace(app, ledger, args.decision, args.format)
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")
-    print(render_trace(trace, args.format))
+    print(trace["text"])
     return 0
 
 

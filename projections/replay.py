@@ -1,14 +1,20 @@
 """Replay the log into memory, up to a position or a moment: the projections as
 they stood then, with no SQL. The same fold and derivation as the runner, so
-"as of position k" is exactly what a projection of the first k events gives."""
+"as of position k" is exactly what a projection of the first k events gives.
+
+``fold`` is the same replay over any sequence of stored events — an evidence
+bundle's proven events, say — with no database at all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import Mapper, Notification
 
 from domain.application import MinhBach
 from projections.derive import Deriver
@@ -28,45 +34,52 @@ class Replayed:
 def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None) -> Replayed:
     """Fold the events up to position ``upto`` (inclusive), or — with ``until`` — the
     longest prefix of the log recorded at or before that moment."""
+    head = app.recorder.max_notification_id() or 0
+    stop = head if upto is None else min(upto, head)
     with collector_paused():
-        return _replay(app, upto, until)
+        return fold(_log(app, stop), app.mapper, until)
 
 
-def _replay(app: MinhBach, upto: int | None, until: datetime | None) -> Replayed:
+def fold(
+    notifications: Iterable[Notification],
+    mapper: Mapper[UUID],
+    until: datetime | None = None,
+) -> Replayed:
+    """Fold stored events, in log order, into the projections' state and derive
+    every row from it (stopping at the first event recorded after ``until``)."""
     state = DomainState()
     deriver = Deriver(state)
     dirty = Dirty()
-    head = app.recorder.max_notification_id() or 0
-    stop = head if upto is None else min(upto, head)
-    position, after = 0, 0
-    to_domain_event = app.mapper.to_domain_event
-    done = False
-    while after < stop and not done:
-        page = app.recorder.select_notifications(
-            start=after, limit=READ_PAGE, stop=stop, inclusive_of_start=False
-        )
-        if not page:
-            break
-        for notification in page:
-            if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
-                if until is not None and _recorded_at(app, notification) > until:
-                    done = True
-                    break
-                position = notification.id
-                continue
-            event: Any = to_domain_event(notification)
-            assert isinstance(event, CanMutateAggregate)
-            if until is not None and event.timestamp > until:
-                done = True
+    position = 0
+    for notification in notifications:
+        if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
+            if until is not None and _recorded_at(mapper, notification) > until:
                 break
-            state.apply(event, notification.id, dirty)
             position = notification.id
-        after = page[-1].id
+            continue
+        event: Any = mapper.to_domain_event(notification)
+        assert isinstance(event, CanMutateAggregate)
+        if until is not None and event.timestamp > until:
+            break
+        state.apply(event, notification.id, dirty)
+        position = notification.id
     deriver.derive(dirty)
     return Replayed(state, deriver, position)
 
 
-def _recorded_at(app: MinhBach, notification: Any) -> datetime:
-    event = app.mapper.to_domain_event(notification)
+def _log(app: MinhBach, stop: int) -> Iterator[Notification]:
+    after = 0
+    while after < stop:
+        page = app.recorder.select_notifications(
+            start=after, limit=READ_PAGE, stop=stop, inclusive_of_start=False
+        )
+        if not page:
+            return
+        yield from page
+        after = page[-1].id
+
+
+def _recorded_at(mapper: Mapper[UUID], notification: Notification) -> datetime:
+    event = mapper.to_domain_event(notification)
     assert isinstance(event, CanMutateAggregate)
     return event.timestamp
