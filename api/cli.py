@@ -298,13 +298,38 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             return 2
         sys.stdout.write(signing.public_pem(ledger.signer.public).decode())
     elif args.action == "export":
-        lines = [json.dumps(c.as_dict()) for c in ledger.checkpoints()]
-        text = "".join(f"{line}\n" for line in lines)
-        if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
-            print(f"{len(lines)} checkpoints written to {args.out}")
-        else:
-            sys.stdout.write(text)
+        return _export(ledger, Path(args.out) if args.out else None)
+    return 0
+
+
+def _export(ledger: Ledger, out: Path | None) -> int:
+    """Append the checkpoints not yet kept to ``out`` (never rewriting a kept line),
+    after checking that the database still holds every kept one unchanged."""
+    from projections.verify import compare_kept
+
+    stored = ledger.checkpoints()
+    if out is None:
+        sys.stdout.write("".join(f"{json.dumps(c.as_dict())}\n" for c in stored))
+        return 0
+    try:
+        kept = read_kept_checkpoints(out) if out.exists() else []
+    except (OSError, ValueError) as error:
+        print(f"minhbach ledger export: {error}", file=sys.stderr)
+        return 2
+    disagreements = compare_kept(stored, kept)
+    if disagreements:
+        print(
+            f"minhbach ledger export: the database no longer agrees with {out}: "
+            f"{disagreements[0].message}; nothing written (run minhbach verify --checkpoints "
+            f"{out})",
+            file=sys.stderr,
+        )
+        return 1
+    newest = max((c.seq for c in kept), default=0)
+    new = [c for c in stored if c.seq > newest]
+    with out.open("a", encoding="utf-8") as file:
+        file.write("".join(f"{json.dumps(c.as_dict())}\n" for c in new))
+    print(f"{len(new)} new checkpoints appended to {out} ({len(kept) + len(new)} kept)")
     return 0
 
 
@@ -321,12 +346,30 @@ def _public_key(path: str | None) -> Any:
     return signer.public if signer else None
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def read_kept_checkpoints(path: Path) -> list[Any]:
+    """Checkpoints kept outside the database: one JSON object a line, or ValueError."""
     from projections.ledger import Checkpoint
+
+    kept = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                kept.append(Checkpoint.parse(json.loads(line)))
+            except ValueError as error:
+                raise ValueError(f"{path}:{number}: {error}") from None
+    return kept
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
     from projections.runner import engine_for
     from projections.verify import verify_store
 
-    public = _public_key(args.public_key)
+    try:
+        public = _public_key(args.public_key)
+        kept = read_kept_checkpoints(Path(args.checkpoints)) if args.checkpoints else []
+    except (OSError, ValueError) as error:
+        print(f"minhbach verify: {error}", file=sys.stderr)
+        return 2
     if public is None:
         print(
             "minhbach verify: no public key (--public-key FILE or MINHBACH_LEDGER_PUBLIC_KEY): "
@@ -334,28 +377,60 @@ def cmd_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    kept = []
-    if args.checkpoints:
-        for line in Path(args.checkpoints).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                kept.append(Checkpoint.from_dict(json.loads(line)))
     app = _open(args.database_url)
     report = verify_store(app, engine_for(app.storage), public, kept)
     print(
         f"{report.events} events, {report.leaves} ledger leaves, {report.checkpoints} "
-        f"checkpoints, {report.pending} events not yet in the ledger"
+        f"checkpoints in the database, {report.kept} kept outside; key id {report.key_id}"
     )
-    if report.intact:
-        print("intact: every event matches the ledger and every checkpoint verifies")
-        return 0
-    first = report.first
-    assert first is not None
-    print(f"TAMPERED — first finding: {first.kind}: {first.message}")
-    for finding in report.findings[1:20]:
-        print(f"  also {finding.kind}: {finding.message}")
-    if len(report.findings) > 20:
-        print(f"  … and {len(report.findings) - 20} more")
-    return 1
+    if not kept:
+        print(
+            "note: without checkpoints kept outside the database (--checkpoints FILE), the "
+            "removal of the newest events together with their leaves and checkpoints "
+            "cannot be detected"
+        )
+    if report.other_key:
+        print(
+            "NOT VERIFIED — checkpoints signed by another key (key id "
+            f"{', '.join(report.other_key_ids)}), not by the key given (key id "
+            f"{report.key_id}): is this the ledger's public key? If it is, someone else "
+            "re-signed the checkpoints."
+        )
+        return 2
+    if not report.intact:
+        first = report.first
+        assert first is not None
+        print(f"TAMPERED — first finding: {first.kind}: {first.message}")
+        for finding in report.findings[1:20]:
+            print(f"  also {finding.kind}: {finding.message}")
+        if len(report.findings) > 20:
+            print(f"  … and {len(report.findings) - 20} more")
+        return 1
+    return _attestation(report, args.allow_pending)
+
+
+def _attestation(report: Any, allow_pending: bool) -> int:
+    """Nothing was found wrong: say how much of the log a signed checkpoint covers."""
+    if report.confirmed == 0:
+        print(
+            f"NOT ATTESTED — no checkpoint signed by this key covers any of the "
+            f"{report.events} events: there is no trusted root to check them against"
+            + (" (pending events allowed)" if allow_pending else "")
+        )
+        return 0 if allow_pending else 3
+    if report.pending:
+        print(
+            f"intact up to event {report.confirmed} of {report.events}: the first "
+            f"{report.confirmed} match a checkpoint signed by this key; the newest "
+            f"{report.pending} are not yet covered by a checkpoint"
+            + (" (pending events allowed)" if allow_pending else "")
+        )
+        return 0 if allow_pending else 3
+    print(
+        f"intact: all {report.events} events match the ledger and a checkpoint signed by "
+        "this key covers every one of them"
+    )
+    return 0
 
 
 def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
@@ -550,12 +625,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
     p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])
-    p_ledger.add_argument("--out", help="keygen: private key file; export: output file")
+    p_ledger.add_argument(
+        "--out",
+        help="keygen: private key file; export: the file of kept checkpoints (appended to, "
+        "never rewritten)",
+    )
     p_ledger.set_defaults(func=cmd_ledger)
 
     p_verify = sub.add_parser("verify", help="check the events against the ledger")
     p_verify.add_argument("--public-key", help="the ledger's public key (PEM or base64)")
-    p_verify.add_argument("--checkpoints", help="checkpoints kept outside (JSON lines)")
+    p_verify.add_argument(
+        "--checkpoints", help="checkpoints kept outside the database (from `ledger export`)"
+    )
+    p_verify.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="exit 0 even when the newest events are not yet covered by a checkpoint",
+    )
     p_verify.set_defaults(func=cmd_verify)
 
     p_explain = sub.add_parser("explain", help="how a classification or period result arose")

@@ -104,9 +104,10 @@ class Checkpoint:
     signature: str  # base64 Ed25519 over ``note()``
 
     def note(self) -> bytes:
+        """The signed text: every field but the signature itself."""
         root = base64.b64encode(bytes.fromhex(self.root_hash)).decode()
         return (
-            f"minhbach ledger v1\nsize {self.size}\nroot {root}\n"
+            f"minhbach ledger v2\nseq {self.seq}\nsize {self.size}\nroot {root}\n"
             f"time {self.signed_at}\nkey {self.key_id}\n"
         ).encode()
 
