@@ -333,13 +333,14 @@ def _export(ledger: Ledger, out: Path | None) -> int:
     return 0
 
 
-def _public_key(path: str | None) -> Any:
+def _public_key(paths: list[str] | None) -> Any:
+    """The ledger's public keys (several across a key rotation), or None."""
     import os
 
     from projections import signing
 
-    if path:
-        return signing.load_public(Path(path).read_bytes())
+    if paths:
+        return [signing.load_public(Path(path).read_bytes()) for path in paths]
     if configured := os.environ.get("MINHBACH_LEDGER_PUBLIC_KEY"):
         return signing.load_public(Path(configured).read_bytes())
     signer = signing.signer_from_environment()
@@ -633,7 +634,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_ledger.set_defaults(func=cmd_ledger)
 
     p_verify = sub.add_parser("verify", help="check the events against the ledger")
-    p_verify.add_argument("--public-key", help="the ledger's public key (PEM or base64)")
+    p_verify.add_argument(
+        "--public-key",
+        action="append",
+        help="the ledger's public key (PEM or base64); once per key across a key rotation",
+    )
     p_verify.add_argument(
         "--checkpoints", help="checkpoints kept outside the database (from `ledger export`)"
     )

@@ -227,6 +227,23 @@ def _merge_deletions(findings: list[Finding]) -> list[Finding]:
     return merged
 
 
+class Keys:
+    """The ledger's public keys: one, or more across a key rotation. A checkpoint is
+    trusted if the key its key id names is among them and signed it."""
+
+    def __init__(self, keys: Any) -> None:
+        self.keys = list(keys) if isinstance(keys, list | tuple) else [keys]
+        self.by_id = {key_id(k): k for k in self.keys}
+
+    @property
+    def ids(self) -> str:
+        return ", ".join(self.by_id)
+
+    def signed(self, cp: Checkpoint) -> bool:
+        key = self.by_id.get(cp.key_id)
+        return key is not None and cp.verify(key)
+
+
 def check_checkpoints(
     tree: MerkleTree,
     checkpoints: Sequence[Checkpoint],
@@ -238,8 +255,9 @@ def check_checkpoints(
     extends the one before it — judged by tree size and consistency, never by the
     time it states (clocks go back; the tree does not)."""
     findings: list[Finding] = []
-    ours = key_id(public_key)
-    signed = [cp for cp in checkpoints if cp.verify(public_key)]
+    keys = Keys(public_key)
+    ours = keys.ids
+    signed = [cp for cp in checkpoints if keys.signed(cp)]
     previous: Checkpoint | None = None
     for cp in checkpoints:
         if cp not in signed:
@@ -270,7 +288,7 @@ def check_checkpoints(
 
 
 def _unsigned(cp: Checkpoint, ours: str, others_signed: bool, label: str) -> Finding:
-    if cp.key_id != ours and not others_signed:
+    if cp.key_id not in ours.split(", ") and not others_signed:
         return Finding(
             "checkpoint_other_key",
             f"{label} {cp.seq} is signed by another key (key id {cp.key_id}), not by the key "
@@ -356,13 +374,12 @@ def compare_kept(stored: Sequence[Checkpoint], kept: Sequence[Checkpoint]) -> li
 def confirmed_size(tree: MerkleTree, checkpoints: Iterable[Checkpoint], public_key: Any) -> int:
     """How many events, from the first, a checkpoint signed by the key confirms as
     they are now (0 when none does)."""
+    keys = Keys(public_key)
     return max(
         (
             cp.size
             for cp in checkpoints
-            if cp.size <= len(tree)
-            and cp.verify(public_key)
-            and tree.root(cp.size).hex() == cp.root_hash
+            if cp.size <= len(tree) and keys.signed(cp) and tree.root(cp.size).hex() == cp.root_hash
         ),
         default=0,
     )
@@ -417,7 +434,7 @@ def verify_store(
         leaves=len(leaves),
         checkpoints=len(checkpoints),
         kept=len(external),
-        key_id=key_id(public_key),
+        key_id=Keys(public_key).ids,
     )
     # The tree the events themselves define, in log order: checkpoints must match it.
     tree = MerkleTree([digest for _, digest in events])

@@ -273,3 +273,15 @@ def test_a_ledger_riding_with_the_runner_holds_every_event_once(
     assert restarted.ledger.tree.root() == MerkleTree([event_leaf(n) for n in events]).root()
     report = verify(restarted.ledger)
     assert report.intact, report.findings
+
+
+def test_a_rotated_key_verifies_with_both_public_keys(ledger: Ledger) -> None:
+    new = generate()
+    ledger.signer = new
+    History(ledger.app).criteria("CV1", 4, "2.5")
+    ledger.catch_up()
+    assert [c.key_id for c in ledger.checkpoints()] == [KEY.key_id] * 2 + [new.key_id]
+    both = verify_store(ledger.app, ledger.engine, [KEY.public, new.public])
+    assert both.intact and both.pending == 0, both.findings
+    only_old = verify(ledger)
+    assert [(f.kind, f.checkpoint) for f in only_old.findings] == [("checkpoint_signature", 3)]
