@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/minhbach serve --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections api tests benchmarks
-	$(BIN)/ruff format --check domain projections api tests benchmarks
+	$(BIN)/ruff check domain projections api demo tests benchmarks
+	$(BIN)/ruff format --check domain projections api demo tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

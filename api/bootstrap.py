@@ -48,7 +48,7 @@ def ensure_admin(app: MinhBach) -> str | None:
 
 def demo_logins(app: MinhBach) -> list[DemoLogin]:
     """A principal per demo role (created once) with a fresh token each start."""
-    from api.demo import AGENCY, demo_people
+    from demo import AGENCY, demo_people
 
     logins = []
     for role, person in demo_people().items():

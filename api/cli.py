@@ -55,7 +55,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from api.demo import AGENCY, load_demo
+    from demo import AGENCY, load_demo
     from projections.runner import Projector
 
     app = _open(args.database_url, clock=lambda: DEMO_CLOCK_AT)
@@ -246,7 +246,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = _open(args.database_url, clock=demo_clock() if args.demo else utc_now)
     base = f"http://{args.host}:{args.port}"
     if args.demo:
-        from api.demo import AGENCY, load_demo
+        from demo import AGENCY, load_demo
 
         print(f"Loading the demo agency {AGENCY} (idempotent) …", flush=True)
         load_demo(app, DEMO_YEAR)

@@ -55,6 +55,7 @@ Run it::
     .venv/bin/python benchmarks/http.py                       # 3 rounds x 6 cells x 8 s
     .venv/bin/python benchmarks/http.py --rounds 5 --seconds 10 --workers 8
     .venv/bin/python benchmarks/http.py --operations standings --seconds 3   # quick look
+    .venv/bin/python benchmarks/http.py --rounds 1 --seconds 1                # all, quickly
 """
 
 from __future__ import annotations
@@ -62,160 +63,51 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as ``python benchmarks/http.py``, this file's folder comes first on the
-# path and would hide the standard library's ``http`` package from httpx.
-_HERE = Path(__file__).resolve().parent
-for _entry in [p for p in sys.path if Path(p or ".").resolve() == _HERE]:
-    sys.path.remove(_entry)
+# Run as a file, this file's folder would come first on the path and hide the
+# standard library's ``http`` package from httpx: the repository comes instead.
+if __package__ in (None, ""):
+    sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import argparse  # noqa: E402
-import itertools  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import socket  # noqa: E402
-import sqlite3  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import itertools
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-import httpx  # noqa: E402
+import httpx
 
-from api.auth import authenticate, read_scope  # noqa: E402
-from api.cli import demo_clock  # noqa: E402
-from api.command_routes import CommandResponse  # noqa: E402
-from api.demo import AGENCY, demo_people  # noqa: E402
-from api.live import LiveViews  # noqa: E402
-from api.query_routes import Listing, ServantYear  # noqa: E402
-from domain import commands as c  # noqa: E402
-from domain.actors import Actor, CommandContext, Role  # noqa: E402
-from domain.application import MinhBach  # noqa: E402
-from domain.catalogue import Catalogue, catalogue_id  # noqa: E402
-from domain.servant import CivilServant, servant_id  # noqa: E402
-from domain.storage import storage_from_url  # noqa: E402
-from projections import queries  # noqa: E402
+from api.auth import authenticate, read_scope
+from api.cli import demo_clock
+from api.command_routes import CommandResponse
+from api.live import LiveViews
+from api.query_routes import Listing, ServantYear
+from benchmarks import http_server
+from benchmarks.common.closed_loop import Cell, Factory, Operation, closed_loop
+from benchmarks.common.options import parser_for, positive
+from benchmarks.common.printing import log, markdown_table, ms, runs
+from benchmarks.common.timing import Samples, alternating, interleaved, median_call
+from benchmarks.http_server import REQUEST_TIMEOUT, Server, running_server, wait_caught_up
+from demo import AGENCY, demo_people
+from domain import commands as c
+from domain.actors import Actor, CommandContext, Role
+from domain.application import MinhBach
+from domain.catalogue import Catalogue, catalogue_id
+from domain.servant import CivilServant, servant_id
+from domain.storage import storage_from_url
+from projections import queries
 
 YEAR = 2026
 FIRST_WRITE_YEAR = 2027  # after the demo year: the 2026 standings stay as they are
-HOST = "127.0.0.1"
 OPERATIONS = ("standings", "servant-year", "assign-task")
 MODES = ("http", "in-process")
-STARTUP_TIMEOUT = 300.0  # seconds for the server to load the demo and answer /health
-CATCH_UP_TIMEOUT = 60.0
-REQUEST_TIMEOUT = 30.0
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-# --- the server --------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    base_url: str
-    database: Path
-    tokens: dict[str, str]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def server_command(database: Path, port: int) -> list[str]:
-    script = Path(sys.executable).with_name("minhbach")
-    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]
-    url = f"sqlite:///{database}"
-    serve = ["serve", "--demo", "--host", HOST, "--port", str(port)]
-    return [*launcher, "--database-url", url, *serve]
-
-
-TOKEN_LINE = re.compile(r"^  (\w+) +.*\n +(mb\.[\w.-]+)$", re.MULTILINE)
-
-
-def demo_tokens(stdout: str) -> dict[str, str]:
-    """The demo tokens printed by ``serve --demo``: role key → token."""
-    return dict(TOKEN_LINE.findall(stdout))
-
-
-@contextmanager
-def running_server(folder: Path) -> Iterator[Server]:
-    """Start ``minhbach serve --demo``, wait for /health; always terminate it."""
-    database = folder / "http.db"
-    port = free_port()
-    out_path, err_path = folder / "server.out", folder / "server.err"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        process = subprocess.Popen(
-            server_command(database, port), stdout=out, stderr=err, stdin=subprocess.DEVNULL
-        )
-    try:
-        base_url = f"http://{HOST}:{port}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        with httpx.Client(base_url=base_url, timeout=5.0) as client:
-            while True:
-                if process.poll() is not None:
-                    tail = err_path.read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"the server exited with {process.returncode}:\n{tail}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not answer within {STARTUP_TIMEOUT:.0f} s")
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
-        tokens = demo_tokens(out_path.read_text(encoding="utf-8"))
-        missing = {"hr", "manager"} - tokens.keys()
-        if missing:
-            raise RuntimeError(f"no demo token for {', '.join(sorted(missing))} in server stdout")
-        yield Server(process, base_url, database, tokens)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def server_cpu_seconds(process: subprocess.Popen[bytes]) -> float | None:
-    """User + system CPU time of the server process (all threads), from /proc."""
-    try:
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite database (events and views)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-
-
-def wait_caught_up(server: Server, views: LiveViews) -> None:
-    """Untimed: let both sides' views reflect every event written so far."""
-    deadline = time.monotonic() + CATCH_UP_TIMEOUT
-    with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT) as client:
-        while client.get("/health").json()["projection"]["lag"] > 0:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server's views did not catch up")
-            time.sleep(0.2)
-    views.catch_up()
 
 
 # --- the operations ----------------------------------------------------------------
-
-
-Operation = Callable[[], None]
 
 
 @dataclass
@@ -255,7 +147,7 @@ class World:
         return args, f"bench-{tag}-{n}"
 
 
-def http_operation(world: World, name: str) -> Callable[[], tuple[Operation, Callable[[], None]]]:
+def http_operation(world: World, name: str) -> Factory:
     """A factory of per-worker operations: each worker gets its own keep-alive client."""
     role = "manager" if name == "assign-task" else "hr"
     headers = {"Authorization": f"Bearer {world.server.tokens[role]}"}
@@ -293,9 +185,7 @@ def http_operation(world: World, name: str) -> Callable[[], tuple[Operation, Cal
     return make
 
 
-def in_process_operation(
-    world: World, name: str
-) -> Callable[[], tuple[Operation, Callable[[], None]]]:
+def in_process_operation(world: World, name: str) -> Factory:
     engine = world.views.engine
     context = CommandContext(world.manager)
 
@@ -331,81 +221,10 @@ def in_process_operation(
     return make
 
 
-# --- the load generator --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    requests: int
-    seconds: float
-    latencies: list[float]  # seconds, every request
-    server_cpu: float | None  # seconds of the server process during the cell
-    own_cpu: float  # seconds of this process (client, or the in-process work)
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def closed_loop(
-    factory: Callable[[], tuple[Operation, Callable[[], None]]],
-    workers: int,
-    seconds: float,
-    max_requests: int,
-    server: Server,
-) -> Cell:
-    """``workers`` threads each run the operation back to back until the time or
-    the request budget is spent; bounded in both."""
-    per_worker = max(1, max_requests // workers)
-    latencies: list[list[float]] = [[] for _ in range(workers)]
-    failures: list[BaseException] = []
-    prepared = [factory() for _ in range(workers)]
-    start_line = threading.Barrier(workers + 1)
-    deadline = 0.0
-
-    def worker(index: int) -> None:
-        operation, _ = prepared[index]
-        mine = latencies[index]
-        start_line.wait()
-        clock = time.perf_counter
-        try:
-            while len(mine) < per_worker:
-                began = clock()
-                if began >= deadline:
-                    break
-                operation()
-                mine.append(clock() - began)
-        except BaseException as error:
-            failures.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    cpu_before, server_before = time.process_time(), server_cpu_seconds(server.process)
-    began = time.perf_counter()
-    deadline = began + seconds
-    start_line.wait()
-    for thread in threads:
-        thread.join(timeout=seconds + 2 * REQUEST_TIMEOUT)
-    elapsed = time.perf_counter() - began
-    cpu, server_after = time.process_time() - cpu_before, server_cpu_seconds(server.process)
-    for _, close in prepared:
-        close()
-    if failures:
-        raise RuntimeError(f"{len(failures)} worker(s) failed") from failures[0]
-    if any(thread.is_alive() for thread in threads):
-        raise RuntimeError("a worker did not stop in time")
-    every = [value for values in latencies for value in values]
-    if not every:
-        raise RuntimeError("no request completed")
-    server_cpu = (
-        None if server_before is None or server_after is None else server_after - server_before
-    )
-    return Cell(len(every), elapsed, every, server_cpu, cpu)
+MAKERS: dict[str, Callable[[World, str], Factory]] = {
+    "http": http_operation,
+    "in-process": in_process_operation,
+}
 
 
 # --- the run --------------------------------------------------------------------------
@@ -413,7 +232,7 @@ def closed_loop(
 
 def build_world(server: Server, folder: Path) -> World:
     copy = folder / "in-process.db"
-    copy_database(server.database, copy)
+    http_server.copy_database(server.database, copy)
     app = MinhBach(storage_from_url(f"sqlite:///{copy}"), clock=demo_clock())
     views = LiveViews(app)
     views.catch_up()
@@ -445,12 +264,20 @@ def build_world(server: Server, folder: Path) -> World:
     )
 
 
-def measure(world: World, operation: str, mode: str, args: argparse.Namespace) -> Cell:
-    maker = http_operation if mode == "http" else in_process_operation
+def measure(
+    world: World, operation: str, mode: str, seconds: float, args: argparse.Namespace
+) -> Cell:
+    """One cell: the closed loop of one operation in one mode; after a write cell,
+    both sides' views catch up (untimed)."""
     if operation == "assign-task":
         world.next_period()
     cell = closed_loop(
-        maker(world, operation), args.workers, args.seconds, args.max_requests, world.server
+        MAKERS[mode](world, operation),
+        args.workers,
+        seconds,
+        args.max_requests,
+        lambda: http_server.server_cpu_seconds(world.server.process),
+        REQUEST_TIMEOUT,
     )
     if operation == "assign-task":
         wait_caught_up(world.server, world.views)
@@ -458,79 +285,81 @@ def measure(world: World, operation: str, mode: str, args: argparse.Namespace) -
 
 
 def report_cell(label: str, operation: str, mode: str, cell: Cell) -> None:
-    print(
+    log(
         f"  {label:>9} {operation:12} {mode:10} {cell.requests:6} req in {cell.seconds:5.2f} s "
-        f"= {cell.rate:7.1f}/s  p50 {cell.percentile(0.5) * 1000:6.2f} ms  "
-        f"p95 {cell.percentile(0.95) * 1000:6.2f} ms",
-        file=sys.stderr,
-        flush=True,
+        f"= {cell.rate:7.1f}/s  p50 {ms(cell.percentile(0.5)):>6} ms  "
+        f"p95 {ms(cell.percentile(0.95)):>6} ms"
     )
 
 
-def benchmark(world: World, args: argparse.Namespace) -> dict[tuple[str, str], list[Cell]]:
-    cells: dict[tuple[str, str], list[Cell]] = {
-        (op, mode): [] for op in args.operations for mode in MODES
-    }
-    warm = argparse.Namespace(**{**vars(args), "seconds": min(1.0, args.seconds)})
+Cells = dict[tuple[str, str], list[Cell]]  # (operation, mode) → one cell per round
+
+
+def benchmark(world: World, args: argparse.Namespace) -> Cells:
+    """A warm-up cell of each, then rounds of every operation, http then in-process
+    (in-process first every other round)."""
     for operation in args.operations:
         for mode in MODES:
-            report_cell("warm-up", operation, mode, measure(world, operation, mode, warm))
-    for n in range(1, args.rounds + 1):
-        order = MODES if n % 2 else tuple(reversed(MODES))
-        for operation in args.operations:
-            for mode in order:
-                cell = measure(world, operation, mode, args)
-                cells[(operation, mode)].append(cell)
-                report_cell(f"{n}/{args.rounds}", operation, mode, cell)
-    return cells
+            warm_up = measure(world, operation, mode, min(1.0, args.seconds), args)
+            report_cell("warm-up", operation, mode, warm_up)
+
+    def order(n: int) -> list[tuple[str, str]]:
+        return [(op, mode) for op in args.operations for mode in alternating(MODES)(n)]
+
+    def cell(key: tuple[str, str], n: int) -> Cell:
+        measured = measure(world, *key, args.seconds, args)
+        report_cell(f"{n}/{args.rounds}", *key, measured)
+        return measured
+
+    return interleaved(args.rounds, order, cell)
 
 
-def table(cells: dict[tuple[str, str], list[Cell]], operations: list[str]) -> str:
-    def ms(value: float) -> str:
-        return f"{value * 1000:.2f}"
+ENDPOINTS = {
+    "standings": f"GET /api/v1/standings?agency={AGENCY}&year={YEAR} (HR)",
+    "servant-year": f"GET /api/v1/servants/{{code}}/years/{YEAR} (HR)",
+    "assign-task": "POST /api/v1/commands/assign-task (manager, Idempotency-Key)",
+}
 
-    lines = [
-        "| endpoint | mode | median req/s | p50 ms | p95 ms | ratio http/in-process "
-        "| CPU ms/req server | CPU ms/req client or in-process | runs (req/s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    endpoints = {
-        "standings": f"GET /api/v1/standings?agency={AGENCY}&year={YEAR} (HR)",
-        "servant-year": f"GET /api/v1/servants/{{code}}/years/{YEAR} (HR)",
-        "assign-task": "POST /api/v1/commands/assign-task (manager, Idempotency-Key)",
-    }
+
+def table(cells: Cells, operations: list[str]) -> str:
+    header = (
+        "endpoint",
+        "mode",
+        "median req/s",
+        "p50 ms",
+        "p95 ms",
+        "ratio http/in-process",
+        "CPU ms/req server",
+        "CPU ms/req client or in-process",
+        "runs (req/s)",
+    )
+    rows = []
     for operation in operations:
-        rate = {
-            mode: statistics.median(cell.rate for cell in cells[(operation, mode)])
-            for mode in MODES
-        }
+        rates = Samples({mode: [cell.rate for cell in cells[(operation, mode)]] for mode in MODES})
         for mode in MODES:
-            runs = cells[(operation, mode)]
-            p50 = statistics.median(cell.percentile(0.5) for cell in runs)
-            p95 = statistics.median(cell.percentile(0.95) for cell in runs)
-            server_cpu = [cell.server_cpu / cell.requests for cell in runs if cell.server_cpu]
+            cells_of = cells[(operation, mode)]
+            p50 = statistics.median(cell.percentile(0.5) for cell in cells_of)
+            p95 = statistics.median(cell.percentile(0.95) for cell in cells_of)
+            server_cpu = [cell.server_cpu / cell.requests for cell in cells_of if cell.server_cpu]
             server = ms(statistics.median(server_cpu)) if mode == "http" and server_cpu else "—"
-            own = ms(statistics.median(cell.own_cpu / cell.requests for cell in runs))
-            ratio = f"{rate['http'] / rate['in-process']:.2f}" if mode == "http" else "1.00"
-            endpoint = endpoints[operation] if mode == "http" else ""
-            lines.append(
-                f"| {endpoint} | {mode} | {rate[mode]:.0f} | {ms(p50)} | {ms(p95)} | {ratio} "
-                f"| {server} | {own} | {', '.join(f'{cell.rate:.0f}' for cell in runs)} |"
+            own = ms(statistics.median(cell.own_cpu / cell.requests for cell in cells_of))
+            rows.append(
+                (
+                    ENDPOINTS[operation] if mode == "http" else "",
+                    mode,
+                    f"{rates.median(mode):.0f}",
+                    ms(p50),
+                    ms(p95),
+                    f"{rates.ratio(mode, 'in-process'):.2f}",
+                    server,
+                    own,
+                    runs(rates.values[mode]),
+                )
             )
-    return "\n".join(lines)
+    return markdown_table(header, rows, "llrrrrrrl")
 
 
 # --- where the time goes (one thread, no load) ------------------------------------------
-
-
-def timed(step: Callable[[], object], iterations: int) -> float:
-    """Median seconds of one call, over ``iterations`` sequential calls."""
-    samples = []
-    for _ in range(iterations):
-        began = time.perf_counter()
-        step()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples)
 
 
 def breakdown(world: World, operations: list[str], iterations: int) -> str:
@@ -584,30 +413,29 @@ def breakdown(world: World, operations: list[str], iterations: int) -> str:
             lambda: CommandResponse.model_validate(response).model_dump_json(),
         ),
     ]
-    lines = ["| operation | piece | median µs |", "|---|---|---:|"]
-    for operation, piece, step in pieces:
-        lines.append(f"| {operation} | {piece} | {timed(step, iterations) * 1e6:.0f} |")
+    lines = [
+        (operation, piece, f"{median_call(step, iterations) * 1e6:.0f}")
+        for operation, piece, step in pieces
+    ]
     for operation in operations:
         for mode in MODES:
-            maker = http_operation if mode == "http" else in_process_operation
-            step, close = maker(world, operation)()
-            lines.append(
-                f"| {operation} | whole request, {mode}, one at a time "
-                f"| {timed(step, iterations) * 1e6:.0f} |"
-            )
+            step, close = MAKERS[mode](world, operation)()
+            whole = median_call(step, iterations)
+            lines.append((operation, f"whole request, {mode}, one at a time", f"{whole * 1e6:.0f}"))
             close()
             if operation == "assign-task":
                 wait_caught_up(world.server, world.views)
-    return "\n".join(lines)
+    return markdown_table(("operation", "piece", "median µs"), lines, "llr")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser = parser_for(__doc__, rounds=3, backends=False)
     parser.add_argument("--seconds", type=float, default=8.0, help="length of one cell")
-    parser.add_argument("--workers", type=int, default=4, help="concurrent closed-loop clients")
     parser.add_argument(
-        "--max-requests", type=int, default=50_000, help="request budget of one cell"
+        "--workers", type=positive, default=4, help="concurrent closed-loop clients"
+    )
+    parser.add_argument(
+        "--max-requests", type=positive, default=50_000, help="request budget of one cell"
     )
     parser.add_argument(
         "--operations",
@@ -616,28 +444,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--breakdown",
-        type=int,
+        type=positive,
         metavar="N",
         help="instead of the load test, time each piece of a request alone (N calls each)",
     )
     args = parser.parse_args(argv)
     args.operations = [o.strip() for o in args.operations.split(",") if o.strip()]
     unknown = set(args.operations) - set(OPERATIONS)
-    if unknown:
-        parser.error(f"unknown operation(s): {', '.join(sorted(unknown))}")
-    if args.rounds < 1 or args.workers < 1 or args.seconds <= 0 or args.max_requests < 1:
-        parser.error("--rounds, --workers, --seconds and --max-requests must be positive")
+    if unknown or not args.operations:
+        parser.error(f"unknown operation(s): {', '.join(sorted(unknown)) or '(none given)'}")
+    if args.seconds <= 0:
+        parser.error("--seconds must be positive")
 
     with tempfile.TemporaryDirectory(prefix="minhbach-http-bench-") as name:
         folder = Path(name)
         started = time.perf_counter()
-        print("starting minhbach serve --demo (loads the demo agency) …", file=sys.stderr)
+        log("starting minhbach serve --demo (loads the demo agency) …")
         with running_server(folder) as server:
-            print(
-                f"  server up at {server.base_url} in {time.perf_counter() - started:.0f} s",
-                file=sys.stderr,
-                flush=True,
-            )
+            log(f"  server up at {server.base_url} in {time.perf_counter() - started:.0f} s")
             world = build_world(server, folder)
             world.views.start()
             try:

@@ -2,8 +2,9 @@
 ledger on and off, in one run, on SQLite and PostgreSQL.
 
 Run: ``.venv/bin/python -m benchmarks.ledger_cost [--items 600] [--rounds 3]``
+(``--items 60 --rounds 1`` for a quick look).
 
-* Write path: the same work items as ``benchmarks/write_path.py`` (assign,
+* Write path: the work items of ``benchmarks/common/work_items.py`` (assign,
   submit, assess, criteria) through ``MinhBach.execute`` with idempotency keys,
   while the service's follower keeps the views up to date every 0.1 s in a
   background thread — (off) views only, (on) views with the ledger riding
@@ -13,39 +14,42 @@ Run: ``.venv/bin/python -m benchmarks.ledger_cost [--items 600] [--rounds 3]``
   time the follower takes from it.
 * Rebuild: the projection views rebuilt from the whole log (off), and the views
   rebuilt with the ledger rebuilt from empty alongside — every leaf hashed,
-  stored, the tree built and a checkpoint signed (on).
+  stored, the tree built and a checkpoint signed (on). With ``--province N``,
+  also on a province-shaped SQLite log (``benchmarks/common/province``, N
+  agencies × 200 servants × 12 months).
 
 Rounds are interleaved (off, on, on, off, …); medians, and the ratio on/off.
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
+import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import delete, update
 
-from benchmarks.databases import fresh_database, postgres_reachable
-from benchmarks.write_path import run_app, set_up, work
+if __package__ in (None, ""):  # run as a file: the repository on the path, not this folder
+    sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common.databases import fresh_database, fresh_sqlite
+from benchmarks.common.options import chosen_backends, parser_for, positive
+from benchmarks.common.printing import log, markdown_table
+from benchmarks.common.province import Size, generate
+from benchmarks.common.timing import Samples, alternating, interleaved, timed
+from benchmarks.common.work_items import clocked_app, run_app, set_up, work
 from domain.application import MinhBach
 from domain.storage import Storage
+from projections import signing
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.ledger import NAME as LEDGER
 from projections.runner import Projector, engine_for
-from projections.signing import generate
 from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def clock_app(storage: Storage) -> MinhBach:
-    from benchmarks.write_path import clock
-
-    return MinhBach(storage, clock=clock)
+LEDGER_STATES = (False, True)  # off, on
 
 
 @dataclass
@@ -62,18 +66,16 @@ class Follower:
 
 
 def write_rate(storage: Storage, items: int, offset: int, ledger_on: bool) -> float:
-    app = clock_app(storage)
+    app = clocked_app(storage)
     engine = engine_for(storage)
-    ledger = Ledger(app, engine, generate(), CHECKPOINT_SECONDS) if ledger_on else None
+    ledger = Ledger(app, engine, signing.generate(), CHECKPOINT_SECONDS) if ledger_on else None
     projector = Projector(app, engine, ledger=ledger)
     projector.catch_up()  # start level: both followers begin at the head
     steps = work(items + offset, with_keys=True)[offset:]
     stop = threading.Event()
     thread = threading.Thread(target=Follower(projector, stop).run, daemon=True)
     thread.start()
-    started = time.perf_counter()
-    run_app(app, steps)
-    elapsed = time.perf_counter() - started
+    _, elapsed = timed(lambda: run_app(app, steps))
     stop.set()
     thread.join()
     projector.catch_up()
@@ -82,42 +84,58 @@ def write_rate(storage: Storage, items: int, offset: int, ledger_on: bool) -> fl
     return len(steps) / elapsed
 
 
+def rebuild_and_sign(projector: Projector, ledger: Ledger | None) -> None:
+    projector.rebuild()
+    if ledger is not None:
+        ledger.sign_if_due(force=True)
+
+
 def rebuild_seconds(storage: Storage, ledger_on: bool) -> float:
-    app = clock_app(storage)
+    app = clocked_app(storage)
     engine = engine_for(storage)
     metadata.create_all(engine)
     with engine.begin() as conn:  # an empty ledger, as before its first run
         conn.execute(delete(ledger_chunks))
         conn.execute(delete(ledger_checkpoints))
         conn.execute(update(tracking).where(tracking.c.name == LEDGER).values(position=0))
-    ledger = Ledger(app, engine, generate()) if ledger_on else None
+    ledger = Ledger(app, engine, signing.generate()) if ledger_on else None
     projector = Projector(app, engine)
     projector.ledger = ledger
     if ledger is not None:
         ledger.advance_to(0)
-    started = time.perf_counter()
-    projector.rebuild()
-    if ledger is not None:
-        ledger.sign_if_due(force=True)
-    elapsed = time.perf_counter() - started
+    _, elapsed = timed(lambda: rebuild_and_sign(projector, ledger))
     engine.dispose()
     app.close()
     return elapsed
 
 
-def interleaved(rounds: int, measure: Callable[[bool], float]) -> tuple[list[float], list[float]]:
-    off: list[float] = []
-    on: list[float] = []
-    for r in range(rounds):
-        order = (False, True) if r % 2 == 0 else (True, False)
-        for ledger_on in order:
-            (on if ledger_on else off).append(measure(ledger_on))
-    return off, on
+def off_and_on(rounds: int, measure: Callable[[bool], float], what: str) -> Samples[bool]:
+    """``measure(ledger_on)`` in interleaved rounds, off first in odd rounds."""
+
+    def logged(ledger_on: bool, n: int) -> float:
+        value = measure(ledger_on)
+        log(f"  round {n}/{rounds} {what}, ledger {'on' if ledger_on else 'off'}: {value:.2f}")
+        return value
+
+    return Samples(interleaved(rounds, alternating(LEDGER_STATES), logged))
 
 
-def benchmark(backend: str, items: int, rounds: int) -> list[tuple[str, str, float, float]]:
-    rows = []
-    with fresh_database(backend, POSTGRES) as storage:
+@dataclass(frozen=True)
+class Row:
+    log: str
+    measure: str
+    figures: Samples[bool]
+    lower_is_better: bool  # seconds; a rate is better higher
+
+    @property
+    def cost(self) -> float:
+        """How much worse with the ledger on: +10% is 10% slower."""
+        ratio = self.figures.ratio(True, False)
+        return ratio - 1 if self.lower_is_better else 1 / ratio - 1
+
+
+def benchmark(backend: str, items: int, rounds: int, postgres_url: str) -> list[Row]:
+    with fresh_database(backend, postgres_url) as storage:
         set_up(storage)
         offset = [0]
 
@@ -126,67 +144,76 @@ def benchmark(backend: str, items: int, rounds: int) -> list[tuple[str, str, flo
             offset[0] += items
             return rate
 
-        off, on = interleaved(rounds, writes)
-        rows.append(
-            (backend, "write path (commands/s)", statistics.median(off), statistics.median(on))
+        write_figures = off_and_on(rounds, writes, f"{backend} write path")
+        rebuild_figures = off_and_on(
+            rounds, lambda ledger_on: rebuild_seconds(storage, ledger_on), f"{backend} rebuild"
         )
-        off, on = interleaved(rounds, lambda ledger_on: rebuild_seconds(storage, ledger_on))
-        rows.append((backend, "rebuild (seconds)", statistics.median(off), statistics.median(on)))
-        app = clock_app(storage)
-        rows.append(
-            (backend, "events in the log", float(app.recorder.max_notification_id() or 0), 0.0)
-        )
+        app = clocked_app(storage)
+        events = app.recorder.max_notification_id() or 0
         app.close()
-    return rows
+    label = f"{backend}, {events} events"
+    return [
+        Row(label, "write path, commands/s", write_figures, lower_is_better=False),
+        Row(label, "rebuild, seconds", rebuild_figures, lower_is_better=True),
+    ]
 
 
-def province_rebuild(agencies: int, rounds: int) -> tuple[int, float, float]:
-    """The rebuild comparison on a province-shaped SQLite log (benchmarks/rebuild.py)."""
-    from benchmarks.databases import fresh_sqlite
-    from benchmarks.rebuild import Size, generate
-
+def province_rebuild(agencies: int, rounds: int) -> Row:
+    """The rebuild comparison on a province-shaped SQLite log."""
     with fresh_sqlite() as storage:
         app = MinhBach(storage)
         generate(app, Size(agencies=agencies, servants=200))
         events = app.recorder.max_notification_id() or 0
         app.close()
-        off, on = interleaved(rounds, lambda ledger_on: rebuild_seconds(storage, ledger_on))
-    return events, statistics.median(off), statistics.median(on)
+        figures = off_and_on(
+            rounds, lambda ledger_on: rebuild_seconds(storage, ledger_on), "province rebuild"
+        )
+    return Row(f"province, {events} events", "rebuild, seconds", figures, lower_is_better=True)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--items", type=int, default=600, help="work items per write round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--backends", default="sqlite,postgres")
+def table(rows: list[Row]) -> str:
+    header = ("log", "measure", "ledger off", "ledger on", "cost")
+    cells = [
+        (
+            row.log,
+            row.measure,
+            f"{row.figures.median(False):.2f}",
+            f"{row.figures.median(True):.2f}",
+            f"{row.cost:+.1%}",
+        )
+        for row in rows
+    ]
+    return markdown_table(header, cells, "llrrr")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = parser_for(__doc__, rounds=3)
+    parser.add_argument(
+        "--items",
+        type=positive,
+        default=600,
+        help="work items per write round on SQLite (a third, at least 50, on PostgreSQL)",
+    )
     parser.add_argument(
         "--province",
-        type=int,
-        default=0,
+        type=positive,
         metavar="AGENCIES",
         help="also: the rebuild on a province-shaped SQLite log of AGENCIES × 200 servants",
     )
-    args = parser.parse_args()
-    rows = []
-    for backend in args.backends.split(","):
-        if backend == "postgres" and (reason := postgres_reachable(POSTGRES)):
-            print(f"skipping PostgreSQL: {reason}")
-            continue
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    for backend in chosen_backends(parser, args):
         items = args.items if backend == "sqlite" else max(50, args.items // 3)
-        rows.extend(benchmark(backend, items, args.rounds))
-    print(f"{'backend':<9} {'measure':<26} {'ledger off':>11} {'ledger on':>11} {'cost':>7}")
-    for backend, what, off, on in rows:
-        if what == "events in the log":
-            print(f"{backend:<9} {what:<26} {off:>11.0f}")
-            continue
-        cost = (off / on - 1) if "commands" in what else (on / off - 1)
-        print(f"{backend:<9} {what:<26} {off:>11.2f} {on:>11.2f} {cost:>+7.1%}")
+        rows.extend(benchmark(backend, items, args.rounds, args.postgres_url))
     if args.province:
-        events, off, on = province_rebuild(args.province, args.rounds)
-        label = f"rebuild, {events} events"
-        print(f"{'province':<9} {label:<26} {off:>11.2f} {on:>11.2f} {on / off - 1:>+7.1%}")
+        rows.append(province_rebuild(args.province, args.rounds))
+    print(
+        f"Ledger cost, medians of {args.rounds} interleaved rounds; cost = how much worse "
+        "with the ledger on (fewer commands/s, more seconds)"
+    )
+    print(table(rows))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

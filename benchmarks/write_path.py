@@ -5,18 +5,10 @@ baseline that does the same aggregate loads and saves with the raw
 What one measurement does
 -------------------------
 A fresh database (an SQLite temp file, or a fresh schema in PostgreSQL) is
-set up, untimed, with the real commands: one agency (a board and 3 units),
-42 civil servants (a head and 2 deputies on the board; a head, a deputy and
-11 staff in each unit) and a catalogue of 10 products. Then N "work items"
-are timed. Each item is, for one staff member and a fresh task code:
-
-* ``assign_task`` (the unit's head or deputy),
-* ``submit_result`` (the servant),
-* ``assess_result`` (the same manager),
-* and every 4th item a ``score_criteria`` of all ten general criteria.
-
-Inputs are prepared before timing as JSON-like dicts (dates and decimals as
-text), as the HTTP and import paths receive them.
+set up, untimed, and N work items are timed: the workload of
+``benchmarks/common/work_items.py`` (one agency of 42 servants set up with the
+real commands; per item assign, submit, assess, and every 4th item a
+``score_criteria``), its inputs prepared before timing as JSON-like dicts.
 
 Modes
 -----
@@ -56,23 +48,18 @@ Run it::
 
     .venv/bin/python benchmarks/write_path.py                 # both backends
     .venv/bin/python benchmarks/write_path.py --backends sqlite --sqlite-items 500
+    .venv/bin/python benchmarks/write_path.py --items 40 --rounds 1   # a quick look
     .venv/bin/python benchmarks/write_path.py --profile app   # cProfile one app run
 
-PostgreSQL is ``postgresql://root@127.0.0.1:5432/test`` unless ``--postgres-url``
-says otherwise; it is skipped with a message when unreachable.
+PostgreSQL is ``postgresql://postgres@127.0.0.1:5432/test`` unless
+``--postgres-url`` says otherwise; it is skipped with a message when unreachable.
 """
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import pstats
-import statistics
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -81,203 +68,24 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import JSONTranscoder
 
-from domain import commands as c
-
-if __package__ in (None, ""):  # run as a script: make the repository importable
+if __package__ in (None, ""):  # run as a file: the repository on the path, not this folder
+    sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.databases import chosen_backends, fresh_database
-from domain.actors import Actor, CommandContext, Role
+
+from benchmarks.common.databases import fresh_database
+from benchmarks.common.options import chosen_backends, parser_for, positive
+from benchmarks.common.printing import log, markdown_table, runs
+from benchmarks.common.timing import Samples, interleaved, print_profile, profiled, timed
+from benchmarks.common.work_items import NOW, SCORE_EVERY, Step, clocked_app, run_app, set_up, work
 from domain.agency import Agency, agency_id
 from domain.application import DateAsISO, MinhBach
 from domain.catalogue import Catalogue, catalogue_id
 from domain.evaluation import PeriodEvaluation, evaluation_id
 from domain.receipt import CommandReceipt, receipt_id
 from domain.servant import CivilServant, servant_id
-from domain.storage import Storage
 from domain.task import Task, task_id
 
-DEFAULT_POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 MODES = ("baseline", "app", "baseline+keys", "app+keys")
-SCORE_EVERY = 4  # a score_criteria every this many work items
-
-# A fixed clock: the events' recorded time does not matter here, and the
-# periods below (2026-01 … 2026-10) must all lie in its past.
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-AGENCY = "SO-TC"
-BOARD = "BGD"
-UNITS = ("P1", "P2", "P3")
-STAFF_PER_UNIT = 11
-PRODUCTS = tuple(f"SP{n:02d}" for n in range(1, 11))
-SCORES = {
-    "I.1": "5",
-    "I.2": "4.5",
-    "II.1": "2.5",
-    "II.2": "2",
-    "II.3": "2.5",
-    "II.4": "2",
-    "III.1": "1.5",
-    "III.2": "2.5",
-    "III.3": "2",
-    "III.4": "2.5",
-}
-ADMIN = CommandContext(Actor("admin", Role.ADMIN))
-HR = CommandContext(Actor("hr-office", Role.HR))
-
-
-def clock() -> datetime:
-    return NOW
-
-
-# --- the organisation (setup, untimed) -----------------------------------------
-
-
-@dataclass(frozen=True)
-class Staff:
-    code: str
-    unit: str
-    head: str
-    deputy: str
-
-
-def staff_list() -> list[Staff]:
-    return [
-        Staff(f"{unit}-NV{n:02d}", unit, f"{unit}-TP", f"{unit}-PP")
-        for n in range(1, STAFF_PER_UNIT + 1)
-        for unit in UNITS
-    ]
-
-
-def set_up(storage: Storage) -> None:
-    """Register the agency, its units, servants and catalogue with real commands."""
-    app = MinhBach(storage, clock=clock)
-    try:
-        run = app.execute
-        run(c.RegisterAgency(code=AGENCY, title="Sở Tài chính"), ADMIN)
-        run(c.OpenUnit(agency=AGENCY, unit=BOARD, title="Ban giám đốc", is_leadership=True), ADMIN)
-        for unit in UNITS:
-            run(
-                c.OpenUnit(agency=AGENCY, unit=unit, title=f"Phòng {unit}", is_leadership=False),
-                ADMIN,
-            )
-        hired = date(2020, 1, 1)
-        board = [("GD", "head"), ("PGD1", "deputy"), ("PGD2", "deputy")]
-        people: list[tuple[str, str, str]] = [
-            (f"{BOARD}-{code}", BOARD, role) for code, role in board
-        ]
-        for unit in UNITS:
-            people += [(f"{unit}-TP", unit, "head"), (f"{unit}-PP", unit, "deputy")]
-        people += [(s.code, s.unit, "staff") for s in staff_list()]
-        for code, unit, role in people:
-            command = c.RegisterServant.model_validate(
-                {
-                    "code": code,
-                    "full_name": f"Nguyễn Văn {code}",
-                    "agency": AGENCY,
-                    "unit": unit,
-                    "position": "chuyen-vien" if role == "staff" else "lanh-dao",
-                    "leadership": role,
-                    "employed_from": hired,
-                }
-            )
-            run(command, HR)
-        for n, product in enumerate(PRODUCTS):
-            product_command = c.AddProduct(
-                agency=AGENCY,
-                product=product,
-                title=f"Sản phẩm {product}",
-                position="chuyen-vien",
-                complexity_group=1 + n % 5,
-                factor=Decimal("0.5") + Decimal(n) / 4,
-                effective_from=date(2025, 1, 1),
-            )
-            run(product_command, HR)
-    finally:
-        app.close()
-
-
-# --- the timed work (prepared before timing) -------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One command: its name, JSON-like arguments, the actor and an optional key."""
-
-    command: str
-    args: dict[str, Any]
-    actor: str
-    role: Role
-    key: str | None
-
-
-def work(items: int, with_keys: bool) -> list[Step]:
-    staff = staff_list()
-    steps: list[Step] = []
-    for i in range(items):
-        who = staff[i % len(staff)]
-        manager = who.head if i % 2 == 0 else who.deputy
-        month = 1 + (i // len(staff)) % 10
-        period = f"2026-{month:02d}"
-        task = f"T{i:06d}"
-
-        def step(name: str, args: dict[str, Any], actor: str, role: Role) -> Step:
-            key = f"bench/{task}/{name}" if with_keys else None  # noqa: B023
-            return Step(name, args, actor, role, key)
-
-        steps.append(
-            step(
-                "assign_task",
-                {
-                    "task": task,
-                    "servant": who.code,
-                    "product": PRODUCTS[i % len(PRODUCTS)],
-                    "quantity": str(1 + i % 7),
-                    "period": period,
-                    "assigned_on": f"{period}-03",
-                    "deadline": f"{period}-25",
-                    "title": f"Hồ sơ số {i}",
-                },
-                manager,
-                Role.MANAGER,
-            )
-        )
-        steps.append(
-            step(
-                "submit_result",
-                {
-                    "task": task,
-                    "completed_quantity": str(1 + i % 7),
-                    "completed_on": f"{period}-20",
-                    "note": "đã hoàn thành",
-                },
-                who.code,
-                Role.CIVIL_SERVANT,
-            )
-        )
-        steps.append(
-            step(
-                "assess_result",
-                {"task": task, "outcome": "accepted" if i % 9 else "failed"},
-                manager,
-                Role.MANAGER,
-            )
-        )
-        if i % SCORE_EVERY == 0:
-            steps.append(
-                step(
-                    "score_criteria",
-                    {"servant": who.code, "period": period, "scores": SCORES},
-                    manager,
-                    Role.MANAGER,
-                )
-            )
-    return steps
-
-
-def run_app(app: MinhBach, steps: list[Step]) -> None:
-    for s in steps:
-        command = c.COMMANDS[s.command].model_validate(s.args)
-        app.execute(command, CommandContext(Actor(s.actor, s.role)), s.key)
 
 
 # --- the baseline: the raw library, same loads and same events ---------------------
@@ -418,13 +226,10 @@ def run_baseline(app: Baseline, steps: list[Step]) -> None:
 
 
 def measure(
-    backend: str,
-    mode: str,
-    items: int,
-    postgres_url: str,
-    profiler: cProfile.Profile | None = None,
+    backend: str, mode: str, items: int, postgres_url: str, profile: bool = False
 ) -> tuple[int, float]:
-    """Set up a fresh database, run the timed mix once; (commands, seconds)."""
+    """Set up a fresh database, run the timed mix once; (commands, seconds).
+    With ``profile``, the run is under cProfile and its top entries are printed."""
     steps = work(items, with_keys=mode.endswith("+keys"))
     with fresh_database(backend, postgres_url) as storage:
         set_up(storage)
@@ -434,80 +239,70 @@ def measure(
             baseline = Baseline(env=storage.env)
             app, run = baseline, lambda: run_baseline(baseline, steps)
         else:
-            minhbach = MinhBach(storage, clock=clock)
+            minhbach = clocked_app(storage)
             app, run = minhbach, lambda: run_app(minhbach, steps)
         try:
-            if profiler is not None:
-                profiler.enable()
-            started = time.perf_counter()
-            run()
-            elapsed = time.perf_counter() - started
-            if profiler is not None:
-                profiler.disable()
+            if not profile:
+                return len(steps), timed(run)[1]
+            _, seconds, profiler = profiled(run)
         finally:
             app.close()
-    return len(steps), elapsed
+    print(f"{backend} {mode}: {len(steps)} commands in {seconds:.2f} s (profiled)")
+    print_profile(profiler, 40, "cumulative")
+    return len(steps), seconds
 
 
-def benchmark(backend: str, items: int, rounds: int, postgres_url: str) -> dict[str, list[float]]:
-    rates: dict[str, list[float]] = {mode: [] for mode in MODES}
+def benchmark(backend: str, items: int, rounds: int, postgres_url: str) -> Samples[str]:
+    """Commands per second of every mode, one per round."""
     for mode in MODES:  # warm-up, not reported
         measure(backend, mode, max(8, items // 20), postgres_url)
-    for n in range(1, rounds + 1):
-        for mode in MODES:
-            commands, seconds = measure(backend, mode, items, postgres_url)
-            rates[mode].append(commands / seconds)
-            print(
-                f"  {backend:8} round {n}/{rounds} {mode:13} "
-                f"{commands} commands in {seconds:6.2f} s = {commands / seconds:7.0f}/s",
-                file=sys.stderr,
-                flush=True,
-            )
-    return rates
+
+    def rate(mode: str, n: int) -> float:
+        commands, seconds = measure(backend, mode, items, postgres_url)
+        log(
+            f"  {backend:8} round {n}/{rounds} {mode:13} "
+            f"{commands} commands in {seconds:6.2f} s = {commands / seconds:7.0f}/s"
+        )
+        return commands / seconds
+
+    return Samples(interleaved(rounds, MODES, rate))
 
 
-def table(results: dict[str, dict[str, list[float]]]) -> str:
+def ratio_text(rates: Samples[str], mode: str) -> str:
+    """app and baseline+keys against baseline; app+keys against baseline+keys (baseline)."""
+    if mode == "app+keys":
+        return f"{rates.ratio(mode, 'baseline+keys'):.2f} ({rates.ratio(mode, 'baseline'):.2f})"
+    return f"{rates.ratio(mode, 'baseline'):.2f}"
+
+
+def table(results: dict[str, Samples[str]]) -> str:
     header = ("backend", "mode", "median commands/s", "ratio to baseline", "runs (commands/s)")
-    lines = [
-        f"| {header[0]:10} | {header[1]:13} | {header[2]} | {header[3]} | {header[4]} |",
-        "|------------|---------------|------------------:|------------------:|-------------------|",
+    rows = [
+        (
+            backend,
+            mode,
+            f"{rates.median(mode):.0f}",
+            ratio_text(rates, mode),
+            runs(rates.values[mode]),
+        )
+        for backend, rates in results.items()
+        for mode in MODES
     ]
-    for backend, rates in results.items():
-        median = {mode: statistics.median(values) for mode, values in rates.items()}
-        for mode in MODES:
-            if mode == "baseline":
-                ratio = "1.00"
-            elif mode == "app":
-                ratio = f"{median['app'] / median['baseline']:.2f}"
-            elif mode == "baseline+keys":
-                ratio = f"{median[mode] / median['baseline']:.2f}"
-            else:
-                ratio = (
-                    f"{median[mode] / median['baseline+keys']:.2f} "
-                    f"({median[mode] / median['baseline']:.2f})"
-                )
-            runs = ", ".join(f"{value:.0f}" for value in rates[mode])
-            lines.append(
-                f"| {backend:10} | {mode:13} | {median[mode]:17.0f} | {ratio:>17} | {runs} |"
-            )
-    return "\n".join(lines)
+    return markdown_table(header, rows, "llrrl")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--backends", default="sqlite,postgres", help="comma-separated list")
-    parser.add_argument("--items", type=int, help="work items per run, on every backend")
-    parser.add_argument("--sqlite-items", type=int, default=1000)
-    parser.add_argument("--postgres-items", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per mode")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    parser = parser_for(__doc__, rounds=5)
+    parser.add_argument("--items", type=positive, help="work items per run, on every backend")
+    parser.add_argument("--sqlite-items", type=positive, default=1000)
+    parser.add_argument("--postgres-items", type=positive, default=300)
     parser.add_argument(
         "--profile",
         choices=MODES,
         help="instead of benchmarking, cProfile one run of this mode and print the top entries",
     )
     args = parser.parse_args(argv)
-    backends = chosen_backends(parser, args.backends, args.postgres_url)
+    backends = chosen_backends(parser, args)
 
     def items_for(backend: str) -> int:
         if args.items is not None:
@@ -516,18 +311,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.profile:
         for backend in backends:
-            profiler = cProfile.Profile()
-            commands, seconds = measure(
-                backend, args.profile, items_for(backend), args.postgres_url, profiler
-            )
-            print(f"{backend} {args.profile}: {commands} commands in {seconds:.2f} s (profiled)")
-            stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
-            stats.print_stats(40)
+            measure(backend, args.profile, items_for(backend), args.postgres_url, profile=True)
         return 0
 
-    results: dict[str, dict[str, list[float]]] = {}
-    for backend in backends:
-        results[backend] = benchmark(backend, items_for(backend), args.rounds, args.postgres_url)
+    results = {
+        backend: benchmark(backend, items_for(backend), args.rounds, args.postgres_url)
+        for backend in backends
+    }
     print(
         f"Write path, medians of {args.rounds} interleaved rounds "
         f"(items: {', '.join(f'{b} {items_for(b)}' for b in backends)}; "

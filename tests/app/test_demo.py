@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from api.demo import DemoSummary, demo_commands, load_demo
+from demo import DemoSummary, demo_commands, load_demo
 from domain.agency import Agency
 from domain.application import MinhBach
 from domain.discipline import DisciplineDecision

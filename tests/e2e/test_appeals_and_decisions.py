@@ -391,7 +391,7 @@ def test_appeal_windows_and_rules(world: World, monkeypatch: pytest.MonkeyPatch)
 
     # A policy with a 10-day window: day 11 is too late.
     windowed = ND335_2025_V1.with_changes(appeal_window_days=10, version=2)
-    monkeypatch.setattr("domain.handlers.policy_in_force", lambda _on: windowed)
+    monkeypatch.setattr("domain.handlers.appeals.policy_in_force", lambda _on: windowed)
     world.clock.advance(days=11)
     world.error(
         world.post(

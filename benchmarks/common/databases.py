@@ -3,7 +3,6 @@ created for the run and dropped after it."""
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -11,6 +10,9 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from domain.storage import Storage, storage_from_url
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgres")
 
 
 @contextmanager
@@ -48,17 +50,3 @@ def fresh_postgres(url: str) -> Iterator[Storage]:
 
 def fresh_database(backend: str, postgres_url: str) -> AbstractContextManager[Storage]:
     return fresh_sqlite() if backend == "sqlite" else fresh_postgres(postgres_url)
-
-
-def chosen_backends(parser: argparse.ArgumentParser, names: str, postgres_url: str) -> list[str]:
-    """The backends asked for on the command line, less PostgreSQL when unreachable."""
-    backends = [b.strip() for b in names.split(",") if b.strip()]
-    unknown = set(backends) - {"sqlite", "postgres"}
-    if unknown:
-        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
-    if "postgres" in backends:
-        reason = postgres_reachable(postgres_url)
-        if reason is not None:
-            print(f"PostgreSQL skipped: {postgres_url} unreachable ({reason})")
-            backends.remove("postgres")
-    return backends
