@@ -22,11 +22,6 @@ if TYPE_CHECKING:
     from projections.replay import Replayed
     from projections.runner import Projector
 
-# The demo year is replayed as if it had happened: its facts are recorded by a
-# clock set just after that year, so results dated in December are accepted.
-DEMO_YEAR = 2026
-DEMO_CLOCK_AT = datetime(DEMO_YEAR + 1, 1, 10, 9, 0, tzinfo=UTC)
-
 
 def _open(url: str | None, clock: Clock = utc_now) -> MinhBach:
     try:
@@ -56,9 +51,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo import AGENCY, load_demo
+    from demo.clock import DEMO_YEAR, resume_demo_clock
     from projections.runner import Projector
 
-    app = _open(args.database_url, clock=lambda: DEMO_CLOCK_AT)
+    app = _open(args.database_url)
+    resume_demo_clock(app)  # the demo's time, never before what the log already holds
     print(f"Loading the demo agency into {app.storage.display_url} …", flush=True)
     summary = load_demo(app, DEMO_YEAR)
     position = Projector(app).catch_up()
@@ -208,12 +205,6 @@ def cmd_classification(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_clock(started: datetime | None = None) -> Clock:
-    """The demo world's time: it starts just after the demo year and runs on."""
-    origin = started or utc_now()
-    return lambda: DEMO_CLOCK_AT + (utc_now() - origin)
-
-
 def _demo_ledger_key() -> None:
     """The demo signs its ledger with a key of its own, kept beside the demo data —
     acceptable for a demo only: in production the key never sits with the database."""
@@ -243,11 +234,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.http import create_app
 
     access_log.configure()
-    app = _open(args.database_url, clock=demo_clock() if args.demo else utc_now)
+    app = _open(args.database_url)
     base = f"http://{args.host}:{args.port}"
     if args.demo:
         from demo import AGENCY, load_demo
+        from demo.clock import DEMO_YEAR, resume_demo_clock
 
+        resume_demo_clock(app)  # a restarted demo runs on from its newest recorded time
         print(f"Loading the demo agency {AGENCY} (idempotent) …", flush=True)
         load_demo(app, DEMO_YEAR)
         _demo_ledger_key()
