@@ -190,6 +190,8 @@ class MinhBach(Application[UUID]):
             except IntegrityError:
                 continue
             position = recordings[-1].notification.id if recordings else None
+            if position is not None:  # the newest recorded time, without reading it back
+                self._newest = (position, at)
             return CommandResult(command.name, outcome.result, False, position)
         raise ConcurrencyConflict(
             f"{command.name}: the records changed while it was applied; retry",
