@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli_policy import add_commands as add_policy_commands
 from domain.application import Clock, MinhBach, utc_now
 from domain.storage import StorageConfigError, storage_from_url
 
@@ -141,7 +142,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 def _print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
     widths = [
-        max(len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows))
+        max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
         for c in columns
     ]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
@@ -184,13 +185,14 @@ def cmd_standings(args: argparse.Namespace) -> int:
 
 
 def cmd_classification(args: argparse.Namespace) -> int:
-    from projections.queries import annual_classification, period_results_of
+    from projections.queries import annual_classification, interim_results_of, period_results_of
 
     projector = _projector(args)
     position = projector.catch_up()
     with projector.engine.connect() as conn:
         row = annual_classification(conn, args.servant, args.year)
         periods = period_results_of(conn, args.servant, args.year)
+        interim = interim_results_of(conn, args.servant, args.year)
     if row is None:
         print(f"minhbach: no classification for {args.servant} in {args.year}", file=sys.stderr)
         return 1
@@ -198,6 +200,8 @@ def cmd_classification(args: argparse.Namespace) -> int:
         periods,
         ["period", "a", "b", "c", "d", "dd", "e", "criteria_total", "task_ratio", "score", "level"],
     )
+    print()
+    _print_table(interim, ["span", "periods", "left_out", "score", "level"])
     print()
     for key, value in row.items():
         print(f"{key:>22}: {value}")
@@ -682,6 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_vt.add_argument("file")
     p_vt.add_argument("--public-key", required=True)
     p_vt.set_defaults(func=cmd_verify_trace)
+
+    add_policy_commands(sub)
 
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")

@@ -20,6 +20,7 @@ from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.live import LiveViews
 from api.personnel_routes import router as personnel_router
+from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import Code, IssueToken, RevokeToken
@@ -177,4 +178,5 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
+    api.include_router(policy_router, prefix=API_PREFIX)
     return api

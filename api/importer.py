@@ -3,7 +3,8 @@
 Each line is one object::
 
     {"key": "...", "command": "assign_task",
-     "actor": {"id": "CC-0002", "role": "manager"},
+     "actor": {"id": "CC-0002", "role": "manager"},      # or, confined to one agency:
+     "actor": {"id": "hr-snv", "role": "hr", "agency": "SNV"},
      "source_ref": "optional document reference",
      "args": {...the command's fields...}}
 
@@ -93,20 +94,28 @@ def parse_line(text: str) -> ParsedLine:
     command_class = COMMANDS.get(name) if isinstance(name, str) else None
     if command_class is None:
         raise LineError("unknown_command", f"unknown command {name!r}")
-    actor = data.get("actor")
-    if not isinstance(actor, dict) or set(actor) != {"id", "role"}:
-        raise LineError("invalid_actor", '\'actor\' must be {"id": ..., "role": ...}')
-    try:
-        ctx = CommandContext(
-            Actor(str(actor["id"]), Role(actor["role"])), _source_ref(data.get("source_ref"))
-        )
-    except ValueError as error:
-        raise LineError("invalid_actor", str(error)) from None
+    ctx = CommandContext(_actor(data.get("actor")), _source_ref(data.get("source_ref")))
     try:
         command = command_class.model_validate(data.get("args", {}))
     except ValidationError as error:
         raise LineError("invalid_value", _validation_message(error)) from None
     return ParsedLine(key.strip(), command, ctx)
+
+
+def _actor(value: Any) -> Actor:
+    """``{"id", "role", "agency"?}``: an actor with an agency acts only in that agency."""
+    shape = '\'actor\' must be {"id": ..., "role": ..., "agency"?: ...}'
+    if not isinstance(value, dict) or not {"id", "role"} <= set(value) <= ACTOR_FIELDS:
+        raise LineError("invalid_actor", shape)
+    agency = value.get("agency")
+    if not isinstance(value["id"], str) or not (
+        agency is None or (isinstance(agency, str) and agency.strip())
+    ):
+        raise LineError("invalid_actor", f"{shape}, each a non-empty string")
+    try:
+        return Actor(value["id"], Role(value["role"]), agency.strip() if agency else None)
+    except ValueError as error:
+        raise LineError("invalid_actor", str(error)) from None
 
 
 def _source_ref(value: Any) -> str | None:

@@ -24,6 +24,7 @@ from domain.errors import InvalidValue, NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
 from domain.values import Period
 from projections import queries
+from projections.interim import SPAN_PATTERN
 
 Code = Annotated[str, Query(min_length=1, max_length=64)]
 MinPosition = Annotated[
@@ -64,6 +65,9 @@ class ServantYear(BaseModel):
     year: int
     classification: dict[str, Any] | None
     periods: list[dict[str, Any]]
+    interim: list[dict[str, Any]] = Field(
+        default_factory=list, description="Quarters and half-years (Art. 17(3), 23(1–2))"
+    )
     position: int
     lag: int
 
@@ -127,6 +131,14 @@ def servant_year(
                 for (servant, period), row in sorted(deriver.period_rows.items())
                 if servant == code and row["year"] == year
             ],
+            interim=sorted(
+                (
+                    _public(row)
+                    for (servant, _), row in deriver.interim_rows.items()
+                    if servant == code and row["year"] == year
+                ),
+                key=lambda r: (r["kind"] != "quarter", r["span"]),
+            ),
             position=replayed.position,
             lag=max(0, (svc.app.recorder.max_notification_id() or 0) - replayed.position),
         )
@@ -134,8 +146,15 @@ def servant_year(
     with svc.views.engine.connect() as conn:
         row = queries.annual_classification(conn, code, year)
         periods = queries.period_results_of(conn, code, year)
+        interim = queries.interim_results_of(conn, code, year)
     return ServantYear(
-        servant=code, year=year, classification=row, periods=periods, position=position, lag=lag
+        servant=code,
+        year=year,
+        classification=row,
+        periods=periods,
+        interim=interim,
+        position=position,
+        lag=lag,
     )
 
 
@@ -256,6 +275,7 @@ CSV_COLUMNS = (
     "departs_from_proposal",
     "policy_id",
     "policy_version",
+    "policy_variant",
 )
 
 
@@ -340,6 +360,42 @@ def period_results(
             conn,
             agency,
             period,
+            unit=unit,
+            peer_group=peer_group,
+            level=level,
+            **_slice(sort, order, page, page_size),
+        )
+    return Listing(
+        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+    )
+
+
+@router.get("/interim", response_model=Listing)
+def interim_results(
+    svc: ServicesDep,
+    scope: ScopeDep,
+    agency: Code,
+    span: Annotated[
+        str, Query(pattern=SPAN_PATTERN, description="A quarter (2026-Q2) or half-year (2026-H1)")
+    ],
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    level: LevelFilter = None,
+    sort: Sort = "score",
+    order: Order = None,
+    page: Page = 1,
+    page_size: PageSize = 100,
+    min_position: MinPosition = None,
+) -> Listing:
+    """Quarter or half-year results across an agency: the basis of bonuses (Art. 23(1)(d),
+    23(2)(d)) and of reassignment (Art. 23(2)(c))."""
+    unit = _unit_in_scope(scope, agency, unit)
+    position, lag = _fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows, total = queries.interim_page(
+            conn,
+            agency,
+            span,
             unit=unit,
             peer_group=peer_group,
             level=level,

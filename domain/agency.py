@@ -8,10 +8,12 @@ people with a document behind them, never configuration: they are events here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
+from domain.policy import Adoption, Policy, policy_adopted
 
 
 def agency_id(code: str) -> UUID:
@@ -63,6 +65,7 @@ class Agency(Audited):
             agency.quota_grants = {}
             agency.tie_decisions = {}
             agency.publications = []
+            agency.policy_adoptions = []
 
     class UnitOpened(Audited.Event):
         TOPIC = "minhbach.agency:UnitOpened"
@@ -110,6 +113,20 @@ class Agency(Audited):
                 tuple(self.tied), tuple(self.excellent), self.source_ref
             )
 
+    class PolicyVariantAdopted(Audited.Event):
+        """The agency reads the decree as a registered variant of the policy from a date,
+        by a recorded decision (None: back to the policy as published)."""
+
+        TOPIC = "minhbach.agency:PolicyVariantAdopted"
+        effective_from: date
+        policy_id: str
+        variant: str | None
+
+        def apply(self, agency: Agency) -> None:
+            agency.policy_adoptions.append(
+                Adoption(self.effective_from, self.policy_id, self.variant, self.source_ref)
+            )
+
     class ResultsPublished(Audited.Event):
         """The agency's annual results as published: the table, the log position it
         was computed at, the policy, and a digest anyone can recompute."""
@@ -146,9 +163,14 @@ class Agency(Audited):
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
         self.publications: list[Publication] = []
+        self.policy_adoptions: list[Adoption] = []
 
     def has_unit(self, unit_code: str) -> bool:
         return unit_code in self.units
+
+    def policy_on(self, day: date) -> Policy:
+        """The policy (and variant) this agency applies to a span starting on ``day``."""
+        return policy_adopted(self.policy_adoptions, day)
 
     def leadership_unit(self) -> str | None:
         """The board's unit code (its head is the agency's head)."""

@@ -266,6 +266,17 @@ class DecideQuotaTie(Command):
     excellent: Annotated[tuple[Code, ...], Field(max_length=500)]
 
 
+class AdoptPolicyVariant(Command):
+    """The agency applies a registered reading of the policy from a date (a recorded
+    decision, its document in ``source_ref``); no variant: back to the policy as published."""
+
+    name = "adopt_policy_variant"
+    agency: Code
+    policy_id: Code = "ND335-2025"
+    variant: Code | None = Field(None, description="A registered variant (GET /policies)")
+    effective_from: Day = Field(description="Periods and years starting on or after it")
+
+
 class ProposeClassification(Command):
     name = "propose_classification"
     servant: Code
@@ -459,6 +470,7 @@ COMMANDS: dict[str, type[Command]] = {
         DecideOrganisationLevel,
         GrantQuotaRatio,
         DecideQuotaTie,
+        AdoptPolicyVariant,
         ProposeClassification,
         DecideClassification,
         PublishResults,

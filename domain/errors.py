@@ -102,6 +102,12 @@ class UnknownPolicy(NotFound):
     code = "unknown_policy"
 
 
+class UnknownPolicyVariant(InvalidValue):
+    """No registered variant of that name for that policy."""
+
+    code = "unknown_policy_variant"
+
+
 class InvalidTieDecision(InvalidValue):
     """A tie decision names servants outside the tie, or more than the free slots."""
 

@@ -7,12 +7,13 @@ and a servant who moved agencies keeps the periods of the old one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
-from domain.values import LeadershipRole, LeaveKind
+from domain.values import LeadershipRole, LeaveKind, Period
 
 
 def servant_id(code: str) -> UUID:
@@ -125,6 +126,31 @@ class CivilServant(Audited):
             if placement.effective <= day:
                 current = placement
         return current
+
+    def period_placement(
+        self, period: Period, evaluates_by: Callable[[str], str | None]
+    ) -> tuple[Placement, date]:
+        """Where a period's result belongs, and the day it is judged on: the placement
+        on the period's last day — unless the servant moved within the period out of an
+        agency that evaluates by this kind of period into one that does not (a quarter
+        left for a monthly agency); then the last placement in the period at an agency
+        that does, on its last day there (Art. 19(1): the old agency's results count).
+
+        ``evaluates_by`` gives an agency's period kind (``month`` or ``quarter``)."""
+        last = self.placement_on(period.last_day)
+        if evaluates_by(last.agency_code) in (None, period.kind.value):
+            return last, period.last_day
+        starts = [p.effective for p in self.placements]
+        for index in range(len(self.placements) - 1, -1, -1):
+            placement = self.placements[index]
+            ends = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else None
+            if ends is not None and (ends < period.first_day or ends < placement.effective):
+                continue  # over before the period, or replaced the day it took effect
+            if placement.effective > period.last_day:
+                continue
+            if evaluates_by(placement.agency_code) == period.kind.value:
+                return placement, min(period.last_day, ends or period.last_day)
+        return last, period.last_day
 
     @property
     def placement(self) -> Placement:

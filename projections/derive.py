@@ -27,6 +27,7 @@ from domain.policy import (
     DisciplineFact,
     LeaderComponents,
     LeaveSpan,
+    PeriodScore,
     Policy,
     Proposal,
     QuotaEntry,
@@ -36,10 +37,10 @@ from domain.policy import (
     TaskOutcome,
     TieDecision,
     apply_quota,
+    combined_mean,
     fail_triggers,
     is_classifiable,
     leader_d,
-    mean_score,
     months_worked,
     period_result,
     policy_in_force,
@@ -59,6 +60,7 @@ from domain.values import (
     Period,
     PeriodKind,
 )
+from projections.interim import SpanKey, interim_row, spans_of
 from projections.state import Dirty, DomainState, PeriodKey, YearKey
 
 Row = dict[str, Any]
@@ -125,6 +127,7 @@ class Deriver:
     def __init__(self, state: DomainState) -> None:
         self.state = state
         self.period_rows: dict[PeriodKey, Row] = {}
+        self.interim_rows: dict[SpanKey, Row] = {}
         self.annual_rows: dict[YearKey, Row] = {}
         self.discipline_rows: dict[tuple[str], Row] = {}
         self.decision_rows: dict[tuple[str], Row] = {}
@@ -137,6 +140,7 @@ class Deriver:
         """Every derived row, by table name and primary key (live, not copies)."""
         return {
             "pj_period_results": self.period_rows,
+            "pj_interim_results": self.interim_rows,
             "pj_annual_classifications": self.annual_rows,
             "pj_discipline_register": self.discipline_rows,
             "pj_personnel_decisions": self.decision_rows,
@@ -147,6 +151,7 @@ class Deriver:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
         self._evaluators = {}
         changed_periods, years = self.recompute_periods(dirty.periods)
+        changed_interim = self.recompute_interim(changed_periods)
         years |= dirty.years
         groups: set[GroupKey] = set()
         for key in sorted(years):
@@ -189,6 +194,7 @@ class Deriver:
             changed_discipline.add(decision_key)
         return {
             "pj_period_results": changed_periods,
+            "pj_interim_results": changed_interim,
             "pj_annual_classifications": changed_annual,
             "pj_discipline_register": changed_discipline,
             "pj_personnel_decisions": changed_decisions,
@@ -291,10 +297,9 @@ class Deriver:
         if servant is None:
             return None
         period = Period.parse(period_code)
-        day = period.last_day
-        placement = servant.placement_on(day)
+        placement, day = servant.period_placement(period, self.state.period_kind)
         agency = self.state.agencies.get(placement.agency_code)
-        policy = policy_in_force(period.first_day)
+        policy = policy_at(agency, period.first_day)
         outcomes = [task_outcome(t, code) for t in self.state.tasks(key)]
         evaluation = self.state.evaluations.get(key)
         scores = dict(evaluation.scores) if evaluation else {}
@@ -359,6 +364,7 @@ class Deriver:
             "level": value.level.value if value.level else None,
             "policy_id": computation.policy.policy_id,
             "policy_version": computation.policy.version,
+            "policy_variant": computation.policy.variant,
         }
 
     def recompute_periods(self, keys: Iterable[PeriodKey]) -> tuple[set[PeriodKey], set[YearKey]]:
@@ -405,6 +411,27 @@ class Deriver:
                             push((leader, period_code))
         return changed, years
 
+    # -- quarters and half-years --
+
+    def recompute_interim(self, periods: Iterable[PeriodKey]) -> set[SpanKey]:
+        """Re-derive the quarters and half-years the changed periods fall in."""
+        spans = {(code, span) for code, p in periods for span in spans_of(Period.parse(p))}
+        changed: set[SpanKey] = set()
+        for code, span in sorted(spans):
+            rows = [
+                row
+                for p in self.state.periods_of.get(code, ())
+                if (row := self.period_rows.get((code, p))) is not None
+            ]
+            row = interim_row(code, span, rows, self.state.agencies)
+            if row is None:
+                if self.interim_rows.pop((code, span), None) is not None:
+                    changed.add((code, span))
+            elif self.interim_rows.get((code, span)) != row:
+                self.interim_rows[(code, span)] = row
+                changed.add((code, span))
+        return changed
+
     # -- annual classifications --
 
     def classification_placement(self, servant: CivilServant, year: int) -> Placement:
@@ -414,9 +441,15 @@ class Deriver:
             day = servant.left_on
         return servant.placement_on(day)
 
-    def year_periods(self, servant_code: str, year: int, kind: PeriodKind) -> list[str]:
-        count = 12 if kind is PeriodKind.MONTH else 4
-        return [Period(year, kind, n).code for n in range(1, count + 1)]
+    def results_in(self, servant_code: str, year: int) -> list[PeriodScore]:
+        """The servant's period results of ``year``, in whatever agency and kind (Art. 19(1))."""
+        found = []
+        for code in sorted(self.state.periods_of.get(servant_code, ())):
+            row = self.period_rows.get((servant_code, code))
+            if row is not None and row["year"] == year:
+                score = Decimal(row["score"]) if row["score"] else None
+                found.append(PeriodScore(Period.parse(code), score))
+        return found
 
     def annual_basis(self, key: YearKey) -> Row | None:
         """Everything about a servant's year except the quota outcome."""
@@ -427,18 +460,9 @@ class Deriver:
         placement = self.classification_placement(servant, year)
         agency = self.state.agencies.get(placement.agency_code)
         kind = PeriodKind(agency.period_kind) if agency else PeriodKind.MONTH
-        policy = policy_in_force(date(year, 1, 1))
-        periods = self.year_periods(code, year, kind)
-        scores = [
-            (
-                p,
-                Decimal(row["score"])
-                if (row := self.period_rows.get((code, p))) and row["score"]
-                else None,
-            )
-            for p in periods
-        ]
-        mean = mean_score(policy, scores)
+        policy = policy_at(agency, date(year, 1, 1))
+        # Months and quarters alike, from the old agencies too (Art. 17(3), 19(1)).
+        mean = combined_mean(policy, year, range(1, 13), kind, self.results_in(code, year))
         employment = _employment(servant, year)
         leaves = [
             LeaveSpan(
@@ -468,12 +492,13 @@ class Deriver:
             "is_head": placement.leadership is LeadershipRole.HEAD,
             "months_worked": _text(months.value) if months else "0",
             "classifiable": classifiable.value,
-            "scorable_periods": sum(1 for _, s in scores if s is not None),
-            "annual_score": _text(mean.value),
-            "score_cents": _cents(mean.value),
+            "scorable_periods": len(mean.value.used),
+            "annual_score": _text(mean.value.mean),
+            "score_cents": _cents(mean.value.mean),
             "fail_triggers": [list(t.refs) for t in triggers.value],
             "policy_id": policy.policy_id,
             "policy_version": policy.version,
+            "policy_variant": policy.variant,
             "_triggers": triggers.value,
             "_policy": policy,
             # The arithmetic behind this basis, for explanations.
@@ -482,6 +507,11 @@ class Deriver:
             + classifiable.steps
             + triggers.steps,
         }
+
+
+def policy_at(agency: Agency | None, day: date) -> Policy:
+    """The policy (and variant) an agency applies to a span starting on ``day``."""
+    return agency.policy_on(day) if agency is not None else policy_in_force(day)
 
 
 def _employment(servant: CivilServant, year: int) -> list[DateSpan]:
@@ -543,7 +573,7 @@ def classify_group(
 ) -> tuple[Computed[QuotaOutcome] | None, dict[str, Computed[Proposal]]]:
     """Quota and proposal for every member of one peer group of one agency-year."""
     _, peer_group, year = group
-    policy = policy_in_force(date(year, 1, 1))
+    policy = policy_at(agency, date(year, 1, 1))
     by_score = {b["servant_code"]: level_by_score(b) for b in bases}
     capped = {
         b["servant_code"]

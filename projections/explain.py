@@ -23,7 +23,7 @@ from domain.classification import classification_id
 from domain.discipline import conclusion_id
 from domain.errors import NotFound
 from domain.evaluation import evaluation_id
-from domain.policy import Step, policy_in_force
+from domain.policy import Step
 from domain.servant import servant_id
 from domain.task import task_id
 from domain.values import Period
@@ -178,9 +178,14 @@ class Explainer:
             raise NotFound(f"no result for {servant} in {period} as of {self.replayed.position}")
         section, positions = self._period_section(servant, period)
         positions |= set(self._positions(servant_id(servant)))
-        policy = policy_in_force(Period.parse(period).first_day)
+        computation = self.deriver.compute_period((servant, period))
+        assert computation is not None  # a period with a row has a servant
         return self._document(
-            {"servant": servant, "period": period}, section["result"], [section], positions, policy
+            {"servant": servant, "period": period},
+            section["result"],
+            [section],
+            positions,
+            computation.policy,
         )
 
     def year(self, servant: str, year: int) -> dict[str, Any]:
@@ -258,6 +263,7 @@ class Explainer:
             "policy": {
                 "id": policy.policy_id,
                 "version": policy.version,
+                "variant": policy.variant,
                 "parameters": policy.parameters(),
             },
             "result": _plain(result),

@@ -13,7 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from projections.tables import annual_classifications, discipline_register, period_results
+from projections.tables import (
+    annual_classifications,
+    discipline_register,
+    interim_results,
+    period_results,
+)
 
 Row = dict[str, Any]
 
@@ -31,6 +36,15 @@ def period_results_of(conn: Connection, servant: str, year: int | None = None) -
     if year is not None:
         query = query.where(period_results.c.year == year)
     return _rows(conn, query.order_by(period_results.c.period))
+
+
+def interim_results_of(conn: Connection, servant: str, year: int) -> list[Row]:
+    """A servant's quarters and half-years of ``year`` (Q1–Q4, then H1, H2)."""
+    query = select(interim_results).where(
+        interim_results.c.servant_code == servant, interim_results.c.year == year
+    )
+    rows = _rows(conn, query)
+    return sorted(rows, key=lambda r: (r["kind"] != "quarter", r["span"]))
 
 
 def annual_classification(conn: Connection, servant: str, year: int) -> Row | None:
@@ -115,6 +129,32 @@ def period_results_page(
     """One period's results in an agency, filtered and sorted."""
     table = period_results
     query = select(table).where(table.c.agency_code == agency, table.c.period == period)
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    if peer_group is not None:
+        query = query.where(table.c.peer_group == peer_group)
+    if level is not None:
+        query = query.where(table.c.level == level)
+    total = _count(conn, query)
+    return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
+
+
+def interim_page(
+    conn: Connection,
+    agency: str,
+    span: str,
+    *,
+    unit: str | None = None,
+    peer_group: str | None = None,
+    level: str | None = None,
+    sort: str = "score",
+    descending: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """One quarter's or half-year's results in an agency (Art. 23(1–2)), filtered and sorted."""
+    table = interim_results
+    query = select(table).where(table.c.agency_code == agency, table.c.span == span)
     if unit is not None:
         query = query.where(table.c.unit_code == unit)
     if peer_group is not None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 2
+VIEWS_SCHEMA = 3
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 

@@ -92,6 +92,8 @@ class DomainState:
     servants_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Everyone who has been a head or deputy in an agency (their d counts others).
     leaders_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # How many policy adoptions each agency had when last folded.
+    adoptions_seen: dict[str, int] = field(default_factory=dict)
 
     def apply(
         self, event: CanMutateAggregate[UUID], position: int, dirty: Dirty | None = None
@@ -163,6 +165,12 @@ class DomainState:
             years = {year for year, _ in aggregate.organisation_levels}
             years |= set(aggregate.quota_grants) | {year for year, _ in aggregate.tie_decisions}
             dirty.agencies |= {(aggregate.code, year) for year in years}
+            if len(aggregate.policy_adoptions) != self.adoptions_seen.get(aggregate.code, 0):
+                # Another policy from a date: everything of everyone ever placed there.
+                self.adoptions_seen[aggregate.code] = len(aggregate.policy_adoptions)
+                for code in self.servants_of.get(aggregate.code, ()):
+                    dirty.periods |= {(code, p) for p in self.periods_of[code]}
+                    dirty.years |= {(code, year) for year in self.years_of[code]}
 
     def leader_periods(self, agencies: set[str]) -> set[PeriodKey]:
         return {
@@ -171,6 +179,11 @@ class DomainState:
             for leader in self.leaders_of.get(agency, ())
             for period in self.periods_of.get(leader, ())
         }
+
+    def period_kind(self, agency_code: str) -> str | None:
+        """How an agency evaluates: ``month`` or ``quarter`` (None: unknown agency)."""
+        agency = self.agencies.get(agency_code)
+        return agency.period_kind if agency is not None else None
 
     def tasks(self, key: PeriodKey) -> list[Task]:
         found = [self.by_id[task_id] for task_id in self.tasks_by_period.get(key, ())]

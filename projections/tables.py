@@ -58,6 +58,7 @@ period_results = Table(
     Column("level", String(16)),
     Column("policy_id", String(32), nullable=False),
     Column("policy_version", Integer, nullable=False),
+    Column("policy_variant", String(64)),  # None: the policy as published
     Index("ix_pj_period_agency", "agency_code", "period"),
 )
 
@@ -93,8 +94,32 @@ annual_classifications = Table(
     Column("notified_on", Date),
     Column("policy_id", String(32), nullable=False),
     Column("policy_version", Integer, nullable=False),
+    Column("policy_variant", String(64)),
     Index("ix_pj_annual_agency", "agency_code", "year", "score_cents"),
     Index("ix_pj_annual_group", "agency_code", "peer_group", "year"),
+)
+
+# Quarter and half-year results (Art. 17(3)): bonuses use the quarter's, reassignment
+# the half-year's (Art. 23(1–2)). Spans are ``2026-Q2`` and ``2026-H1``.
+interim_results = Table(
+    "pj_interim_results",
+    metadata,
+    Column("servant_code", String(64), primary_key=True),
+    Column("span", String(8), primary_key=True),
+    Column("kind", String(16), nullable=False),  # quarter, half_year
+    Column("year", Integer, nullable=False),
+    Column("agency_code", String(64), nullable=False),
+    Column("unit_code", String(64), nullable=False),
+    Column("peer_group", String(64), nullable=False),
+    Column("periods", JSON, nullable=False),  # the period results averaged
+    Column("left_out", JSON, nullable=False),  # periods without a score
+    Column("score", String(16)),
+    Column("score_cents", Integer),
+    Column("level", String(16)),  # indicative, by score
+    Column("policy_id", String(32), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("policy_variant", String(64)),
+    Index("ix_pj_interim_agency", "agency_code", "span"),
 )
 
 discipline_register = Table(
@@ -146,9 +171,17 @@ appeals = Table(
     Column("filed_at_position", BigInteger, nullable=False),
 )
 
-VIEWS = (period_results, annual_classifications, discipline_register, personnel_decisions, appeals)
+VIEWS = (
+    period_results,
+    interim_results,
+    annual_classifications,
+    discipline_register,
+    personnel_decisions,
+    appeals,
+)
 KEYS = {
     period_results.name: ("servant_code", "period"),
+    interim_results.name: ("servant_code", "span"),
     annual_classifications.name: ("servant_code", "year"),
     discipline_register.name: ("decision_no",),
     personnel_decisions.name: ("decision_no",),

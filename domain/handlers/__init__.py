@@ -16,6 +16,7 @@ from domain.handlers import (
     evaluation,
     organisation,
     personnel,
+    policy,
     principals,
     tasks,
     yearly,
@@ -60,6 +61,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ProposeClassification: yearly.propose_classification,
     c.DecideClassification: yearly.decide_classification,
     c.PublishResults: yearly.publish_results,
+    # policy
+    c.AdoptPolicyVariant: policy.adopt_policy_variant,
     # principals
     c.RegisterPrincipal: principals.register_principal,
     c.GrantRole: principals.grant_role,

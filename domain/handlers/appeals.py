@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
+from domain.agency import Agency, agency_id
 from domain.appeal import Appeal, appeal_id
 from domain.base import Audited
-from domain.calendar import add_working_days
 from domain.classification import Classification, classification_id
 from domain.errors import (
     AppealWindowClosed,
@@ -24,7 +24,6 @@ from domain.handlers.common import (
     load_servant,
     require_absent,
 )
-from domain.policy import policy_in_force
 from domain.scope import (
     check_agency,
     require_role,
@@ -103,7 +102,8 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
             "notified yet: a petition follows the notification (Art. 22)"
         )
     received_on = at.date()
-    policy = policy_in_force(date(cmd.year, 1, 1))
+    agency = records.load(Agency, agency_id(servant.placement.agency_code), "agency")
+    policy = agency.policy_on(date(cmd.year, 1, 1))
     if policy.appeal_window_days is not None:
         closes = notified_on + timedelta(days=policy.appeal_window_days)
         if received_on > closes:
@@ -113,9 +113,8 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
                 f"{notified_on.isoformat()})",
                 closed_on=closes.isoformat(),
             )
-    due_on = add_working_days(
-        received_on, policy.appeal_resolution_working_days, policy.public_holidays
-    )
+    # Working days less the holidays of the policy's calendar, lunar ones included.
+    due_on = policy.holidays().add_working_days(received_on, policy.appeal_resolution_working_days)
     appeal = Appeal.start(
         Appeal.Filed,
         appeal_id(cmd.appeal_no),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
-from domain.agency import Agency
+from domain.agency import Agency, agency_id
 from domain.errors import (
     InvalidState,
     NotAuthorised,
@@ -22,12 +22,12 @@ from domain.handlers.common import (
     parse_period,
     require_employed_in,
 )
-from domain.policy import criteria_total, policy_in_force, validate_leader_component
+from domain.policy import criteria_total, validate_leader_component
 from domain.scope import (
     check_evaluator,
     require_role,
 )
-from domain.servant import CivilServant
+from domain.servant import CivilServant, servant_id
 from domain.values import LeadershipRole, Period
 
 
@@ -49,21 +49,30 @@ def _evaluation(
 
 def _scored_period(
     records: Records, ctx: CommandContext, servant_code: str, period_code: str
-) -> tuple[CivilServant, Agency, Period]:
+) -> tuple[CivilServant, Agency, Period, date]:
+    """The servant, the agency the period's result belongs to, the period, and the day
+    it is judged on (a quarter left for a monthly agency stays with the old agency)."""
     period = parse_period(period_code)
-    servant, agency = load_servant_and_agency(records, ctx, servant_code, period.last_day)
+    servant = records.load(CivilServant, servant_id(servant_code), f"civil servant {servant_code}")
+
+    def evaluates_by(code: str) -> str | None:
+        found = records.find(Agency, agency_id(code))
+        return found.period_kind if found else None
+
+    _, day = servant.period_placement(period, evaluates_by)
+    servant, agency = load_servant_and_agency(records, ctx, servant_code, day)
     require_employed_in(servant, period)
-    return servant, agency, period
+    return servant, agency, period, day
 
 
 def self_score_criteria(
     records: Records, cmd: c.SelfScoreCriteria, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.CIVIL_SERVANT,), "self-score the general criteria")
-    servant, _, period = _scored_period(records, ctx, cmd.servant, cmd.period)
+    servant, agency, period, _ = _scored_period(records, ctx, cmd.servant, cmd.period)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not self-score for {servant.code}")
-    criteria_total(policy_in_force(period.first_day), cmd.scores)
+    criteria_total(agency.policy_on(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores))
     return Outcome([evaluation], {"id": str(evaluation.id)})
@@ -73,13 +82,13 @@ def score_criteria(
     records: Records, cmd: c.ScoreCriteria, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "score the general criteria")
-    servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
+    servant, agency, period, day = _scored_period(records, ctx, cmd.servant, cmd.period)
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, period.code
     )
     if ctx.actor.role is not Role.APPEALS_REVIEWER:
-        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, period.last_day)
-    total = criteria_total(policy_in_force(period.first_day), cmd.scores)
+        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, day)
+    total = criteria_total(agency.policy_on(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
     return Outcome([evaluation, *appeal], {"id": str(evaluation.id), "total": str(total.value)})
@@ -89,11 +98,11 @@ def score_leader_component(
     records: Records, cmd: c.ScoreLeaderComponent, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, EVALUATOR_ROLES, "score leader components")
-    servant, agency, period = _scored_period(records, ctx, cmd.servant, cmd.period)
-    check_evaluator(ctx, acting_manager(records, ctx), servant, agency, period.last_day)
-    if servant.placement_on(period.last_day).leadership is LeadershipRole.STAFF:
+    servant, agency, period, day = _scored_period(records, ctx, cmd.servant, cmd.period)
+    check_evaluator(ctx, acting_manager(records, ctx), servant, agency, day)
+    if servant.placement_on(day).leadership is LeadershipRole.STAFF:
         raise InvalidState(f"{servant.code} is not a head or deputy in {period.code}")
-    value = validate_leader_component(policy_in_force(period.first_day), cmd.value)
+    value = validate_leader_component(agency.policy_on(period.first_day), cmd.value)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(
         PeriodEvaluation.LeaderComponentScored,

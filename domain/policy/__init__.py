@@ -7,7 +7,9 @@ from domain.policy.classification import (
     departs_from_proposal,
     propose_annual_level,
 )
+from domain.policy.combination import PeriodScore, SpanMean, combined_mean
 from domain.policy.fail_triggers import ConclusionFact, DisciplineFact, FailTrigger, fail_triggers
+from domain.policy.holidays import HOLIDAY_CALENDARS, HolidayCalendar
 from domain.policy.parameters import (
     ND335_2025_V1,
     POLICIES,
@@ -45,6 +47,15 @@ from domain.policy.tasks import (
     item_quality,
     task_components,
 )
+from domain.policy.variants import (
+    VARIANTS,
+    Adoption,
+    PolicyVariant,
+    all_variants,
+    find_variant,
+    policy_adopted,
+    policy_variant,
+)
 from domain.policy.working_time import (
     DateSpan,
     LeaveSpan,
@@ -54,34 +65,44 @@ from domain.policy.working_time import (
 )
 
 __all__ = [
+    "HOLIDAY_CALENDARS",
     "ND335_2025_V1",
     "POLICIES",
+    "VARIANTS",
+    "Adoption",
     "Computed",
     "ConclusionFact",
     "Criterion",
     "DateSpan",
     "DisciplineFact",
     "FailTrigger",
+    "HolidayCalendar",
     "LeaderComponents",
     "LeaveSpan",
     "PeriodResult",
+    "PeriodScore",
     "Policy",
+    "PolicyVariant",
     "Proposal",
     "ProposalStatus",
     "QuotaEntry",
     "QuotaGrant",
     "QuotaOutcome",
     "QuotaVerdict",
+    "SpanMean",
     "Step",
     "TaskComponents",
     "TaskOutcome",
     "TieDecision",
+    "all_variants",
     "apply_quota",
     "cap_by_organisation",
+    "combined_mean",
     "criteria_total",
     "days_late",
     "departs_from_proposal",
     "fail_triggers",
+    "find_variant",
     "get_policy",
     "is_classifiable",
     "item_progress",
@@ -92,7 +113,9 @@ __all__ = [
     "months_worked",
     "period_result",
     "period_score",
+    "policy_adopted",
     "policy_in_force",
+    "policy_variant",
     "propose_annual_level",
     "quota_limit",
     "task_components",

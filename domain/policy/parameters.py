@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from domain import errors
+from domain.policy.holidays import HOLIDAY_CALENDARS, HolidayCalendar
 
 DelayCounting = Literal["per_day_late", "per_recorded_delay"]
 LateDayBasis = Literal["calendar", "working"]
@@ -22,6 +23,8 @@ QuotaBase = Literal["good_only", "good_or_better"]
 QuotaRounding = Literal["floor"]
 AnnualAveraging = Literal["period_mean"]
 ProtectedLeave = Literal["counts_as_worked", "exempt_from_minimum"]
+# How months and quarters combine in one mean (Art. 17(3), 19(1)); see domain/policy/combination.py
+PeriodCombination = Literal["by_month", "per_result"]
 ScoreRounding = Literal[
     "ROUND_HALF_UP",
     "ROUND_HALF_EVEN",
@@ -105,19 +108,16 @@ class Policy:
     )
     # Consecutive FAIL years a dismissal needs (the decree says one; laws may say more).
     dismissal_consecutive_fail_years: int = 1
-    # Non-working days besides weekends, for working-day deadlines (Art. 22). The
-    # solar holidays are fixed; lunar ones (Tết, Hùng Kings) change every year and
-    # are added by a policy variant for that year.
-    public_holidays: tuple[date, ...] = (
-        date(2026, 1, 1),
-        date(2026, 4, 30),
-        date(2026, 5, 1),
-        date(2026, 9, 2),
-        date(2027, 1, 1),
-        date(2027, 4, 30),
-        date(2027, 5, 1),
-        date(2027, 9, 2),
-    )
+    # --- Readings for servants who move, policy variants and holidays -------------
+    # A quarter's result stands for each of its months that has no monthly result of
+    # its own ("by_month"), or every period result counts once ("per_result").
+    period_combination: PeriodCombination = "by_month"
+    # The registered variant this policy is (domain/policy/variants.py); None: as published.
+    variant: str | None = None
+    # Days off besides weekends for working-day deadlines (Art. 22): a calendar
+    # registered in domain/policy/holidays.py, with its legal source.
+    holiday_calendar: str = "VN-civil-service"
+    # --- end of the block ---------------------------------------------------------
 
     def __post_init__(self) -> None:
         _check_choice("delay_counting", self.delay_counting, DelayCounting)
@@ -127,6 +127,11 @@ class Policy:
         _check_choice("annual_averaging", self.annual_averaging, AnnualAveraging)
         _check_choice("protected_leave", self.protected_leave, ProtectedLeave)
         _check_choice("score_rounding", self.score_rounding, ScoreRounding)
+        _check_choice("period_combination", self.period_combination, PeriodCombination)
+        if self.holiday_calendar not in HOLIDAY_CALENDARS:
+            raise ValueError(f"no holiday calendar {self.holiday_calendar!r}")
+        if self.variant is not None and not self.variant.strip():
+            raise ValueError("a variant needs a name")
         if not self.policy_id or self.version < 1:
             raise ValueError("a policy needs an id and a version ≥ 1")
         for name in ("failure_deduction", "delay_deduction"):
@@ -161,7 +166,22 @@ class Policy:
 
     @property
     def key(self) -> tuple[str, int]:
+        """The base policy: (id, version)."""
         return (self.policy_id, self.version)
+
+    @property
+    def identity(self) -> tuple[str, int, str | None]:
+        """What a result names: (id, version, variant)."""
+        return (self.policy_id, self.version, self.variant)
+
+    @property
+    def label(self) -> str:
+        """``ND335-2025 v1`` or ``ND335-2025 v1 / quota-good-or-better``."""
+        base = f"{self.policy_id} v{self.version}"
+        return base if self.variant is None else f"{base} / {self.variant}"
+
+    def holidays(self) -> HolidayCalendar:
+        return HOLIDAY_CALENDARS[self.holiday_calendar]
 
     @property
     def criteria_total_maximum(self) -> Decimal:
@@ -182,9 +202,9 @@ class Policy:
     def with_changes(self, **changes: Any) -> Policy:
         """A local variant; it must carry its own (policy_id, version)."""
         changed = dataclasses.replace(self, **changes)
-        if changed != self and changed.key == self.key:
+        if changed != self and changed.identity == self.identity:
             raise ValueError(
-                f"a changed policy needs a distinct version, {self.policy_id} v{self.version} taken"
+                f"a changed policy needs a distinct version or variant, {self.label} taken"
             )
         return changed
 

@@ -95,3 +95,45 @@ def test_cli_exits_non_zero_when_a_line_fails(tmp_path: Path) -> None:
     second = subprocess.run(run, capture_output=True, text=True, check=False)
     assert second.returncode == 0
     assert "applied 0, already applied 1, failed 0" in second.stdout
+
+
+DOCS = EXAMPLE.parent.parent / "import-format.md"
+
+
+def _actor_examples() -> list[str]:
+    """The JSON blocks of the doc's section on the actor, in order."""
+    section = DOCS.read_text(encoding="utf-8").split("## The actor", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0].strip() for block in section.split("```json")[1:]]
+
+
+def test_the_documented_actor_forms_import(app: MinhBach) -> None:
+    plain, with_agency = _actor_examples()
+    assert set(json.loads(plain)["actor"]) == {"id", "role"}
+    assert set(json.loads(with_agency)["actor"]) == {"id", "role", "agency"}
+    report = import_lines(app, [plain, with_agency])
+    assert (report.applied, report.failures) == (2, [])
+    assert parse_line(with_agency).ctx.actor.agency == "SNV-VD"
+    # The agency form confines the actor to its agency.
+    elsewhere = json.loads(with_agency)
+    elsewhere.update(key="ex-3", args={"agency": "SNV-KHAC", "unit": "U", "title": "Phòng"})
+    refused = import_lines(app, [json.dumps(elsewhere)])
+    assert [f.code for f in refused.failures] == ["outside_agency"]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        {"id": "hr-1"},
+        {"id": "hr-1", "role": "hr", "agency": ""},
+        {"id": "hr-1", "role": "hr", "unit": "P1"},
+        {"id": 7, "role": "hr"},
+        {"id": "hr-1", "role": "hr", "agency": ["A"]},
+    ],
+)
+def test_other_actor_shapes_are_refused(actor: dict[str, object]) -> None:
+    from api.importer import LineError
+
+    line = json.dumps({"key": "x", "command": "register_agency", "actor": actor, "args": {}})
+    with pytest.raises(LineError) as raised:
+        parse_line(line)
+    assert raised.value.code == "invalid_actor"

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from api.bootstrap import issue
 from api.http import create_app
 from domain import commands as c
+from domain.agency import Agency
 from domain.application import MinhBach
 from domain.policy import ND335_2025_V1
 from projections.signing import KEY_ENV, generate, private_pem
@@ -391,7 +392,8 @@ def test_appeal_windows_and_rules(world: World, monkeypatch: pytest.MonkeyPatch)
 
     # A policy with a 10-day window: day 11 is too late.
     windowed = ND335_2025_V1.with_changes(appeal_window_days=10, version=2)
-    monkeypatch.setattr("domain.handlers.appeals.policy_in_force", lambda _on: windowed)
+    # The appeals handler reads the policy the servant's agency applies.
+    monkeypatch.setattr(Agency, "policy_on", lambda _agency, _on: windowed)
     world.clock.advance(days=11)
     world.error(
         world.post(
