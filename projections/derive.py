@@ -151,7 +151,9 @@ class Deriver:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
         self._evaluators = {}
         changed_periods, years = self.recompute_periods(dirty.periods)
-        changed_interim = self.recompute_interim(changed_periods)
+        # A span follows its periods and its agency's policy: an adoption dirties the
+        # periods without changing them, so the dirty ones count too.
+        changed_interim = self.recompute_interim(changed_periods | dirty.periods)
         years |= dirty.years
         groups: set[GroupKey] = set()
         for key in sorted(years):
