@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import itertools
 import json
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli_errors import CliError, OneLineParser, explain
 from api.cli_policy import add_commands as add_policy_commands
 from domain.application import Clock, MinhBach, utc_now
-from domain.storage import StorageConfigError, storage_from_url
+from domain.storage import storage_from_url
 
 if TYPE_CHECKING:
     from projections.bundle import BundleReport
     from projections.ledger import Ledger
     from projections.replay import Replayed
-    from projections.runner import Projector
+    from projections.runner import ProjectionFault, Projector
 
 
 def _open(url: str | None, clock: Clock = utc_now) -> MinhBach:
-    try:
-        return MinhBach(storage_from_url(url), clock=clock)
-    except StorageConfigError as error:
-        raise SystemExit(f"minhbach: {error}") from None
+    return MinhBach(storage_from_url(url), clock=clock)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -38,9 +37,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"minhbach import: no such file: {path}", file=sys.stderr)
         return 2
+    # Decoded whole before anything is applied: a file that is not UTF-8 writes
+    # nothing. A byte-order mark (Notepad writes one) is accepted.
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
     app = _open(args.database_url)
-    with path.open(encoding="utf-8") as lines:
-        report = import_lines(app, lines)
+    report = import_lines(app, lines)
     for failure in report.failures:
         print(f"{path}:{failure}", file=sys.stderr)
     print(
@@ -97,8 +98,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def _projector(args: argparse.Namespace) -> Projector:
     from projections.ledger import CHECKPOINT_SECONDS, Ledger
-    from projections.runner import Projector, engine_for
+    from projections.runner import Projector
     from projections.signing import signer_from_environment
+    from projections.tracking import engine_for
 
     app = _open(args.database_url)
     engine = engine_for(app.storage)
@@ -113,30 +115,122 @@ def _ledger(args: argparse.Namespace) -> Ledger:
     return Ledger(_open(args.database_url), signer=signer_from_environment())
 
 
+def _follow(args: argparse.Namespace) -> int:
+    """Follow until SIGTERM or SIGINT, then finish the batch in hand and exit 0.
+
+    Both signals are handled explicitly: a shell that starts a job in the
+    background makes it ignore SIGINT, and SIGTERM's default would end the
+    process without a word. A database that fails while the worker starts is
+    waited for, like one that fails while it follows.
+    """
+    import logging
+
+    from api import access_log
+    from api.errors import database_unavailable
+    from projections.follower import MAX_BACKOFF, Follower
+    from projections.runner import ProjectionFault
+
+    access_log.configure()
+    stop = threading.Event()
+
+    def request_stop(signum: int, _: object) -> None:
+        print(f"{signal.Signals(signum).name}: stopping after the batch in hand", flush=True)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    print("following the event log; SIGTERM or Ctrl-C to stop", flush=True)
+    projector: Projector | None = None
+    for attempt in itertools.count(1):
+        if stop.is_set():
+            print("stopped before the views were loaded", flush=True)
+            return 0
+        try:
+            projector = _projector(args)
+            break
+        except ProjectionFault as poison:  # the committed views rest on an unreadable event
+            _record_fault(args, poison)
+            print(f"minhbach project: {poison}", file=sys.stderr)
+            return 1
+        except Exception as error:
+            if not database_unavailable(error):
+                raise  # a mistake of use (a bad URL, say): one line from main
+            logging.getLogger("minhbach.projections").exception(
+                "cannot start following (attempt %d); retrying", attempt
+            )
+            stop.wait(min(MAX_BACKOFF, args.interval * 2 ** (attempt - 1)))
+    assert projector is not None
+    print(f"views loaded at position {projector.position}; following", flush=True)
+    Follower(projector, interval=args.interval).run(stop)
+    print(f"stopped; views at position {projector.position}", flush=True)
+    return 0
+
+
+def _record_fault(args: argparse.Namespace, poison: ProjectionFault) -> None:
+    from projections import faults
+    from projections.runner import NAME
+    from projections.tracking import engine_for
+
+    engine = engine_for(_open(args.database_url).storage)
+    faults.record(engine, NAME, poison.position, poison.topic, str(poison))
+    engine.dispose()
+
+
+def _project_status(args: argparse.Namespace) -> int:
+    """Positions, lags and recorded faults, read from the database (without folding
+    the log: a log this version cannot fold still has a status)."""
+    from sqlalchemy import select
+
+    from projections import faults
+    from projections.ledger import NAME as LEDGER
+    from projections.runner import NAME as VIEWS
+    from projections.tables import metadata, tracking
+    from projections.tracking import engine_for
+
+    app = _open(args.database_url)
+    engine = engine_for(app.storage)
+    metadata.create_all(engine)
+    head = app.recorder.max_notification_id() or 0
+    with engine.connect() as conn:
+        rows = conn.execute(select(tracking.c.name, tracking.c.position))
+        positions = {str(name): int(position) for name, position in rows}
+        recorded = faults.recorded(conn)
+    engine.dispose()
+    for name in (VIEWS, LEDGER):
+        position = int(positions.get(name, 0))
+        print(f"{name}: position {position} of {head}, lag {max(0, head - position)}")
+    for fault in recorded:
+        print(f"HALTED: {fault.describe()} (recorded {fault.recorded_at})")
+    return 1 if recorded else 0
+
+
 def cmd_project(args: argparse.Namespace) -> int:
+    from projections.follower import Follower, ViewsHalted
+    from projections.runner import ProjectionFault
+
+    if args.action == "status":
+        return _project_status(args)
+    if args.follow and args.action is None:
+        return _follow(args)
     projector = _projector(args)
     ledger = projector.ledger
     assert ledger is not None
-    if args.action == "rebuild":
-        started = time.perf_counter()
-        position = projector.rebuild()
-        print(
-            f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
-        )
-        print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
-    elif args.action == "status":
-        status = projector.status()
-        print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
-        lag = status.head - ledger.position
-        print(f"ledger: position {ledger.position} of {status.head}, lag {lag}")
-    elif args.follow:
-        print("following the event log; Ctrl-C to stop", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            projector.follow(interval=args.interval)
-    else:
-        position = projector.catch_up()
-        ledger.sign_if_due(force=True)
-        print(f"views and ledger at position {position}")
+    try:
+        if args.action == "rebuild":
+            started = time.perf_counter()
+            position = projector.rebuild()
+            print(
+                f"rebuilt every view up to position {position} "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
+        else:
+            position = Follower(projector).catch_up()
+            ledger.sign_if_due(force=True)
+            print(f"views and ledger at position {position}")
+    except (ViewsHalted, ProjectionFault) as halted:
+        print(f"minhbach project: {halted}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -165,6 +259,12 @@ def cmd_standings(args: argparse.Namespace) -> int:
             peer_group=args.peer_group,
             level=args.level,
             limit=args.limit,
+        )
+    if total == 0:
+        filtered = ", with these filters" if args.unit or args.peer_group or args.level else ""
+        raise CliError(
+            f"no classifications of {args.agency} in {args.year}{filtered} (views at log "
+            f"position {position}): check the agency's code and the year, or import its data"
         )
     _print_table(
         rows,
@@ -252,16 +352,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if admin_token:
         print(f"\nFirst start: the admin token (shown once, keep it safe):\n  {admin_token}")
     if args.demo:
-        print("\nDemo tokens (new ones at every start):")
+        print("\nDemo sign-ins and tokens (new ones at every start):")
         for login in demo_logins(app):
-            print(f"  {login.role:<17} {login.who}\n    {login.token}")
+            print(
+                f"  {login.role:<17} {login.who}\n"
+                f"    login: {login.principal}  password: {login.password}\n"
+                f"    token: {login.token}"
+            )
         print(
             f"\nTry:\n  curl -H 'Authorization: Bearer <hr token>' "
             f"'{base}/api/v1/standings?agency=SNV-HN&year={DEMO_YEAR}'"
         )
     print(f"\nMinh Bạch is serving {app.storage.display_url}")
-    print(f"  API docs:  {base}/docs\n  health:    {base}/health\n", flush=True)
+    print(
+        f"  web pages: {base}/\n  API docs:  {base}/docs\n  health:    {base}/health\n",
+        flush=True,
+    )
     uvicorn.run(create_app(app), host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """A fresh token for a principal, by whoever runs the service (an expired
+    admin token is renewed this way)."""
+    from api.auth import token_expiry
+    from api.bootstrap import issue
+    from domain.actors import Actor, CommandContext, Role
+
+    app = _open(args.database_url)
+    operator = CommandContext(Actor("system", Role.ADMIN), "minhbach token")
+    token = issue(app, args.principal, args.label, operator)
+    expires = token_expiry(app, args.principal, token.split(".")[2])
+    print(f"token for {args.principal} (shown once, valid until {expires.isoformat()}):")
+    print(f"  {token}")
     return 0
 
 
@@ -359,7 +482,7 @@ def read_kept_checkpoints(path: Path) -> list[Any]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from projections.runner import engine_for
+    from projections.tracking import engine_for
     from projections.verify import verify_store
 
     try:
@@ -434,12 +557,20 @@ def _attestation(report: Any, allow_pending: bool) -> int:
 def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
     from projections.replay import replay
 
-    until = None
-    if getattr(args, "as_of_time", None):
-        until = datetime.fromisoformat(args.as_of_time)
-        if until.tzinfo is None:
-            until = until.replace(tzinfo=UTC)
-    return replay(app, upto=getattr(args, "as_of_position", None), until=until)
+    if args.as_of_position is not None and args.as_of_time is not None:
+        raise CliError("give --as-of-position or --as-of-time, not both")
+    return replay(app, upto=args.as_of_position, until=args.as_of_time)
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 moment (UTC when it names no offset), for ``--as-of-time``."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment: write e.g. 2026-12-01T00:00:00+07:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -565,8 +696,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from projections.trace import make_trace
 
     app = _open(args.database_url)
-    ledger = Ledger(app, signer=signer_from_environment())
-    trace = make_trace(app, ledger, args.decision, args.format)
+    trace = make_trace(
+        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency, args.format
+    )
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")
@@ -575,7 +707,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="minhbach",
         description="Civil-servant appraisal under Decree 335/2025, on an immutable event log.",
     )
@@ -621,6 +753,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("year", type=int)
     p_class.set_defaults(func=cmd_classification)
 
+    p_token = sub.add_parser("token", help="issue a bearer token for a principal")
+    p_token.add_argument("principal")
+    p_token.add_argument("--label", default="command line", help="what the token is for")
+    p_token.set_defaults(func=cmd_token)
+
     p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
     p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])
     p_ledger.add_argument(
@@ -652,7 +789,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_explain.add_argument("--period", help="one period (YYYY-MM or YYYY-Qn) instead of the year")
     p_explain.add_argument("--format", choices=["vi", "en", "json"], default="vi")
     p_explain.add_argument("--as-of-position", type=int, help="as the log stood at this position")
-    p_explain.add_argument("--as-of-time", help="as the log stood at this moment (ISO 8601)")
+    p_explain.add_argument(
+        "--as-of-time", type=_moment, help="as the log stood at this moment (ISO 8601)"
+    )
     p_explain.set_defaults(func=cmd_explain)
 
     p_audit = sub.add_parser("audit", help="publish an agency's results, or reproduce them")
@@ -678,6 +817,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_trace = sub.add_parser("trace", help="a personnel decision down to its events and proofs")
     p_trace.add_argument("decision")
+    p_trace.add_argument("--agency", help="the agency it is numbered in, if several have it")
     p_trace.add_argument("--out", help="write the trace (JSON) to this file")
     p_trace.add_argument("--format", choices=["vi", "en"], default="vi")
     p_trace.set_defaults(func=cmd_trace)
@@ -709,6 +849,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"minhbach: {error.code}: {error.message}", file=sys.stderr)
         return 1
+    except Exception as error:
+        message = explain(error, args)
+        if message is None:  # a fault of the program, not of its use: keep the traceback
+            raise
+        print(f"minhbach {args.command}: {message}", file=sys.stderr)
+        return 2
     return code
 
 

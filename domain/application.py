@@ -25,13 +25,23 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from domain.actors import CommandContext
+from domain.actors import Actor, CommandContext
 from domain.base import Audited
 from domain.commands import Command
-from domain.errors import ConcurrencyConflict, IdempotencyKeyReused, NotFound
+from domain.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    IdempotencyKeyReused,
+    InvalidValue,
+    NotFound,
+)
 from domain.handlers import HANDLERS
+from domain.handlers.common import YearFacts
+from domain.policy import PoolFacts
+from domain.principal import Principal
 from domain.receipt import CommandReceipt, receipt_id
-from domain.storage import Storage, protect_postgres_events, storage_from_url
+from domain.storage import Storage, check_postgres, protect_postgres_events, storage_from_url
+from domain.text import clean_code, clean_key, clean_text
 
 T = TypeVar("T", bound=Audited)
 Clock = Callable[[], datetime]
@@ -92,10 +102,14 @@ class MinhBach(Application[UUID]):
         storage: Storage | None = None,
         clock: Clock = utc_now,
         env: Mapping[str, str] | None = None,
+        year_facts: YearFacts | None = None,
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
         self._newest: tuple[int, datetime] | None = None  # (position, time) last read
+        self._year_facts = year_facts
+        if self.storage.backend == "postgres":
+            check_postgres(self.storage)
         super().__init__(env={**self.storage.env, **(env or {})})
         if self.storage.backend == "postgres":
             protect_postgres_events(self.storage, f"{self.name}_events")
@@ -152,6 +166,31 @@ class MinhBach(Application[UUID]):
             return None
         return aggregate
 
+    def use_year_facts(self, source: YearFacts) -> None:
+        """Take the derived facts from ``source`` (e.g. the service's live views)."""
+        self._year_facts = source
+
+    def pool_facts(self, servant: str, year: int) -> PoolFacts | None:
+        """A year's quota pool as derived from the whole log as it stands now."""
+        if self._year_facts is None:
+            # The projections' own fold, kept in memory; imported here because the
+            # domain package does not otherwise depend on the read side.
+            from projections.facts import FoldedFacts
+
+            self._year_facts = FoldedFacts(self)
+        head = self.recorder.max_notification_id() or 0
+        return self._year_facts.pool_facts(servant, year, head)
+
+    def principal_ids(self) -> list[UUID]:
+        found: list[UUID] = []
+        start = None
+        while page := self.recorder.select_notifications(
+            start, 500, topics=[Principal.Registered.TOPIC], inclusive_of_start=False
+        ):
+            found.extend(n.originator_id for n in page)  # type: ignore[misc]
+            start = page[-1].id
+        return found
+
     # --- writing --------------------------------------------------------------
 
     def execute(
@@ -162,6 +201,7 @@ class MinhBach(Application[UUID]):
         A version conflict (someone saved the same record first) is retried
         from a fresh load, then reported as ConcurrencyConflict.
         """
+        ctx, idempotency_key = _checked(ctx, idempotency_key)
         handler = HANDLERS[type(command)]
         fingerprint = _fingerprint(command, ctx) if idempotency_key is not None else ""
         for _attempt in range(CONFLICT_RETRIES):
@@ -170,7 +210,17 @@ class MinhBach(Application[UUID]):
                 if earlier is not None:
                     return earlier
             at = self.recording_time()
-            outcome = handler(self, command, ctx, at)
+            try:
+                outcome = handler(self, command, ctx, at)
+            except DomainError:
+                # The same key may have been applied while this request ran (two
+                # requests at once): its effects are what the handler refused; the
+                # first answer is the one to give.
+                if idempotency_key is not None:
+                    earlier = self._receipt(idempotency_key, fingerprint)
+                    if earlier is not None:
+                        return earlier
+                raise
             to_save: list[Audited] = list(outcome.aggregates)
             if idempotency_key is not None:
                 to_save.append(
@@ -212,6 +262,18 @@ class MinhBach(Application[UUID]):
         return CommandResult(
             receipt.command, receipt.result, True, self.recorder.max_notification_id()
         )
+
+
+def _checked(ctx: CommandContext, key: str | None) -> tuple[CommandContext, str | None]:
+    """The context's strings and the key under the same rules as the commands' own."""
+    try:
+        agency = None if ctx.actor.agency is None else clean_code(ctx.actor.agency)
+        actor = Actor(clean_code(ctx.actor.id), ctx.actor.role, agency)
+        source_ref = None if ctx.source_ref is None else clean_text(ctx.source_ref)
+        key = None if key is None else clean_key(key)
+    except ValueError as error:
+        raise InvalidValue(str(error)) from None
+    return CommandContext(actor, source_ref), key
 
 
 def _fingerprint(command: Command, ctx: CommandContext) -> str:

@@ -13,14 +13,23 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DATABASE_URL = "MINHBACH_DATABASE_URL"
 DATA_DIR = "MINHBACH_DATA_DIR"
+# How long a write waits for a lock another connection holds, in whole seconds,
+# before it fails (a request then answers 503, a follower retries).
+LOCK_TIMEOUT = "MINHBACH_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10
 
 
 class StorageConfigError(ValueError):
     """The database URL cannot be used."""
+
+
+class DatabaseUnavailable(StorageConfigError):
+    """The database the URL names does not answer (or refuses the connection)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
     """Parse ``url`` (or ``MINHBACH_DATABASE_URL``, or the default SQLite file)."""
     environ = os.environ if environ is None else environ
     url = url or environ.get(DATABASE_URL) or default_url(environ)
+    lock_timeout = _lock_timeout(environ)
     parts = urlsplit(url)
     scheme = parts.scheme.split("+")[0]
     if scheme == "sqlite":
@@ -62,7 +72,7 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": path if path == ":memory:" else str(Path(path)),
-            "SQLITE_LOCK_TIMEOUT": "10",
+            "SQLITE_LOCK_TIMEOUT": lock_timeout,
         }
         return Storage(url, "sqlite", env)
     if scheme in ("postgres", "postgresql"):
@@ -78,6 +88,11 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
             "POSTGRES_CONNECT_TIMEOUT": "10",
+            # The library tries an insert ten times (0.2 s apart): each try waits a
+            # tenth, so the whole write waits about as long as on SQLite.
+            "POSTGRES_LOCK_TIMEOUT": str(max(1, int(lock_timeout) // 10)),
+            # A pooled connection the server dropped is replaced, not handed out.
+            "POSTGRES_PRE_PING": "yes",
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
         }
@@ -85,6 +100,13 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
     raise StorageConfigError(
         f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
     )
+
+
+def _lock_timeout(environ: Mapping[str, str]) -> str:
+    value = (environ.get(LOCK_TIMEOUT) or "").strip() or str(DEFAULT_LOCK_TIMEOUT)
+    if not value.isdigit() or int(value) < 1:
+        raise StorageConfigError(f"{LOCK_TIMEOUT} must be a whole number of seconds ≥ 1: {value!r}")
+    return value
 
 
 GUARD_SQL = """
@@ -104,6 +126,35 @@ CREATE OR REPLACE TRIGGER minhbach_append_only_truncate
 """
 
 
+def _connect(storage: Storage) -> Any:
+    import psycopg
+
+    env = storage.env
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+    )
+
+
+def check_postgres(storage: Storage) -> None:
+    """Connect once, so that an unreachable server is reported with its reason at
+    once (the library's pool would wait, then say only that it timed out)."""
+    import psycopg
+
+    try:
+        with _connect(storage):
+            pass
+    except psycopg.OperationalError as error:
+        reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+        raise DatabaseUnavailable(
+            f"cannot connect to the database {storage.display_url}: {reason}"
+        ) from None
+
+
 def protect_postgres_events(storage: Storage, table: str) -> None:
     """Make the event table refuse UPDATE, DELETE and TRUNCATE in the database itself.
 
@@ -111,19 +162,10 @@ def protect_postgres_events(storage: Storage, table: str) -> None:
     the ledger is what catches that case. Privileges (docs/operations.md) are
     the other half: the application's role is granted INSERT and SELECT only.
     """
-    import psycopg
     from psycopg import sql
 
-    env = storage.env
-    schema = env.get("POSTGRES_SCHEMA") or "public"
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
-    ) as conn:
+    schema = storage.env.get("POSTGRES_SCHEMA") or "public"
+    with _connect(storage) as conn:
         statement = sql.SQL(GUARD_SQL).format(
             schema=sql.Identifier(schema), table=sql.Identifier(table)
         )

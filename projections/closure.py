@@ -1,8 +1,10 @@
 """Which records an annual classification rests on, beyond the servant's own.
 
 A servant's level depends on more than their own events: the quota ranks
-everyone in their peer group, and a leader's d counts the levels of the
-servants under their authority (whose own d may count others). An evidence
+everyone in their quota pool (and counts the levels already decided in it),
+the pool's authority grants ratios and decides ties, and a leader's d counts
+the levels of the servants under their authority (whose own d may count
+others). An evidence
 bundle carries the events of every record found here, so that a verifier can
 recompute the classification from the proven events alone.
 
@@ -18,14 +20,15 @@ from uuid import UUID
 from domain.classification import classification_id
 from domain.servant import servant_id
 from domain.values import Period
-from projections.derive import Deriver, group_of
+from projections.derive import Deriver
 from projections.state import DomainState, PeriodKey
 
 
 def year_records(state: DomainState, deriver: Deriver, servant: str, year: int) -> set[UUID]:
     """Every record whose events the classification of ``servant`` in ``year`` uses:
-    the servant's own, the peer group's (for the quota) and, for every leader
-    among them, the subordinates' (for d) — each for that year only."""
+    the servant's own, the quota pool's members' (their results and decided levels)
+    and its authority, and, for every leader among them, the subordinates' (for
+    d) — each for that year only."""
     records: set[UUID] = {servant_id(servant), classification_id(servant, year)}
     records |= {state.appeals[no].id for no in state.appeals_on.get((servant, year), ())}
     for decision in state.disciplines.get(servant, {}).values():
@@ -33,11 +36,14 @@ def year_records(state: DomainState, deriver: Deriver, servant: str, year: int) 
     for conclusion in state.conclusions.get(servant, {}).values():
         records.add(conclusion.id)
     basis = deriver.bases.get((servant, year))
-    members = set(deriver.group_members.get(group_of(basis), ())) if basis else set()
+    members = set(deriver.group_members.get(basis["_pool"], ())) if basis else set()
     members.add(servant)
+    if basis is not None and (authority := state.agencies.get(basis["_pool"].authority)):
+        records.add(authority.id)
     periods: list[PeriodKey] = []
     for member in sorted(members):
         records.add(servant_id(member))
+        records.add(classification_id(member, year))
         records |= {
             d.id for d in state.disciplines.get(member, {}).values() if d.counted_year == year
         }

@@ -34,10 +34,13 @@ class Replayed:
 def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None) -> Replayed:
     """Fold the events up to position ``upto`` (inclusive), or — with ``until`` — the
     longest prefix of the log recorded at or before that moment."""
-    head = app.recorder.max_notification_id() or 0
-    stop = head if upto is None else min(upto, head)
     with collector_paused():
-        return fold(_log(app, stop), app.mapper, until)
+        state = DomainState()
+        deriver = Deriver(state)
+        head = app.recorder.max_notification_id() or 0
+        stop = head if upto is None else min(upto, head)
+        deriver.derive(fold_log(app, state, stop, until))
+        return Replayed(state, deriver, state.position)
 
 
 def fold(
@@ -49,26 +52,40 @@ def fold(
     every row from it (stopping at the first event recorded after ``until``)."""
     state = DomainState()
     deriver = Deriver(state)
+    deriver.derive(fold_into(state, notifications, mapper, until))
+    return Replayed(state, deriver, state.position)
+
+
+def fold_log(app: MinhBach, state: DomainState, stop: int, until: datetime | None = None) -> Dirty:
+    """Fold the events after ``state.position`` up to ``stop`` into ``state`` — with
+    ``until``, only those recorded at or before that moment; return what they dirty."""
+    return fold_into(state, _log(app, state.position, stop), app.mapper, until)
+
+
+def fold_into(
+    state: DomainState,
+    notifications: Iterable[Notification],
+    mapper: Mapper[UUID],
+    until: datetime | None = None,
+) -> Dirty:
+    """Fold ``notifications`` into ``state``; return what they dirty."""
     dirty = Dirty()
-    position = 0
+    to_domain_event = mapper.to_domain_event
     for notification in notifications:
         if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
             if until is not None and _recorded_at(mapper, notification) > until:
-                break
-            position = notification.id
+                return dirty
+            state.position = notification.id
             continue
-        event: Any = mapper.to_domain_event(notification)
+        event: Any = to_domain_event(notification)
         assert isinstance(event, CanMutateAggregate)
         if until is not None and event.timestamp > until:
-            break
+            return dirty
         state.apply(event, notification.id, dirty)
-        position = notification.id
-    deriver.derive(dirty)
-    return Replayed(state, deriver, position)
+    return dirty
 
 
-def _log(app: MinhBach, stop: int) -> Iterator[Notification]:
-    after = 0
+def _log(app: MinhBach, after: int, stop: int) -> Iterator[Notification]:
     while after < stop:
         page = app.recorder.select_notifications(
             start=after, limit=READ_PAGE, stop=stop, inclusive_of_start=False

@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from domain.application import MinhBach
-from domain.errors import InvalidState, NotFound
+from domain.errors import InvalidState, InvalidValue, NotFound
 from projections.bundle import fold_proven, make_bundle, signed_checkpoint, verify_bundle_events
 from projections.evidence import (
     Proven,
@@ -51,19 +51,37 @@ ATTRIBUTION = ("actor", "role", "recorded_at", "source_ref")
 
 
 def make_trace(
-    app: MinhBach, ledger: Ledger, decision_no: str, language: str = "vi"
+    app: MinhBach,
+    ledger: Ledger,
+    decision_no: str,
+    agency: str | None = None,
+    language: str = "vi",
 ) -> dict[str, Any]:
+    """The trace of decision ``decision_no`` of ``agency`` (which may be left out
+    when only one agency has a decision of that number), as of the latest signed
+    checkpoint, with its readable text in ``language``."""
     ledger.catch_up(force_checkpoint=True)
     checkpoint, position = signed_checkpoint(ledger)
     replayed = replay(app, upto=position)
-    if (decision_no,) not in replayed.deriver.decision_rows:
+    numbers = [
+        key
+        for key in replayed.state.decisions
+        if key[1] == decision_no and agency in (None, key[0])
+    ]
+    if not numbers:
         raise NotFound(
             f"personnel decision {decision_no} not found as of checkpoint {checkpoint.seq}"
         )
+    if len(numbers) > 1:
+        raise InvalidValue(
+            f"several agencies have a personnel decision {decision_no}: name the agency",
+            agencies=sorted(key[0] for key in numbers),
+        )
+    number = numbers[0]
     source = StoreEvents(app, ledger)
-    decision = replayed.state.decisions[decision_no]
+    decision = replayed.state.decisions[number]
     own = proven_items(source, ledger, replayed.state.sources(decision.id), checkpoint.size)
-    recomputed = _recompute(replayed, decision_no)
+    recomputed = _recompute(replayed, number)
     trace: dict[str, Any] = plain(
         {
             "format": FORMAT,
@@ -116,14 +134,15 @@ def attribution(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _recompute(replayed: Replayed, decision_no: str) -> dict[str, Any]:
-    """What the events give for one decision: its row, basis then and now, appeals."""
-    row = replayed.deriver.decision_rows[(decision_no,)]
-    decision = replayed.state.decisions[decision_no]
+def _recompute(replayed: Replayed, number: tuple[str, str]) -> dict[str, Any]:
+    """What the events give for one decision (agency, number): its row, basis then
+    and now, appeals."""
+    row = replayed.deriver.decision_rows[number]
+    decision = replayed.state.decisions[number]
     appeals = [
-        replayed.deriver.appeal_rows[(no,)]
+        replayed.deriver.appeal_rows[appeal]
         for b in decision.basis
-        for no in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
+        for appeal in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
     ]
     recomputed: dict[str, Any] = plain(
         {
@@ -186,15 +205,16 @@ def _compare(trace: dict[str, Any], proven: Proven, anchor: int, problems: list[
     """Fold every proven event as of the anchor and name each claim they do not give."""
     compare("as_of", trace["as_of"], {"position": anchor}, problems)
     decision = trace["decision"]
-    number = decision.get("decision_no") if isinstance(decision, dict) else None
-    if type(number) is not str:
-        problems.append("decision: no decision number")
+    claimed = decision if isinstance(decision, dict) else {}
+    number = (claimed.get("agency_code"), claimed.get("decision_no"))
+    if not all(type(part) is str for part in number):
+        problems.append("decision: no agency and decision number")
         return
     replayed = fold_proven(proven, anchor, problems)
     if replayed is None:
         return
-    if (number,) not in replayed.deriver.decision_rows:
-        problems.append(f"decision {number}: the proven events hold no such decision")
+    if number not in replayed.deriver.decision_rows:
+        problems.append(f"decision {number[1]}: the proven events hold no such decision")
         return
     try:
         recomputed = _recompute(replayed, number)

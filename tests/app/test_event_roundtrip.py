@@ -24,7 +24,8 @@ from domain.commands import COMMANDS
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
-from domain.principal import Principal
+from domain.principal import AdminRoster, Principal
+from domain.quota_pool import QuotaPool
 from domain.receipt import CommandReceipt
 from domain.servant import CivilServant
 from domain.task import Task
@@ -41,8 +42,10 @@ AGGREGATES = (
     Classification,
     CommandReceipt,
     Principal,
+    AdminRoster,
     Appeal,
     PersonnelDecision,
+    QuotaPool,
 )
 
 

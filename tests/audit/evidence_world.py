@@ -74,7 +74,7 @@ def dismiss(world: World) -> None:
         ),
         HR,
     )
-    app.execute(c.ApproveDecision(decision_no="QĐ-TV-1"), with_source(HR2, "TTr 5"))
+    app.execute(c.ApproveDecision(decision_no="QĐ-TV-1", agency="SNV"), with_source(HR2, "TTr 5"))
     app.execute(
         c.FileAppeal(appeal_no="KN-1", servant="CV1", year=YEAR, grounds="sai thẩm quyền"),
         servant("CV1"),

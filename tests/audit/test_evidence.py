@@ -134,7 +134,7 @@ def test_a_bundle_for_another_key_names_that_key(bundle: dict[str, Any]) -> None
 @pytest.fixture
 def trace(world: World) -> dict[str, Any]:
     dismiss(world)
-    return as_read(make_trace(world.app, world.ledger, "QĐ-TV-1", "en"))
+    return as_read(make_trace(world.app, world.ledger, "QĐ-TV-1", language="en"))
 
 
 def test_a_trace_verifies_offline(trace: dict[str, Any]) -> None:

@@ -67,7 +67,7 @@ def test_every_change_to_a_bundle_is_rejected(world: World) -> None:
 
 
 def test_every_change_to_a_trace_is_rejected(world: World) -> None:
-    trace = as_read(make_trace(world.app, world.ledger, "QĐ-TV-1", "en"))
+    trace = as_read(make_trace(world.app, world.ledger, "QĐ-TV-1", language="en"))
     tried, passed = survivors(trace, lambda t: not verify_trace(t, KEY.public).valid)
     report("trace", tried, passed)
     assert passed == []
