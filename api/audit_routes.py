@@ -17,7 +17,7 @@ from domain.agency import Agency, agency_id
 from domain.commands import PublishResults
 from domain.errors import InvalidState, NotAuthorised, NotFound
 from projections.bundle import make_bundle
-from projections.explain import Explainer, render
+from projections.explain import Explainer, StoreEvents, render
 from projections.merkle import ProofError
 from projections.publication import draft, reproduce
 
@@ -43,7 +43,7 @@ class Explanation(BaseModel):
 
 
 def _explainer(svc: Any, position: int | None, moment: datetime | None) -> Explainer:
-    return Explainer(svc.app, svc.replays.at(position, moment), svc.views.ledger)
+    return Explainer(StoreEvents(svc.app, svc.views.ledger), svc.replays.at(position, moment))
 
 
 @router.get("/servants/{code}/years/{year}/explanation", response_model=Explanation)
@@ -157,6 +157,7 @@ class Reproduction(BaseModel):
     missing: list[str]
     extra: list[str]
     differences: list[dict[str, str | None]]
+    problems: list[str] = Field(description="Claims besides the rows' values that do not hold")
 
 
 @router.get(
@@ -185,6 +186,7 @@ def reproduction(
             {"servant": s, "column": c, "published": p, "recomputed": r}
             for s, c, p, r in outcome.differences
         ],
+        problems=outcome.problems,
     )
 
 

@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from projections.replay import Replayed
     from projections.runner import ProjectionFault, Projector
 
-# The demo year is replayed as if it had happened: its facts are recorded by a
-# clock set just after that year, so results dated in December are accepted.
-DEMO_YEAR = 2026
-DEMO_CLOCK_AT = datetime(DEMO_YEAR + 1, 1, 10, 9, 0, tzinfo=UTC)
-
 
 def _open(url: str | None, clock: Clock = utc_now) -> MinhBach:
     return MinhBach(storage_from_url(url), clock=clock)
@@ -58,9 +53,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo import AGENCY, load_demo
+    from demo.clock import DEMO_YEAR, resume_demo_clock
     from projections.runner import Projector
 
-    app = _open(args.database_url, clock=lambda: DEMO_CLOCK_AT)
+    app = _open(args.database_url)
+    resume_demo_clock(app)  # the demo's time, never before what the log already holds
     print(f"Loading the demo agency into {app.storage.display_url} …", flush=True)
     summary = load_demo(app, DEMO_YEAR)
     position = Projector(app).catch_up()
@@ -312,12 +309,6 @@ def cmd_classification(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_clock(started: datetime | None = None) -> Clock:
-    """The demo world's time: it starts just after the demo year and runs on."""
-    origin = started or utc_now()
-    return lambda: DEMO_CLOCK_AT + (utc_now() - origin)
-
-
 def _demo_ledger_key() -> None:
     """The demo signs its ledger with a key of its own, kept beside the demo data —
     acceptable for a demo only: in production the key never sits with the database."""
@@ -347,11 +338,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.http import create_app
 
     access_log.configure()
-    app = _open(args.database_url, clock=demo_clock() if args.demo else utc_now)
+    app = _open(args.database_url)
     base = f"http://{args.host}:{args.port}"
     if args.demo:
         from demo import AGENCY, load_demo
+        from demo.clock import DEMO_YEAR, resume_demo_clock
 
+        resume_demo_clock(app)  # a restarted demo runs on from its newest recorded time
         print(f"Loading the demo agency {AGENCY} (idempotent) …", flush=True)
         load_demo(app, DEMO_YEAR)
         _demo_ledger_key()
@@ -425,35 +418,79 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             return 2
         sys.stdout.write(signing.public_pem(ledger.signer.public).decode())
     elif args.action == "export":
-        lines = [json.dumps(c.as_dict()) for c in ledger.checkpoints()]
-        text = "".join(f"{line}\n" for line in lines)
-        if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
-            print(f"{len(lines)} checkpoints written to {args.out}")
-        else:
-            sys.stdout.write(text)
+        return _export(ledger, Path(args.out) if args.out else None)
     return 0
 
 
-def _public_key(path: str | None) -> Any:
+def _export(ledger: Ledger, out: Path | None) -> int:
+    """Append the checkpoints not yet kept to ``out`` (never rewriting a kept line),
+    after checking that the database still holds every kept one unchanged."""
+    from projections.verify import compare_kept
+
+    stored = ledger.checkpoints()
+    if out is None:
+        sys.stdout.write("".join(f"{json.dumps(c.as_dict())}\n" for c in stored))
+        return 0
+    try:
+        kept = read_kept_checkpoints(out) if out.exists() else []
+    except (OSError, ValueError) as error:
+        print(f"minhbach ledger export: {error}", file=sys.stderr)
+        return 2
+    disagreements = compare_kept(stored, kept)
+    if disagreements:
+        print(
+            f"minhbach ledger export: the database no longer agrees with {out}: "
+            f"{disagreements[0].message}; nothing written (run minhbach verify --checkpoints "
+            f"{out})",
+            file=sys.stderr,
+        )
+        return 1
+    newest = max((c.seq for c in kept), default=0)
+    new = [c for c in stored if c.seq > newest]
+    with out.open("a", encoding="utf-8") as file:
+        file.write("".join(f"{json.dumps(c.as_dict())}\n" for c in new))
+    print(f"{len(new)} new checkpoints appended to {out} ({len(kept) + len(new)} kept)")
+    return 0
+
+
+def _public_key(paths: list[str] | None) -> Any:
+    """The ledger's public keys (several across a key rotation), or None."""
     import os
 
     from projections import signing
 
-    if path:
-        return signing.load_public(Path(path).read_bytes())
+    if paths:
+        return [signing.load_public(Path(path).read_bytes()) for path in paths]
     if configured := os.environ.get("MINHBACH_LEDGER_PUBLIC_KEY"):
         return signing.load_public(Path(configured).read_bytes())
     signer = signing.signer_from_environment()
     return signer.public if signer else None
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def read_kept_checkpoints(path: Path) -> list[Any]:
+    """Checkpoints kept outside the database: one JSON object a line, or ValueError."""
     from projections.ledger import Checkpoint
+
+    kept = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                kept.append(Checkpoint.parse(json.loads(line)))
+            except ValueError as error:
+                raise ValueError(f"{path}:{number}: {error}") from None
+    return kept
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
     from projections.tracking import engine_for
     from projections.verify import verify_store
 
-    public = _public_key(args.public_key)
+    try:
+        public = _public_key(args.public_key)
+        kept = read_kept_checkpoints(Path(args.checkpoints)) if args.checkpoints else []
+    except (OSError, ValueError) as error:
+        print(f"minhbach verify: {error}", file=sys.stderr)
+        return 2
     if public is None:
         print(
             "minhbach verify: no public key (--public-key FILE or MINHBACH_LEDGER_PUBLIC_KEY): "
@@ -461,28 +498,60 @@ def cmd_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    kept = []
-    if args.checkpoints:
-        for line in Path(args.checkpoints).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                kept.append(Checkpoint.from_dict(json.loads(line)))
     app = _open(args.database_url)
     report = verify_store(app, engine_for(app.storage), public, kept)
     print(
         f"{report.events} events, {report.leaves} ledger leaves, {report.checkpoints} "
-        f"checkpoints, {report.pending} events not yet in the ledger"
+        f"checkpoints in the database, {report.kept} kept outside; key id {report.key_id}"
     )
-    if report.intact:
-        print("intact: every event matches the ledger and every checkpoint verifies")
-        return 0
-    first = report.first
-    assert first is not None
-    print(f"TAMPERED — first finding: {first.kind}: {first.message}")
-    for finding in report.findings[1:20]:
-        print(f"  also {finding.kind}: {finding.message}")
-    if len(report.findings) > 20:
-        print(f"  … and {len(report.findings) - 20} more")
-    return 1
+    if not kept:
+        print(
+            "note: without checkpoints kept outside the database (--checkpoints FILE), the "
+            "removal of the newest events together with their leaves and checkpoints "
+            "cannot be detected"
+        )
+    if report.other_key:
+        print(
+            "NOT VERIFIED — checkpoints signed by another key (key id "
+            f"{', '.join(report.other_key_ids)}), not by the key given (key id "
+            f"{report.key_id}): is this the ledger's public key? If it is, someone else "
+            "re-signed the checkpoints."
+        )
+        return 2
+    if not report.intact:
+        first = report.first
+        assert first is not None
+        print(f"TAMPERED — first finding: {first.kind}: {first.message}")
+        for finding in report.findings[1:20]:
+            print(f"  also {finding.kind}: {finding.message}")
+        if len(report.findings) > 20:
+            print(f"  … and {len(report.findings) - 20} more")
+        return 1
+    return _attestation(report, args.allow_pending)
+
+
+def _attestation(report: Any, allow_pending: bool) -> int:
+    """Nothing was found wrong: say how much of the log a signed checkpoint covers."""
+    if report.confirmed == 0:
+        print(
+            f"NOT ATTESTED — no checkpoint signed by this key covers any of the "
+            f"{report.events} events: there is no trusted root to check them against"
+            + (" (pending events allowed)" if allow_pending else "")
+        )
+        return 0 if allow_pending else 3
+    if report.pending:
+        print(
+            f"intact up to event {report.confirmed} of {report.events}: the first "
+            f"{report.confirmed} match a checkpoint signed by this key; the newest "
+            f"{report.pending} are not yet covered by a checkpoint"
+            + (" (pending events allowed)" if allow_pending else "")
+        )
+        return 0 if allow_pending else 3
+    print(
+        f"intact: all {report.events} events match the ledger and a checkpoint signed by "
+        "this key covers every one of them"
+    )
+    return 0
 
 
 def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
@@ -505,11 +574,11 @@ def _moment(text: str) -> datetime:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from projections.explain import Explainer, render
+    from projections.explain import Explainer, StoreEvents, render
     from projections.ledger import Ledger
 
     app = _open(args.database_url)
-    explainer = Explainer(app, _as_of(app, args), Ledger(app))
+    explainer = Explainer(StoreEvents(app, Ledger(app)), _as_of(app, args))
     if args.period:
         explanation = explainer.period(args.servant, args.period)
     else:
@@ -561,6 +630,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"  MISMATCH {servant}: recomputed, but not published")
     for servant, column, published, recomputed in outcome.differences:
         print(f"  MISMATCH {servant} {column}: published {published!r}, recomputed {recomputed!r}")
+    for problem in outcome.problems:
+        print(f"  MISMATCH {problem}")
     print("MATCH: every row reproduces" if outcome.matches else "MISMATCH")
     return 0 if outcome.matches else 1
 
@@ -596,7 +667,10 @@ def _verify_offline(
         return 2
     report = verify(document, public)
     if report.valid:
-        print(f"valid: {report.events} events proven against a checkpoint signed by this key")
+        print(
+            f"valid: {report.events} events proven against a checkpoint signed by this key, "
+            "and every figure, step and reference of the document recomputes from them"
+        )
         return 0
     print("INVALID")
     for problem in report.problems:
@@ -619,16 +693,16 @@ def cmd_verify_trace(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     from projections.ledger import Ledger
     from projections.signing import signer_from_environment
-    from projections.trace import make_trace, render_trace
+    from projections.trace import make_trace
 
     app = _open(args.database_url)
     trace = make_trace(
-        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency
+        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency, args.format
     )
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")
-    print(render_trace(trace, args.format))
+    print(trace["text"])
     return 0
 
 
@@ -686,12 +760,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
     p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])
-    p_ledger.add_argument("--out", help="keygen: private key file; export: output file")
+    p_ledger.add_argument(
+        "--out",
+        help="keygen: private key file; export: the file of kept checkpoints (appended to, "
+        "never rewritten)",
+    )
     p_ledger.set_defaults(func=cmd_ledger)
 
     p_verify = sub.add_parser("verify", help="check the events against the ledger")
-    p_verify.add_argument("--public-key", help="the ledger's public key (PEM or base64)")
-    p_verify.add_argument("--checkpoints", help="checkpoints kept outside (JSON lines)")
+    p_verify.add_argument(
+        "--public-key",
+        action="append",
+        help="the ledger's public key (PEM or base64); once per key across a key rotation",
+    )
+    p_verify.add_argument(
+        "--checkpoints", help="checkpoints kept outside the database (from `ledger export`)"
+    )
+    p_verify.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="exit 0 even when the newest events are not yet covered by a checkpoint",
+    )
     p_verify.set_defaults(func=cmd_verify)
 
     p_explain = sub.add_parser("explain", help="how a classification or period result arose")

@@ -23,7 +23,7 @@ from domain.policy import policy_in_force
 from domain.servant import CivilServant, servant_id
 from projections.publication import COLUMNS
 from projections.tables import annual_classifications, appeals, personnel_decisions
-from projections.trace import make_trace, render_trace
+from projections.trace import make_trace
 
 router = APIRouter(tags=["appeals and decisions"])
 
@@ -189,8 +189,9 @@ class Trace(BaseModel):
     basis: list[dict[str, Any]]
     appeals: list[dict[str, Any]]
     checkpoint: dict[str, Any]
+    anchor: dict[str, Any] = Field(description="The event of the checkpoint's last leaf")
     as_of: dict[str, int]
-    text: str
+    text: str = Field(description="The same, readable; verify-trace checks it too")
 
 
 @router.get("/decisions/{decision_no:path}/trace", response_model=Trace)
@@ -208,8 +209,10 @@ def decision_trace(
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():
-        trace = make_trace(svc.app, svc.views.ledger, decision_no, row["agency_code"])
-    return Trace(**trace, text=render_trace(trace, lang))
+        trace = make_trace(
+            svc.app, svc.views.ledger, decision_no, row["agency_code"], language=lang
+        )
+    return Trace(**trace)
 
 
 class Deadlines(BaseModel):

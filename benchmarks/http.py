@@ -82,7 +82,6 @@ from typing import Any
 import httpx
 
 from api.auth import authenticate, read_scope
-from api.cli import demo_clock
 from api.command_routes import CommandResponse
 from api.live import LiveViews
 from api.query_routes import Listing, ServantYear
@@ -93,6 +92,7 @@ from benchmarks.common.printing import log, markdown_table, ms, runs
 from benchmarks.common.timing import Samples, alternating, interleaved, median_call
 from benchmarks.http_server import REQUEST_TIMEOUT, Server, running_server, wait_caught_up
 from demo import AGENCY, demo_people
+from demo.clock import demo_clock
 from domain import commands as c
 from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,7 +15,15 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Transcoding,
+    UUIDAsHex,
+)
 
 from domain.actors import Actor, CommandContext
 from domain.base import Audited
@@ -39,6 +48,8 @@ Clock = Callable[[], datetime]
 
 CONFLICT_RETRIES = 3
 
+log = logging.getLogger("minhbach.clock")
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -53,6 +64,22 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
+    """The transcodings the stored events are written with (the library's and dates)."""
+    transcoder.register(UUIDAsHex())
+    transcoder.register(DecimalAsStr())
+    transcoder.register(DatetimeAsISO())
+    transcoder.register(DateAsISO())
+
+
+def event_mapper() -> Mapper[UUID]:
+    """Stored events → domain events, with no database: what an offline verifier
+    decodes the events of a bundle with."""
+    transcoder = JSONTranscoder()
+    register_domain_transcodings(transcoder)
+    return Mapper(transcoder=transcoder)
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,7 @@ class MinhBach(Application[UUID]):
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        self._newest: tuple[int, datetime] | None = None  # (position, time) last read
         self._year_facts = year_facts
         if self.storage.backend == "postgres":
             check_postgres(self.storage)
@@ -87,8 +115,39 @@ class MinhBach(Application[UUID]):
             protect_postgres_events(self.storage, f"{self.name}_events")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        register_domain_transcodings(transcoder)
+
+    # --- time ---------------------------------------------------------------
+
+    def newest_recorded_time(self) -> datetime | None:
+        """The time of the newest event in the log (None when the log is empty)."""
+        head = self.recorder.max_notification_id()
+        if not head:
+            return None
+        if self._newest is not None and self._newest[0] == head:
+            return self._newest[1]
+        found = self.recorder.select_notifications(start=head, limit=1)
+        if not found:
+            return None
+        event: Any = self.mapper.to_domain_event(found[0])
+        self._newest = (head, event.timestamp)
+        return self._newest[1]
+
+    def recording_time(self) -> datetime:
+        """The clock's time, never earlier than the newest recorded time: a clock that
+        goes back (a restarted demo, a stepped system clock) is held at the newest
+        recorded moment, and the step is logged, so time never runs backwards in the log."""
+        now = self.clock()
+        newest = self.newest_recorded_time()
+        if newest is not None and now < newest:
+            log.warning(
+                "the clock reads %s, before the newest recorded time %s: recording at %s",
+                now.isoformat(),
+                newest.isoformat(),
+                newest.isoformat(),
+            )
+            return newest
+        return now
 
     # --- reading, for the handlers ------------------------------------------
 
@@ -150,7 +209,7 @@ class MinhBach(Application[UUID]):
                 earlier = self._receipt(idempotency_key, fingerprint)
                 if earlier is not None:
                     return earlier
-            at = self.clock()
+            at = self.recording_time()
             try:
                 outcome = handler(self, command, ctx, at)
             except DomainError:
@@ -181,6 +240,8 @@ class MinhBach(Application[UUID]):
             except IntegrityError:
                 continue
             position = recordings[-1].notification.id if recordings else None
+            if position is not None:  # the newest recorded time, without reading it back
+                self._newest = (position, at)
             return CommandResult(command.name, outcome.result, False, position)
         raise ConcurrencyConflict(
             f"{command.name}: the records changed while it was applied; retry",

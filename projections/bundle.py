@@ -1,45 +1,47 @@
 """Evidence bundles: one file an inspector files and anyone can check offline.
 
-A bundle holds the explanation of one classification, the stored bytes of
-every event it rests on, an inclusion proof for each against a signed
-checkpoint, and that checkpoint. ``verify_bundle`` needs only the bundle and
-the ledger's public key: no database, no trust in whoever made the bundle.
+A bundle holds the explanation of one annual classification and the stored
+bytes of every event it rests on — the servant's own, and those of the peer
+group and the subordinates whose results enter the quota and the leader's d
+(``projections.closure``) — each with an inclusion proof against a signed
+checkpoint, that checkpoint, and the event of its last leaf (which proves the
+log position the explanation is "as of").
+
+``verify_bundle`` needs only the bundle and the ledger's public key. It proves
+every event, folds the proven events with the projections' own code and the
+policy's pure functions, recomputes the whole explanation, and compares it with
+the bundle's, field by field: a bundle proves everything it shows.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import Notification
+from domain.application import MinhBach, event_mapper
+from domain.errors import DomainError, InvalidState
+from projections.closure import year_records
+from projections.evidence import (
+    Proven,
+    Report,
+    check_checkpoint,
+    compare,
+    plain,
+    prove_anchor,
+    prove_list,
+    proven_items,
+)
+from projections.explain import Explainer, StoreEvents
+from projections.ledger import Checkpoint, Ledger
+from projections.replay import Replayed, fold, replay
 
-from domain.application import MinhBach
-from domain.errors import InvalidState
-from projections.explain import Explainer
-from projections.ledger import Checkpoint, Ledger, event_leaf
-from projections.merkle import ProofError, verify_inclusion
-from projections.replay import replay
+FORMAT = "minhbach-evidence-v2"
+FIELDS = ("format", "subject", "checkpoint", "anchor", "explanation", "context", "events")
 
-FORMAT = "minhbach-evidence-v1"
+BundleReport = Report  # the name callers know
 
 
-def stored_event(item: dict[str, Any]) -> Notification:
-    """The stored event a bundle item carries, rebuilt to recompute its leaf."""
-    return Notification(
-        originator_id=UUID(item["originator_id"]),
-        originator_version=int(item["originator_version"]),
-        topic=str(item["topic"]),
-        state=base64.b64decode(item["state"]),
-        id=int(item["position"]),
-    )
-
-
-def make_bundle(app: MinhBach, ledger: Ledger, servant: str, year: int) -> dict[str, Any]:
-    """The evidence for one annual classification, as of the latest signed checkpoint."""
-    ledger.catch_up()
+def signed_checkpoint(ledger: Ledger) -> tuple[Checkpoint, int]:
+    """The latest checkpoint and the log position its last leaf holds."""
     checkpoint = ledger.latest()
     if checkpoint is None:
         raise InvalidState("no signed checkpoint yet: configure the ledger key and catch up")
@@ -48,89 +50,130 @@ def make_bundle(app: MinhBach, ledger: Ledger, servant: str, year: int) -> dict[
             f"checkpoint {checkpoint.seq} covers {checkpoint.size} events but the ledger holds "
             f"{len(ledger.tree)}: run `minhbach verify` before making evidence"
         )
-    position = ledger.positions[checkpoint.size - 1]
-    explanation = Explainer(app, replay(app, upto=position), ledger).year(servant, year)
-    events = [
-        proven_event(app, ledger, ref["position"], checkpoint.size) for ref in explanation["inputs"]
-    ]
-    return {
-        "format": FORMAT,
-        "subject": explanation["subject"],
-        "explanation": explanation,
-        "checkpoint": checkpoint.as_dict(),
-        "events": events,
-    }
+    return checkpoint, ledger.positions[checkpoint.size - 1]
 
 
-def proven_event(app: MinhBach, ledger: Ledger, position: int, size: int) -> dict[str, Any]:
-    """One stored event, as bytes, with its inclusion proof in the tree of ``size``."""
-    notification = app.recorder.select_notifications(start=position, limit=1)[0]
-    index, proof = ledger.inclusion(notification.id, size)
-    return {
-        "position": notification.id,
-        "originator_id": str(notification.originator_id),
-        "originator_version": notification.originator_version,
-        "topic": notification.topic,
-        "state": base64.b64encode(notification.state).decode(),
-        "leaf_index": index,
-        "inclusion_proof": [h.hex() for h in proof],
-    }
+def make_bundle(
+    app: MinhBach,
+    ledger: Ledger,
+    servant: str,
+    year: int,
+    at: tuple[Checkpoint, Replayed] | None = None,
+) -> dict[str, Any]:
+    """The evidence for one annual classification, as of the latest signed checkpoint
+    (or of ``at``: a checkpoint and the replay of the log up to its last leaf)."""
+    if at is None:
+        ledger.catch_up()
+        checkpoint, position = signed_checkpoint(ledger)
+        replayed = replay(app, upto=position)
+    else:
+        checkpoint, replayed = at
+    source = StoreEvents(app, ledger)
+    explanation = Explainer(source, replayed).year(servant, year)
+    inputs = {ref["position"] for ref in explanation["inputs"]}
+    needed = _positions(replayed, servant, year)
+    anchor = replayed.position
+    bundle: dict[str, Any] = plain(
+        {
+            "format": FORMAT,
+            "subject": {"servant": servant, "year": year},
+            "checkpoint": checkpoint.as_dict(),
+            "anchor": proven_items(source, ledger, [anchor], checkpoint.size)[0],
+            "explanation": explanation,
+            "context": sorted(needed - inputs),
+            "events": proven_items(source, ledger, needed | inputs, checkpoint.size),
+        }
+    )
+    problems: list[str] = []
+    recompute_bundle(bundle, _proven(bundle, checkpoint, problems), anchor, problems)
+    if problems:  # the chosen events must suffice: anything else is a defect here
+        raise InvalidState(f"evidence for {servant} {year} does not recompute: {problems[0]}")
+    return bundle
 
 
-@dataclass
-class BundleReport:
-    events: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
+def _positions(replayed: Replayed, servant: str, year: int) -> set[int]:
+    records = year_records(replayed.state, replayed.deriver, servant, year)
+    return {p for record in records for p in replayed.state.sources(record)}
 
 
-def verify_bundle(bundle: dict[str, Any], public_key: Any) -> BundleReport:
-    """Check a bundle offline: signature, every inclusion proof, and that the
-    explanation's inputs are exactly the included events."""
-    report = BundleReport()
-    if bundle.get("format") != FORMAT:
-        report.problems.append(f"not a {FORMAT} bundle")
-        return report
-    checkpoint = Checkpoint.from_dict(bundle["checkpoint"])
-    if not checkpoint.verify(public_key):
-        report.problems.append(f"checkpoint {checkpoint.seq} is not signed by this key")
-    root = bytes.fromhex(checkpoint.root_hash)
-    included: dict[int, Notification] = {}
-    for item in bundle.get("events", []):
-        report.events += 1
-        try:
-            notification = stored_event(item)
-            proof = [bytes.fromhex(h) for h in item["inclusion_proof"]]
-            verify_inclusion(
-                event_leaf(notification), int(item["leaf_index"]), checkpoint.size, proof, root
-            )
-        except (ProofError, ValueError, KeyError) as error:
-            report.problems.append(f"event {item.get('position')}: {error}")
-            continue
-        included[notification.id] = notification
-    inputs = bundle.get("explanation", {}).get("inputs", [])
-    for ref in inputs:
-        proven = included.get(ref.get("position"))
-        if proven is None:
-            report.problems.append(f"input event {ref.get('position')} is not proven in the bundle")
-            continue
-        state = json.loads(proven.state)
-        stated = (ref.get("type"), ref.get("actor"), ref.get("role"), ref.get("source_ref"))
-        actual = (
-            proven.topic,
-            state.get("actor"),
-            state.get("actor_role"),
-            state.get("source_ref"),
-        )
-        if stated != actual:
-            report.problems.append(
-                f"input event {proven.id}: the explanation says {stated}, the event {actual}"
-            )
-    if len(inputs) != len(included):
-        report.problems.append(
-            f"{len(included)} events proven but the explanation names {len(inputs)} inputs"
-        )
-    return report
+def _proven(bundle: dict[str, Any], checkpoint: Checkpoint, problems: list[str]) -> Proven:
+    proven = Proven()
+    prove_list(bundle["events"], checkpoint, proven, problems, "event")
+    return proven
+
+
+def verify_bundle(bundle: Any, public_key: Any) -> Report:
+    """Check a bundle offline; every problem found, none when it proves all it shows."""
+    return verify_bundle_events(bundle, public_key)[0]
+
+
+def verify_bundle_events(bundle: Any, public_key: Any) -> tuple[Report, Proven]:
+    """``verify_bundle``, and the events the bundle proves (a trace folds them too)."""
+    report, proven = Report(), Proven()
+    problems = report.problems
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+        problems.append(f"not a {FORMAT} bundle")
+        return report, proven
+    if set(bundle) != set(FIELDS):
+        problems.append(f"a bundle has exactly the fields {', '.join(FIELDS)}")
+        return report, proven
+    checkpoint = check_checkpoint(bundle["checkpoint"], public_key, problems)
+    if checkpoint is None:
+        return report, proven
+    anchor = prove_anchor(bundle["anchor"], checkpoint, Proven(), problems)
+    prove_list(bundle["events"], checkpoint, proven, problems, "event")
+    report.events = len(proven.events)
+    if anchor is not None:
+        recompute_bundle(bundle, proven, anchor, problems)
+    return report, proven
+
+
+def recompute_bundle(
+    bundle: dict[str, Any], proven: Proven, anchor: int, problems: list[str]
+) -> Replayed | None:
+    """Fold the proven events as of ``anchor``, recompute the explanation and the
+    events it needs, and name every claim of the bundle they do not give."""
+    subject = bundle["subject"]
+    if (
+        not isinstance(subject, dict)
+        or set(subject) != {"servant", "year"}
+        or type(subject["servant"]) is not str
+        or type(subject["year"]) is not int
+    ):
+        problems.append("subject: not a servant's code and a year")
+        return None
+    beyond = [p for p in proven.events if p > anchor]
+    if beyond:
+        problems.append(f"events {beyond[:5]} are after the checkpoint's last event {anchor}")
+        return None
+    replayed = fold_proven(proven, anchor, problems)
+    if replayed is None:
+        return None
+    servant, year = subject["servant"], subject["year"]
+    try:
+        explanation = Explainer(proven, replayed).year(servant, year)
+        needed = _positions(replayed, servant, year)
+    except DomainError as error:
+        problems.append(f"the proven events do not give this classification: {error.message}")
+        return None
+    except Exception as error:  # a state folded from outside: any failure is a finding
+        problems.append(f"the proven events do not explain: {type(error).__name__}: {error}")
+        return None
+    compare("explanation", bundle["explanation"], explanation, problems)
+    inputs = {ref["position"] for ref in explanation["inputs"]}
+    compare("context", bundle["context"], sorted(needed - inputs), problems)
+    unneeded = sorted(set(proven.events) - needed - inputs)
+    if unneeded:
+        problems.append(f"events {unneeded[:5]} are not among those the classification uses")
+    return replayed
+
+
+def fold_proven(proven: Proven, anchor: int, problems: list[str]) -> Replayed | None:
+    """The projections of the proven events, as of the anchor's position."""
+    try:
+        replayed = fold(proven.in_log_order(), event_mapper())
+    except Exception as error:  # bytes from outside: any failure to fold is a finding
+        problems.append(f"the proven events do not fold: {type(error).__name__}: {error}")
+        return None
+    replayed.position = anchor
+    return replayed

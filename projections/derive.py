@@ -150,7 +150,9 @@ class Deriver:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
         self._evaluators = {}
         changed_periods, years = self.recompute_periods(dirty.periods)
-        changed_interim = self.recompute_interim(changed_periods)
+        # A span follows its periods and its agency's policy: an adoption dirties the
+        # periods without changing them, so the dirty ones count too.
+        changed_interim = self.recompute_interim(changed_periods | dirty.periods)
         years |= dirty.years
         changed_annual = self._recompute_pools(years, dirty.agencies)
         changed_decisions = self._recompute_decisions(dirty.decisions, changed_annual)

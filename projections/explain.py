@@ -3,15 +3,20 @@ step of arithmetic, and for every input the event it came from, with its log
 position, actor, role, time, source document and ledger leaf.
 
 Explanations are computed from a replay of the log (``projections.replay``),
-so they can be asked for as of any past position or moment.
+so they can be asked for as of any past position or moment. The events behind
+them are read from an ``EventSource``: the store and its ledger, or — in an
+offline verifier — the proven events of an evidence bundle.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any, Protocol
 from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from domain.application import MinhBach
 from domain.classification import classification_id
@@ -41,51 +46,100 @@ class EventRef:
     leaf_hash: str | None
 
 
+_STEP_FIELDS = tuple(f.name for f in fields(Step))
+_REF_FIELDS = tuple(f.name for f in fields(EventRef))
+
+
 def _step(step: Step, sources: dict[str, list[int]]) -> dict[str, Any]:
-    entry = asdict(step)
+    # Flat fields: a plain dict, without ``asdict``'s deep copies (explanations
+    # are recomputed for every bundle a verifier checks).
+    entry = {name: getattr(step, name) for name in _STEP_FIELDS}
     entry["refs"] = list(step.refs)
     entry["events"] = sorted({p for ref in step.refs for p in sources.get(ref, ())})
     return entry
 
 
-def event_refs(app: MinhBach, positions: set[int], ledger: Ledger | None) -> list[EventRef]:
-    refs = []
-    for position in sorted(positions):
-        found = app.recorder.select_notifications(start=position, limit=1)
-        if not found or found[0].id != position:
-            continue
-        notification = found[0]
-        state = json.loads(notification.state)
-        timestamp = state.get("timestamp", {})
-        leaf_index = ledger.index_of.get(position) if ledger else None
-        refs.append(
-            EventRef(
-                position=position,
-                type=notification.topic,
-                aggregate_id=str(notification.originator_id),
-                version=notification.originator_version,
-                actor=str(state.get("actor", "")),
-                role=str(state.get("actor_role", "")),
-                recorded_at=str(timestamp.get("_data_", "")) if isinstance(timestamp, dict) else "",
-                source_ref=state.get("source_ref"),
-                leaf_index=leaf_index,
-                leaf_hash=ledger.tree.leaf(leaf_index).hex()
-                if ledger is not None and leaf_index is not None
-                else None,
+class EventSource(Protocol):
+    """Where an explanation reads the stored events and ledger leaves behind it."""
+
+    def notification(self, position: int) -> Notification | None: ...
+
+    def leaf(self, position: int) -> tuple[int, bytes] | None:
+        """The ledger leaf index and hash of the event at ``position``, if it has one."""
+        ...
+
+
+class StoreEvents:
+    """The events of the store, and the leaves of its ledger (when given)."""
+
+    def __init__(self, app: MinhBach, ledger: Ledger | None = None) -> None:
+        self.app = app
+        self.ledger = ledger
+        self._read: dict[int, Notification] = {}
+
+    def load(self, positions: Iterable[int]) -> None:
+        """Read many events in pages of the log rather than one query each."""
+        wanted = sorted(set(positions) - set(self._read))
+        after, stop = (wanted[0] - 1, wanted[-1]) if wanted else (0, 0)
+        needed = set(wanted)
+        while after < stop:
+            page = self.app.recorder.select_notifications(
+                start=after, limit=2_000, stop=stop, inclusive_of_start=False
             )
-        )
+            if not page:
+                break
+            self._read.update({n.id: n for n in page if n.id in needed})
+            after = page[-1].id
+
+    def notification(self, position: int) -> Notification | None:
+        if position not in self._read:
+            found = self.app.recorder.select_notifications(start=position, limit=1)
+            if not found or found[0].id != position:
+                return None
+            self._read[position] = found[0]
+        return self._read[position]
+
+    def leaf(self, position: int) -> tuple[int, bytes] | None:
+        if self.ledger is None or (index := self.ledger.index_of.get(position)) is None:
+            return None
+        return index, self.ledger.tree.leaf(index)
+
+
+def event_ref(notification: Notification, leaf: tuple[int, bytes] | None) -> EventRef:
+    """What an explanation says about one event, read from its stored bytes."""
+    state = json.loads(notification.state)
+    timestamp = state.get("timestamp", {})
+    return EventRef(
+        position=notification.id,
+        type=notification.topic,
+        aggregate_id=str(notification.originator_id),
+        version=notification.originator_version,
+        actor=str(state.get("actor", "")),
+        role=str(state.get("actor_role", "")),
+        recorded_at=str(timestamp.get("_data_", "")) if isinstance(timestamp, dict) else "",
+        source_ref=state.get("source_ref"),
+        leaf_index=leaf[0] if leaf else None,
+        leaf_hash=leaf[1].hex() if leaf else None,
+    )
+
+
+def event_refs(source: EventSource, positions: Iterable[int]) -> list[EventRef]:
+    refs = []
+    for position in sorted(set(positions)):
+        notification = source.notification(position)
+        if notification is not None:
+            refs.append(event_ref(notification, source.leaf(position)))
     return refs
 
 
 class Explainer:
     """Explains results against one replayed state of the log."""
 
-    def __init__(self, app: MinhBach, replayed: Replayed, ledger: Ledger | None = None) -> None:
-        self.app = app
+    def __init__(self, events: EventSource, replayed: Replayed) -> None:
+        self.events = events
         self.replayed = replayed
         self.state = replayed.state
         self.deriver = replayed.deriver
-        self.ledger = ledger
 
     def _positions(self, aggregate_id: UUID) -> list[int]:
         return self.state.sources(aggregate_id)
@@ -174,6 +228,8 @@ class Explainer:
         for code in {pool.authority, basis["agency_code"]}:
             if (agency := self.state.agencies.get(code)) is not None:
                 positions |= set(self._positions(agency.id))
+        for appeal_no in self.state.appeals_on.get((servant, year), ()):
+            positions |= set(self._positions(self.state.appeals[appeal_no].id))
         classification = self.state.classifications.get((servant, year))
         if classification is not None:
             positions |= set(self._positions(classification_id(servant, year)))
@@ -224,7 +280,10 @@ class Explainer:
             },
             "result": _plain(result),
             "sections": sections,
-            "inputs": [asdict(ref) for ref in event_refs(self.app, positions, self.ledger)],
+            "inputs": [
+                {name: getattr(ref, name) for name in _REF_FIELDS}
+                for ref in event_refs(self.events, positions)
+            ],
         }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import struct
 import time
 from collections.abc import Sequence
@@ -109,17 +110,42 @@ class Checkpoint:
     signature: str  # base64 Ed25519 over ``note()``
 
     def note(self) -> bytes:
+        """The signed text: every field but the signature itself."""
         root = base64.b64encode(bytes.fromhex(self.root_hash)).decode()
         return (
-            f"minhbach ledger v1\nsize {self.size}\nroot {root}\n"
+            f"minhbach ledger v2\nseq {self.seq}\nsize {self.size}\nroot {root}\n"
             f"time {self.signed_at}\nkey {self.key_id}\n"
         ).encode()
 
     def verify(self, public: Any) -> bool:
-        return verify_signature(public, self.note(), self.signature)
+        try:
+            return verify_signature(public, self.note(), self.signature)
+        except ValueError:  # a root that is not hex
+            return False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def parse(cls, data: Any) -> Checkpoint:
+        """A checkpoint from a document (a bundle, a kept file): exactly its fields,
+        each of its type, or ``ValueError``."""
+        if not isinstance(data, dict) or set(data) != set(_FIELD_TYPES):
+            raise ValueError(f"a checkpoint has exactly the fields {', '.join(_FIELD_TYPES)}")
+        wrong = [name for name, kind in _FIELD_TYPES.items() if type(data[name]) is not kind]
+        if wrong:
+            raise ValueError(f"checkpoint fields of the wrong type: {', '.join(wrong)}")
+        # Canonical forms only: an upper-case root or a padded signature would decode
+        # to the same bytes, and so verify, while reading differently.
+        if not re.fullmatch(r"[0-9a-f]{64}", data["root_hash"]):
+            raise ValueError("the checkpoint's root is not 64 lower-case hex digits")
+        try:
+            signature = base64.b64decode(data["signature"], validate=True)
+        except ValueError:
+            signature = b""
+        if len(signature) != 64 or base64.b64encode(signature).decode() != data["signature"]:
+            raise ValueError("the checkpoint's signature is not 64 bytes in canonical base64")
+        return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Checkpoint:
@@ -131,6 +157,16 @@ class Checkpoint:
             key_id=str(data["key_id"]),
             signature=str(data["signature"]),
         )
+
+
+_FIELD_TYPES: dict[str, type] = {
+    "seq": int,
+    "size": int,
+    "root_hash": str,
+    "signed_at": str,
+    "key_id": str,
+    "signature": str,
+}
 
 
 def sign_checkpoint(signer: Signer, seq: int, size: int, root: bytes, at: datetime) -> Checkpoint:
@@ -266,7 +302,10 @@ class Ledger:
         if size == 0 or (last is not None and last.size >= size):
             return None
         seq = 1 if last is None else last.seq + 1
-        signed = sign_checkpoint(self.signer, seq, size, self.tree.root(size), self.app.clock())
+        at = self.app.recording_time()
+        if last is not None:  # never earlier than the checkpoint before it
+            at = max(at, datetime.fromisoformat(last.signed_at))
+        signed = sign_checkpoint(self.signer, seq, size, self.tree.root(size), at)
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(ledger_checkpoints).values(**signed.as_dict()))

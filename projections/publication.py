@@ -3,7 +3,11 @@
 A publication records the log position it was computed at, the policy, the
 table and its digest. ``reproduce`` replays the log up to that position,
 recomputes the table and compares it row by row: anyone holding the events
-can check that what was published is what the events say.
+can check that what was published is what the events say. Every other claim
+is checked too: the policy is the one in force for the year, the position
+precedes the publication and nothing recorded in between changes the table,
+each row has exactly the published columns and names a servant once, and the
+digest is that of the rows.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from domain.errors import NotFound
 from domain.policy import policy_in_force
 from domain.publication import table_digest
 from projections.derive import Deriver
-from projections.replay import replay
+from projections.explain import StoreEvents
+from projections.replay import Replayed, replay
+
+PUBLISHED_TOPIC = Agency.ResultsPublished.TOPIC
 
 COLUMNS = (
     "servant_code",
@@ -70,22 +77,25 @@ def draft(app: MinhBach, agency: str, year: int) -> Draft:
 class Reproduction:
     publication: Publication
     digest: str  # of the recomputed table
+    recorded_at: int = 0  # the log position of the publication itself
     missing: list[str] = field(default_factory=list)  # published, not recomputed
     extra: list[str] = field(default_factory=list)  # recomputed, not published
     differences: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # claims besides the rows' values
 
     @property
     def matches(self) -> bool:
         return (
             self.digest == self.publication.digest
             and table_digest(self.publication.rows) == self.publication.digest
-            and not (self.missing or self.extra or self.differences)
+            and not (self.missing or self.extra or self.differences or self.problems)
         )
 
 
 def reproduce(app: MinhBach, agency: str, year: int, number: int | None = None) -> Reproduction:
     """Recompute a publication from the events up to its position; compare row by row."""
-    found = app.find(Agency, agency_id(agency))
+    now = replay(app)
+    found = now.state.agencies.get(agency)
     publications = [p for p in (found.publications if found else []) if p.year == year]
     if not publications:
         raise NotFound(f"{agency} has published no results for {year}")
@@ -96,10 +106,31 @@ def reproduce(app: MinhBach, agency: str, year: int, number: int | None = None) 
         if not chosen:
             raise NotFound(f"{agency} has no publication number {number} for {year}")
         publication = chosen[0]
+    return check_publication(app, agency, publication, _recorded_at(app, now, agency, publication))
+
+
+def _recorded_at(app: MinhBach, now: Replayed, agency: str, publication: Publication) -> int:
+    """The log position of the event that recorded publication number n."""
+    positions = now.state.sources(agency_id(agency))
+    events = StoreEvents(app)
+    events.load(positions)
+    published = [
+        p for p in positions if (n := events.notification(p)) and n.topic == PUBLISHED_TOPIC
+    ]
+    return published[publication.number - 1]
+
+
+def check_publication(
+    app: MinhBach, agency: str, publication: Publication, recorded_at: int
+) -> Reproduction:
+    """Every claim of one publication against the events before it."""
     replayed = replay(app, upto=publication.position)
-    rows = published_table(replayed.deriver, agency, year)
-    result = Reproduction(publication, table_digest(rows))
-    published = {str(r["servant_code"]): r for r in publication.rows}
+    rows = published_table(replayed.deriver, agency, publication.year)
+    result = Reproduction(publication, table_digest(rows), recorded_at)
+    result.problems = _claims(app, agency, publication, recorded_at, rows)
+    published: dict[str, dict[str, str | None]] = {}
+    for row in publication.rows:
+        published.setdefault(str(row.get("servant_code")), row)
     recomputed = {str(r["servant_code"]): r for r in rows}
     result.missing = sorted(set(published) - set(recomputed))
     result.extra = sorted(set(recomputed) - set(published))
@@ -115,3 +146,46 @@ def reproduce(app: MinhBach, agency: str, year: int, number: int | None = None) 
                     )
                 )
     return result
+
+
+def _claims(
+    app: MinhBach,
+    agency: str,
+    publication: Publication,
+    recorded_at: int,
+    rows: list[dict[str, str | None]],
+) -> list[str]:
+    problems = []
+    policy = policy_in_force(date(publication.year, 1, 1))
+    if (publication.policy_id, publication.policy_version) != (policy.policy_id, policy.version):
+        problems.append(
+            f"the publication names policy {publication.policy_id} v{publication.policy_version}; "
+            f"the year's policy is {policy.policy_id} v{policy.version}"
+        )
+    if publication.digest != table_digest(publication.rows):
+        problems.append("the published digest is not that of the published rows")
+    codes = [str(row.get("servant_code")) for row in publication.rows]
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        problems.append(f"servants published more than once: {', '.join(twice)}")
+    odd = [
+        code for code, row in zip(codes, publication.rows, strict=True) if set(row) != set(COLUMNS)
+    ]
+    if odd:
+        problems.append(f"rows without exactly the published columns: {', '.join(odd)}")
+    if publication.position >= recorded_at:
+        problems.append(
+            f"computed at position {publication.position}, not before its own publication "
+            f"(position {recorded_at})"
+        )
+    elif publication.position < recorded_at - 1:
+        before = published_table(
+            replay(app, upto=recorded_at - 1).deriver, agency, publication.year
+        )
+        if before != rows:
+            problems.append(
+                f"events recorded after position {publication.position} and before the "
+                f"publication (position {recorded_at}) change the table: it was not current "
+                "when published"
+            )
+    return problems

@@ -1,14 +1,20 @@
 """Replay the log into memory, up to a position or a moment: the projections as
 they stood then, with no SQL. The same fold and derivation as the runner, so
-"as of position k" is exactly what a projection of the first k events gives."""
+"as of position k" is exactly what a projection of the first k events gives.
+
+``fold`` is the same replay over any sequence of stored events — an evidence
+bundle's proven events, say — with no database at all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import Mapper, Notification
 
 from domain.application import MinhBach
 from projections.derive import Deriver
@@ -29,47 +35,68 @@ def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None
     """Fold the events up to position ``upto`` (inclusive), or — with ``until`` — the
     longest prefix of the log recorded at or before that moment."""
     with collector_paused():
-        return _replay(app, upto, until)
+        state = DomainState()
+        deriver = Deriver(state)
+        head = app.recorder.max_notification_id() or 0
+        stop = head if upto is None else min(upto, head)
+        deriver.derive(fold_log(app, state, stop, until))
+        return Replayed(state, deriver, state.position)
 
 
-def _replay(app: MinhBach, upto: int | None, until: datetime | None) -> Replayed:
+def fold(
+    notifications: Iterable[Notification],
+    mapper: Mapper[UUID],
+    until: datetime | None = None,
+) -> Replayed:
+    """Fold stored events, in log order, into the projections' state and derive
+    every row from it (stopping at the first event recorded after ``until``)."""
     state = DomainState()
     deriver = Deriver(state)
-    head = app.recorder.max_notification_id() or 0
-    stop = head if upto is None else min(upto, head)
-    dirty = fold_log(app, state, stop, until)
-    deriver.derive(dirty)
+    deriver.derive(fold_into(state, notifications, mapper, until))
     return Replayed(state, deriver, state.position)
 
 
 def fold_log(app: MinhBach, state: DomainState, stop: int, until: datetime | None = None) -> Dirty:
     """Fold the events after ``state.position`` up to ``stop`` into ``state`` — with
     ``until``, only those recorded at or before that moment; return what they dirty."""
+    return fold_into(state, _log(app, state.position, stop), app.mapper, until)
+
+
+def fold_into(
+    state: DomainState,
+    notifications: Iterable[Notification],
+    mapper: Mapper[UUID],
+    until: datetime | None = None,
+) -> Dirty:
+    """Fold ``notifications`` into ``state``; return what they dirty."""
     dirty = Dirty()
-    after = state.position
-    to_domain_event = app.mapper.to_domain_event
+    to_domain_event = mapper.to_domain_event
+    for notification in notifications:
+        if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
+            if until is not None and _recorded_at(mapper, notification) > until:
+                return dirty
+            state.position = notification.id
+            continue
+        event: Any = to_domain_event(notification)
+        assert isinstance(event, CanMutateAggregate)
+        if until is not None and event.timestamp > until:
+            return dirty
+        state.apply(event, notification.id, dirty)
+    return dirty
+
+
+def _log(app: MinhBach, after: int, stop: int) -> Iterator[Notification]:
     while after < stop:
         page = app.recorder.select_notifications(
             start=after, limit=READ_PAGE, stop=stop, inclusive_of_start=False
         )
         if not page:
-            break
-        for notification in page:
-            if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
-                if until is not None and _recorded_at(app, notification) > until:
-                    return dirty
-                state.position = notification.id
-                continue
-            event: Any = to_domain_event(notification)
-            assert isinstance(event, CanMutateAggregate)
-            if until is not None and event.timestamp > until:
-                return dirty
-            state.apply(event, notification.id, dirty)
+            return
+        yield from page
         after = page[-1].id
-    return dirty
 
 
-def _recorded_at(app: MinhBach, notification: Any) -> datetime:
-    event = app.mapper.to_domain_event(notification)
+def _recorded_at(mapper: Mapper[UUID], notification: Notification) -> datetime:
+    event = mapper.to_domain_event(notification)
     assert isinstance(event, CanMutateAggregate)
     return event.timestamp

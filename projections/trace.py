@@ -1,119 +1,260 @@
 """The trace of a personnel decision: decision → basis classifications →
 explanations → events with ledger proofs — the document an inspector files.
 
-It holds, for each basis year, the classification as relied upon and as it
-stands now, its explanation, and an evidence bundle (the events and their
-inclusion proofs against a signed checkpoint); and the decision's own events
-with their proofs. ``verify_trace`` checks all of it offline.
+It holds, as of the latest signed checkpoint, the decision as the read model
+has it, the decision's own events with their proofs, and for each basis year
+the classification as relied upon and as it stands, with an evidence bundle
+(``projections.bundle``) for that year; and the appeals against those years.
+
+``verify_trace`` checks all of it offline: every bundle, every proof, and —
+folding the decision's events together with the bundles' — that the decision,
+its flags, the basis as it stands now and the appeals are what the events give.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import Notification
+
 from domain.application import MinhBach
 from domain.errors import InvalidState, InvalidValue, NotFound
-from projections.bundle import (
-    BundleReport,
-    make_bundle,
-    proven_event,
-    stored_event,
-    verify_bundle,
+from projections.bundle import fold_proven, make_bundle, signed_checkpoint, verify_bundle_events
+from projections.evidence import (
+    Proven,
+    Report,
+    canonical,
+    check_checkpoint,
+    compare,
+    plain,
+    prove_anchor,
+    prove_list,
+    proven_items,
 )
-from projections.explain import event_refs, render
-from projections.ledger import Checkpoint, Ledger, event_leaf
-from projections.merkle import ProofError, verify_inclusion
-from projections.replay import replay
+from projections.explain import StoreEvents, event_ref, render
+from projections.ledger import Ledger
+from projections.replay import Replayed, replay
 
-FORMAT = "minhbach-trace-v1"
+FORMAT = "minhbach-trace-v2"
+FIELDS = (
+    "format",
+    "decision",
+    "decision_events",
+    "basis",
+    "appeals",
+    "checkpoint",
+    "anchor",
+    "as_of",
+    "text",  # the same, readable (Vietnamese or English): checked too
+)
+ATTRIBUTION = ("actor", "role", "recorded_at", "source_ref")
 
 
 def make_trace(
-    app: MinhBach, ledger: Ledger, decision_no: str, agency: str | None = None
+    app: MinhBach,
+    ledger: Ledger,
+    decision_no: str,
+    agency: str | None = None,
+    language: str = "vi",
 ) -> dict[str, Any]:
     """The trace of decision ``decision_no`` of ``agency`` (which may be left out
-    when only one agency has a decision of that number)."""
+    when only one agency has a decision of that number), as of the latest signed
+    checkpoint, with its readable text in ``language``."""
     ledger.catch_up(force_checkpoint=True)
-    checkpoint = ledger.latest()
-    if checkpoint is None:
-        raise InvalidState("no signed checkpoint yet: configure the ledger key and catch up")
-    replayed = replay(app)
+    checkpoint, position = signed_checkpoint(ledger)
+    replayed = replay(app, upto=position)
     numbers = [
         key
         for key in replayed.state.decisions
         if key[1] == decision_no and agency in (None, key[0])
     ]
     if not numbers:
-        raise NotFound(f"personnel decision {decision_no} not found")
+        raise NotFound(
+            f"personnel decision {decision_no} not found as of checkpoint {checkpoint.seq}"
+        )
     if len(numbers) > 1:
         raise InvalidValue(
             f"several agencies have a personnel decision {decision_no}: name the agency",
             agencies=sorted(key[0] for key in numbers),
         )
-    row = replayed.deriver.decision_rows[numbers[0]]
-    decision = replayed.state.decisions[numbers[0]]
-    positions = [p for p in replayed.state.sources(decision.id) if p in ledger.index_of]
-    own = [
+    number = numbers[0]
+    source = StoreEvents(app, ledger)
+    decision = replayed.state.decisions[number]
+    own = proven_items(source, ledger, replayed.state.sources(decision.id), checkpoint.size)
+    recomputed = _recompute(replayed, number)
+    trace: dict[str, Any] = plain(
         {
-            **proven_event(app, ledger, ref.position, checkpoint.size),
-            "actor": ref.actor,
-            "role": ref.role,
-            "recorded_at": ref.recorded_at,
-            "source_ref": ref.source_ref,
+            "format": FORMAT,
+            "decision": recomputed["decision"],
+            "decision_events": [{**item, **_attribution(source, item["position"])} for item in own],
+            "basis": [
+                {
+                    "relied_upon": relied,
+                    "now": now,
+                    "evidence": make_bundle(
+                        app, ledger, decision.servant_code, relied["year"], (checkpoint, replayed)
+                    ),
+                }
+                for relied, now in recomputed["basis"]
+            ],
+            "appeals": recomputed["appeals"],
+            "checkpoint": checkpoint.as_dict(),
+            "anchor": proven_items(source, ledger, [position], checkpoint.size)[0],
+            "as_of": {"position": position},
         }
-        for ref in event_refs(app, set(positions), ledger)
-    ]
-    basis = []
-    for relied, current in zip(row["basis"], row["current"], strict=True):
-        bundle = make_bundle(app, ledger, decision.servant_code, int(relied["year"]))
-        basis.append({"relied_upon": relied, "now": current, "evidence": bundle})
-    appeals = [
-        dict(replayed.deriver.appeal_rows[number])
-        for b in decision.basis
-        for number in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
-    ]
+    )
+    trace["text"] = render_trace(trace, language)
+    problems: list[str] = []
+    proven = Proven()
+    prove_list(
+        trace["decision_events"], checkpoint, proven, problems, "decision event", ATTRIBUTION
+    )
+    for entry in trace["basis"]:
+        prove_list(entry["evidence"]["events"], checkpoint, proven, problems, "basis event")
+    _compare(trace, proven, position, problems)
+    if problems:  # the events chosen must suffice: anything else is a defect here
+        raise InvalidState(f"the trace of {decision_no} does not recompute: {problems[0]}")
+    return trace
+
+
+def _attribution(source: StoreEvents, position: int) -> dict[str, Any]:
+    notification = source.notification(position)
+    assert notification is not None
+    return attribution(notification)
+
+
+def attribution(notification: Notification) -> dict[str, Any]:
+    """Who recorded an event, in which role, when, on which document."""
+    ref = event_ref(notification, None)
     return {
-        "format": FORMAT,
-        "decision": _plain(row),
-        "decision_events": own,
-        "basis": basis,
-        "appeals": [_plain(a) for a in appeals],
-        "checkpoint": checkpoint.as_dict(),
-        "as_of": {"position": replayed.position},
+        "actor": ref.actor,
+        "role": ref.role,
+        "recorded_at": ref.recorded_at,
+        "source_ref": ref.source_ref,
     }
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+def _recompute(replayed: Replayed, number: tuple[str, str]) -> dict[str, Any]:
+    """What the events give for one decision (agency, number): its row, basis then
+    and now, appeals."""
+    row = replayed.deriver.decision_rows[number]
+    decision = replayed.state.decisions[number]
+    appeals = [
+        replayed.deriver.appeal_rows[appeal]
+        for b in decision.basis
+        for appeal in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
+    ]
+    recomputed: dict[str, Any] = plain(
+        {
+            "decision": row,
+            "basis": list(zip(row["basis"], row["current"], strict=True)),
+            "appeals": appeals,
+            "positions": replayed.state.sources(decision.id),
+            "servant": decision.servant_code,
+        }
+    )
+    return recomputed
 
 
-def verify_trace(trace: dict[str, Any], public_key: Any) -> BundleReport:
-    """Every bundle verifies, and the decision's own events are proven too."""
-    report = BundleReport()
-    if trace.get("format") != FORMAT:
-        report.problems.append(f"not a {FORMAT} document")
+def verify_trace(trace: Any, public_key: Any) -> Report:
+    """Check a trace offline; every problem found, none when it proves all it shows."""
+    report = Report()
+    problems = report.problems
+    if not isinstance(trace, dict) or trace.get("format") != FORMAT:
+        problems.append(f"not a {FORMAT} document")
         return report
-    checkpoint = Checkpoint.from_dict(trace["checkpoint"])
-    if not checkpoint.verify(public_key):
-        report.problems.append(f"checkpoint {checkpoint.seq} is not signed by this key")
-    for item in trace.get("decision_events", []):
-        report.events += 1
-        try:
-            verify_inclusion(
-                event_leaf(stored_event(item)),
-                int(item["leaf_index"]),
-                checkpoint.size,
-                [bytes.fromhex(h) for h in item["inclusion_proof"]],
-                bytes.fromhex(checkpoint.root_hash),
-            )
-        except (ProofError, ValueError, KeyError) as error:
-            report.problems.append(f"decision event {item.get('position')}: {error}")
-    for entry in trace.get("basis", []):
-        sub = verify_bundle(entry.get("evidence", {}), public_key)
-        report.events += sub.events
-        year = entry.get("relied_upon", {}).get("year")
-        report.problems.extend(f"basis {year}: {problem}" for problem in sub.problems)
+    if set(trace) != set(FIELDS):
+        problems.append(f"a trace has exactly the fields {', '.join(FIELDS)}")
+        return report
+    checkpoint = check_checkpoint(trace["checkpoint"], public_key, problems)
+    if checkpoint is None:
+        return report
+    proven = Proven()
+    anchor = prove_anchor(trace["anchor"], checkpoint, Proven(), problems)
+    prove_list(
+        trace["decision_events"], checkpoint, proven, problems, "decision event", ATTRIBUTION
+    )
+    basis = trace["basis"] if isinstance(trace["basis"], list) else []
+    if basis is not trace["basis"]:
+        problems.append("basis: not a list")
+    for number, entry in enumerate(basis):
+        label = f"basis {number + 1}"
+        if not isinstance(entry, dict) or set(entry) != {"relied_upon", "now", "evidence"}:
+            problems.append(f"{label}: not a basis year with its evidence")
+            continue
+        evidence = entry["evidence"]
+        if not isinstance(evidence, dict) or canonical(evidence.get("checkpoint")) != canonical(
+            trace["checkpoint"]
+        ):
+            problems.append(f"{label}: its evidence is not proven against the trace's checkpoint")
+            continue
+        sub, events = verify_bundle_events(evidence, public_key)
+        problems.extend(f"{label}: {problem}" for problem in sub.problems)
+        for notification, index in events.events.values():
+            try:
+                proven.add(notification, index)
+            except ValueError as error:
+                problems.append(f"{label}: {error}")
+    report.events = len(proven.events)
+    if anchor is not None:
+        _compare(trace, proven, anchor, problems)
     return report
+
+
+def _compare(trace: dict[str, Any], proven: Proven, anchor: int, problems: list[str]) -> None:
+    """Fold every proven event as of the anchor and name each claim they do not give."""
+    compare("as_of", trace["as_of"], {"position": anchor}, problems)
+    decision = trace["decision"]
+    claimed = decision if isinstance(decision, dict) else {}
+    number = (claimed.get("agency_code"), claimed.get("decision_no"))
+    if not all(type(part) is str for part in number):
+        problems.append("decision: no agency and decision number")
+        return
+    replayed = fold_proven(proven, anchor, problems)
+    if replayed is None:
+        return
+    if number not in replayed.deriver.decision_rows:
+        problems.append(f"decision {number[1]}: the proven events hold no such decision")
+        return
+    try:
+        recomputed = _recompute(replayed, number)
+    except Exception as error:  # a state folded from outside: any failure is a finding
+        problems.append(
+            f"the proven events do not give the decision: {type(error).__name__}: {error}"
+        )
+        return
+    compare("decision", decision, recomputed["decision"], problems)
+    given = trace["decision_events"]
+    positions = [e.get("position") for e in given] if isinstance(given, list) else None
+    if positions != recomputed["positions"]:
+        problems.append(
+            f"decision_events: positions {positions}, the decision's events are "
+            f"{recomputed['positions']}"
+        )
+    for item in given if isinstance(given, list) else []:
+        position = item.get("position") if isinstance(item, dict) else None
+        found = proven.notification(position) if type(position) is int else None
+        if found is not None:
+            stated = {k: item.get(k) for k in ATTRIBUTION}
+            compare(f"decision event {found.id}", stated, attribution(found), problems)
+    basis = trace["basis"] if isinstance(trace["basis"], list) else []
+    compare(
+        "basis",
+        [[e.get("relied_upon"), e.get("now")] for e in basis if isinstance(e, dict)],
+        recomputed["basis"],
+        problems,
+    )
+    for number_, (entry, (relied, _)) in enumerate(zip(basis, recomputed["basis"], strict=False)):
+        evidence = entry.get("evidence") if isinstance(entry, dict) else None
+        wanted = {"servant": recomputed["servant"], "year": relied["year"]}
+        if not isinstance(evidence, dict) or canonical(evidence.get("subject")) != canonical(
+            wanted
+        ):
+            problems.append(f"basis {number_ + 1}: the evidence is not that of {wanted}")
+    compare("appeals", trace["appeals"], recomputed["appeals"], problems)
+    readable = (render_trace(trace, "vi"), render_trace(trace, "en")) if not problems else ()
+    if readable and trace["text"] not in readable:  # a trace proven in every other field
+        problems.append("text: not the readable form of this trace")
 
 
 def render_trace(trace: dict[str, Any], language: str = "vi") -> str:

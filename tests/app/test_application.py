@@ -148,3 +148,53 @@ def test_a_persistent_conflict_is_a_named_error_and_writes_nothing(
     with pytest.raises(errors.ConcurrencyConflict):
         app.execute(c.RecordDelay(task="T1", reason="x"), manager("TP1"))
     assert log_size(app) == size
+
+
+def _recorded_times(app: MinhBach) -> list[datetime]:
+    times = []
+    for notification in app.recorder.select_notifications(start=None, limit=10_000):
+        event = app.mapper.to_domain_event(notification)
+        assert isinstance(event, CanMutateAggregate)
+        times.append(event.timestamp)
+    return times
+
+
+def test_a_clock_that_goes_back_never_records_an_earlier_time(
+    app: MinhBach, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    build_agency(app)
+    newest = clock.at
+    clock.advance(days=-3)  # a stepped system clock, a restarted demo
+    with caplog.at_level("WARNING", logger="minhbach.clock"):
+        app.execute(
+            c.RecordLeave.model_validate(
+                {"servant": "CV1", "kind": "sick", "start": "2026-05-01", "end": "2026-05-03"}
+            ),
+            with_source(HR, "GCN 8/BV"),
+        )
+    times = _recorded_times(app)
+    assert times == sorted(times)
+    assert times[-1] == newest
+    assert "before the newest recorded time" in caplog.text
+    clock.advance(days=4)  # the clock catches up: its own time again
+    assign(app, "T-after")
+    assert _recorded_times(app)[-1] == clock.at
+
+
+def test_a_checkpoint_is_never_signed_earlier_than_the_one_before(
+    app: MinhBach, clock: FakeClock
+) -> None:
+    from projections.ledger import Ledger
+    from projections.signing import generate
+
+    build_agency(app)
+    ledger = Ledger(app, signer=generate())
+    ledger.catch_up()
+    first = ledger.latest()
+    clock.advance(days=-30)
+    assign(app, "T-late")
+    ledger.catch_up()
+    second = ledger.latest()
+    assert first is not None and second is not None and second.seq == 2
+    assert datetime.fromisoformat(second.signed_at) >= datetime.fromisoformat(first.signed_at)
+    ledger.engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -526,3 +526,49 @@ def test_projected_classifications_equal_the_independent_computation(
     pending = {code for code, row in projected.items() if row["status"] == "pending_tie"}
     assert len(pending) == 2
     assert all(projected[code]["tied_with"] == sorted(pending) for code in pending)
+
+
+def test_a_restarted_demo_runs_on_from_its_newest_recorded_time(tmp_path: Path) -> None:
+    """The demo's clock starts just after the demo year; restarted after running for
+    five hours, it resumes from the log instead of going back to its start."""
+    from api.bootstrap import ensure_admin
+    from demo.clock import DEMO_CLOCK_AT, demo_clock, resume_demo_clock
+    from domain.application import utc_now
+
+    url = f"sqlite:///{tmp_path / 'restarted.db'}"
+    first = MinhBach(
+        storage_from_url(url), clock=demo_clock(started=utc_now() - timedelta(hours=5))
+    )
+    ensure_admin(first)  # events recorded five demo hours in
+    newest = first.newest_recorded_time()
+    assert newest is not None and newest > DEMO_CLOCK_AT + timedelta(hours=4)
+    first.close()
+    restarted = MinhBach(storage_from_url(url))
+    resume_demo_clock(restarted)
+    assert restarted.clock() >= newest
+    assert demo_clock()() < newest  # what a fresh demo clock would have said
+    restarted.close()
+
+
+def test_evidence_for_the_director_and_the_tied_servant_recomputes_offline(
+    loaded: Loaded,
+) -> None:
+    """The director's d counts everyone through the unit heads' d, and the tied
+    servant's quota ranks the whole peer group: their bundles carry those events
+    and recompute to the same classification with no database."""
+    import json
+
+    from projections.bundle import make_bundle, verify_bundle
+    from projections.ledger import Ledger
+    from projections.signing import generate
+
+    key = generate()
+    ledger = Ledger(loaded.app, signer=key)
+    ledger.catch_up()
+    for who in ("head", "civil_servant"):
+        code = loaded.first.people[who].code
+        bundle = json.loads(json.dumps(make_bundle(loaded.app, ledger, code, YEAR)))
+        report = verify_bundle(bundle, key.public)
+        assert report.valid, (who, report.problems[:3])
+        assert report.events > len(bundle["explanation"]["inputs"])
+    ledger.engine.dispose()

@@ -152,15 +152,39 @@ def test_an_agency_event_without_adoption_changes_nothing_of_the_variant(
 
 
 def test_explanations_name_the_variant(app: MinhBach, projector: Projector) -> None:
-    from projections.explain import Explainer
+    from projections.explain import Explainer, StoreEvents
     from projections.replay import replay
 
     for month in (6, 7):
         work(app, f"T{month}", "CV1", f"2026-{month:02d}", "TP1")
     adopt(app, "late-working-days", date(2026, 7, 1))
-    explainer = Explainer(app, replay(app))
+    explainer = Explainer(StoreEvents(app), replay(app))
     june = explainer.period("CV1", "2026-06")["policy"]
     july = explainer.period("CV1", "2026-07")["policy"]
     assert (june["variant"], july["variant"]) == (None, "late-working-days")
     assert july["parameters"]["late_day_basis"] == "working"
     assert explainer.year("CV1", 2026)["policy"]["variant"] is None
+
+
+def test_evidence_under_an_adopted_variant_recomputes_offline(
+    app: MinhBach, projector: Projector
+) -> None:
+    import json
+
+    from projections.bundle import make_bundle, verify_bundle
+    from projections.ledger import Ledger
+    from projections.signing import generate
+
+    for month in (6, 7):
+        work(app, f"T{month}", "CV1", f"2026-{month:02d}", "TP1")
+    adopt(app, "late-working-days", date(2026, 7, 1))
+    key = generate()
+    ledger = Ledger(app, signer=key)
+    ledger.catch_up()
+    bundle = json.loads(json.dumps(make_bundle(app, ledger, "CV1", 2026)))
+    assert verify_bundle(bundle, key.public).valid
+    assert bundle["explanation"]["policy"]["variant"] is None  # the year's policy: from 1 Jan
+    bundle["explanation"]["policy"]["variant"] = "late-working-days"
+    problems = verify_bundle(bundle, key.public).problems
+    assert problems and problems[0].startswith("explanation.policy.variant:")
+    ledger.engine.dispose()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from domain import commands as c
@@ -314,6 +314,17 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(operations, min_size=5, max_size=30))
+@example(  # a variant adopted from before an earlier adoption: the spans' policy changes
+    [
+        ("criteria", "TP2", 2, "0"),
+        ("adopt", "SNV", None, 2),
+        ("restart",),
+        ("work", "CV1", 1, 0, 0, False, False),
+        ("adopt", "SNV", "periods-per-result", 1),
+        ("discipline", "CV1"),
+        ("project", 1),
+    ]
+)
 def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
         storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")

@@ -4,6 +4,7 @@ on SQLite and on PostgreSQL; an untouched store verifies clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -12,7 +13,7 @@ from domain.application import MinhBach
 from projections.ledger import Checkpoint, Ledger, event_leaf, load_leaves, sign_checkpoint
 from projections.merkle import MerkleTree
 from projections.signing import Signer, generate
-from projections.verify import Report, verify_store
+from projections.verify import Report, check_checkpoints, verify_store
 from tests.app.scenario import build_agency, log_size
 from tests.app.test_projection_properties import History
 from tests.audit.tamper import Tamperer
@@ -49,6 +50,7 @@ def test_an_untouched_store_verifies_clean(ledger: Ledger) -> None:
     assert report.intact, report.findings
     assert report.events == report.leaves == log_size(ledger.app)
     assert report.checkpoints == 2
+    assert report.confirmed == report.events and report.pending == 0
 
 
 def test_one_changed_byte_is_named(ledger: Ledger) -> None:
@@ -135,17 +137,19 @@ def _recompute_without_the_key(ledger: Ledger, forger: Signer) -> None:
 
 
 def test_a_recomputed_ledger_without_the_key_is_caught(ledger: Ledger) -> None:
+    forger = generate()
     Tamperer(ledger.app.storage).change_one_byte(12)
-    _recompute_without_the_key(ledger, generate())
+    _recompute_without_the_key(ledger, forger)
     report = verify(ledger)
     kinds = [f.kind for f in report.findings]
     assert "edited" not in kinds  # the leaves were rewritten to match…
-    assert report.first is not None
-    assert report.first.kind == "checkpoint_signature"  # …but no key signs the new roots
-    assert kinds.count("checkpoint_signature") == 2
+    assert kinds == ["checkpoint_other_key"] * 2  # …but the key does not sign the new roots
+    assert report.other_key and report.other_key_ids == [forger.key_id]
+    assert report.confirmed == 0 and report.pending == report.events
 
 
 def test_a_replayed_old_checkpoint_is_caught(ledger: Ledger) -> None:
+    """A copy of checkpoint 1 under a new number: the number is signed too."""
     old = ledger.checkpoints()[0]
     Tamperer(ledger.app.storage).sql(
         "INSERT INTO {p}pj_ledger_checkpoints (seq, size, root_hash, signed_at, key_id, "
@@ -158,7 +162,67 @@ def test_a_replayed_old_checkpoint_is_caught(ledger: Ledger) -> None:
     )
     report = verify(ledger)
     assert report.first is not None
-    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_replayed", 3)
+    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_signature", 3)
+
+
+def test_a_renumbered_checkpoint_is_caught(ledger: Ledger) -> None:
+    """Every field of a checkpoint is in the signed text, its sequence number too."""
+    Tamperer(ledger.app.storage).sql("UPDATE {p}pj_ledger_checkpoints SET seq = 7 WHERE seq = 2")
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_signature", 7)
+
+
+def test_a_removed_checkpoint_is_caught(ledger: Ledger) -> None:
+    Tamperer(ledger.app.storage).sql("DELETE FROM {p}pj_ledger_checkpoints WHERE seq = 1")
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_missing", 2)
+
+
+def test_checkpoints_are_ordered_by_tree_size_not_by_their_time(ledger: Ledger) -> None:
+    """A signer whose clock went back signs a later checkpoint with an earlier time:
+    the tree grew and stays consistent, so nothing was replayed."""
+    second = ledger.checkpoints()[1]
+    earlier = sign_checkpoint(
+        KEY,
+        second.seq,
+        second.size,
+        bytes.fromhex(second.root_hash),
+        datetime.fromisoformat(ledger.checkpoints()[0].signed_at) - timedelta(days=30),
+    )
+    Tamperer(ledger.app.storage).sql(
+        "UPDATE {p}pj_ledger_checkpoints SET signed_at = :at, signature = :sig WHERE seq = 2",
+        at=earlier.signed_at,
+        sig=earlier.signature,
+    )
+    report = verify(ledger)
+    assert report.intact, report.findings
+
+
+def test_a_signed_checkpoint_smaller_than_the_one_before_is_a_replay(ledger: Ledger) -> None:
+    first, second = ledger.checkpoints()
+    tree = MerkleTree(
+        [event_leaf(n) for n in ledger.app.recorder.select_notifications(start=None, limit=100_000)]
+    )
+    going_back = sign_checkpoint(
+        KEY, 3, first.size, bytes.fromhex(first.root_hash), datetime.now(UTC)
+    )
+    findings = check_checkpoints(tree, [first, second, going_back], KEY.public)
+    assert [(f.kind, f.checkpoint) for f in findings] == [("checkpoint_replayed", 3)]
+
+
+def test_an_altered_ledger_leaf_is_a_ledger_fault_not_an_edited_event(ledger: Ledger) -> None:
+    with ledger.engine.connect() as conn:
+        leaves = load_leaves(conn)
+    position, _ = leaves[17]
+    leaves[17] = (position, bytes(32))
+    Tamperer(ledger.app.storage).rewrite_ledger(leaves)
+    report = verify(ledger)
+    assert report.first is not None
+    assert (report.first.kind, report.first.leaf_index) == ("ledger_fault", 17)
+    assert "the ledger's stored leaves were altered, not the events" in report.first.message
+    assert [f.kind for f in report.findings] == ["ledger_fault"]
 
 
 def test_a_truncated_log_with_its_ledger_is_caught_by_kept_checkpoints(ledger: Ledger) -> None:
@@ -174,9 +238,9 @@ def test_a_truncated_log_with_its_ledger_is_caught_by_kept_checkpoints(ledger: L
     tamper.sql("DELETE FROM {p}pj_ledger_checkpoints WHERE seq = 2")
     assert verify(ledger).intact  # the database alone now looks consistent
     report = verify(ledger, kept)
-    assert report.first is not None
-    assert (report.first.kind, report.first.checkpoint) == ("checkpoint_truncated", newest.seq)
-    assert "kept checkpoint 2" in report.first.message
+    found = [(f.kind, f.checkpoint) for f in report.findings]
+    assert found == [("checkpoint_missing", newest.seq), ("checkpoint_truncated", newest.seq)]
+    assert "kept checkpoint 2" in report.findings[1].message
 
 
 def test_a_ledger_riding_with_the_runner_holds_every_event_once(
@@ -209,3 +273,15 @@ def test_a_ledger_riding_with_the_runner_holds_every_event_once(
     assert restarted.ledger.tree.root() == MerkleTree([event_leaf(n) for n in events]).root()
     report = verify(restarted.ledger)
     assert report.intact, report.findings
+
+
+def test_a_rotated_key_verifies_with_both_public_keys(ledger: Ledger) -> None:
+    new = generate()
+    ledger.signer = new
+    History(ledger.app).criteria("CV1", 4, "2.5")
+    ledger.catch_up()
+    assert [c.key_id for c in ledger.checkpoints()] == [KEY.key_id] * 2 + [new.key_id]
+    both = verify_store(ledger.app, ledger.engine, [KEY.public, new.public])
+    assert both.intact and both.pending == 0, both.findings
+    only_old = verify(ledger)
+    assert [(f.kind, f.checkpoint) for f in only_old.findings] == [("checkpoint_signature", 3)]

@@ -1,0 +1,90 @@
+"""Which records an annual classification rests on, beyond the servant's own.
+
+A servant's level depends on more than their own events: the quota ranks
+everyone in their quota pool (and counts the levels already decided in it),
+the pool's authority grants ratios and decides ties, and a leader's d counts
+the levels of the servants under their authority (whose own d may count
+others). An evidence
+bundle carries the events of every record found here, so that a verifier can
+recompute the classification from the proven events alone.
+
+The same function runs on the whole log (to choose the events) and on the
+proven events (to check that nothing needed is missing): on a closed set of
+records it finds the same set again.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.classification import classification_id
+from domain.servant import servant_id
+from domain.values import Period
+from projections.derive import Deriver
+from projections.state import DomainState, PeriodKey
+
+
+def year_records(state: DomainState, deriver: Deriver, servant: str, year: int) -> set[UUID]:
+    """Every record whose events the classification of ``servant`` in ``year`` uses:
+    the servant's own, the quota pool's members' (their results and decided levels)
+    and its authority, and, for every leader among them, the subordinates' (for
+    d) — each for that year only."""
+    records: set[UUID] = {servant_id(servant), classification_id(servant, year)}
+    records |= {state.appeals[no].id for no in state.appeals_on.get((servant, year), ())}
+    for decision in state.disciplines.get(servant, {}).values():
+        records.add(decision.id)
+    for conclusion in state.conclusions.get(servant, {}).values():
+        records.add(conclusion.id)
+    basis = deriver.bases.get((servant, year))
+    members = set(deriver.group_members.get(basis["_pool"], ())) if basis else set()
+    members.add(servant)
+    if basis is not None and (authority := state.agencies.get(basis["_pool"].authority)):
+        records.add(authority.id)
+    periods: list[PeriodKey] = []
+    for member in sorted(members):
+        records.add(servant_id(member))
+        records.add(classification_id(member, year))
+        records |= {
+            d.id for d in state.disciplines.get(member, {}).values() if d.counted_year == year
+        }
+        records |= {c.id for c in state.conclusions.get(member, {}).values() if c.year == year}
+        periods += [(member, p) for p in state.periods_of.get(member, ()) if _year(p) == year]
+    seen: set[PeriodKey] = set()
+    while periods:
+        key = periods.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        records |= _period_records(state, deriver, key, periods)
+    for code in [code for code in state.servants if servant_id(code) in records]:
+        for placement in state.servants[code].placements:
+            agency = state.agencies.get(placement.agency_code)
+            if agency is not None:
+                records.add(agency.id)
+    return {r for r in records if r in state.by_id}
+
+
+def _period_records(
+    state: DomainState, deriver: Deriver, key: PeriodKey, queue: list[PeriodKey]
+) -> set[UUID]:
+    """One period's records; queue the periods of the subordinates a leader's d counts."""
+    code, period = key
+    found = state.servants.get(code)
+    if found is None:
+        return set()
+    records = {found.id, *state.tasks_by_period.get(key, ())}
+    evaluation = state.evaluations.get(key)
+    if evaluation is not None:
+        records.add(evaluation.id)
+    day = Period.parse(period).last_day
+    placement = found.placement_on(day)
+    agency = state.agencies.get(placement.agency_code)
+    if placement.leadership.is_leader and agency is not None:
+        for subordinate in deriver.subordinates(found, agency, day):
+            records.add(servant_id(subordinate))
+            queue.append((subordinate, period))
+    return records
+
+
+def _year(period: str) -> int:
+    return Period.parse(period).year
