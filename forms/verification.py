@@ -129,7 +129,9 @@ def verify_receipt(
     report.head = events[-1].id if events else 0
     if checkpoint is not None:
         tree = MerkleTree([event_leaf(n) for n in events])
-        findings = check_checkpoints(tree, [checkpoint], public_key, "receipt checkpoint")
+        findings = check_checkpoints(
+            tree, [checkpoint], public_key, "receipt checkpoint", numbered_from_one=False
+        )
         if findings:
             report.verdict = TAMPERED
             report.problems += [f.message for f in findings]
