@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/minhbach serve --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections api demo web tests benchmarks
-	$(BIN)/ruff format --check domain projections api demo web tests benchmarks
+	$(BIN)/ruff check domain projections api demo web forms tests benchmarks
+	$(BIN)/ruff format --check domain projections api demo web forms tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,4 +1,5 @@
-"""Structured JSON access logs: one line per request with its id, principal and outcome."""
+"""Structured JSON logs: one access line per request with its id, principal and
+outcome — 5xx answers included — and error lines with their traceback."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 
+from api import errors
+
 logger = logging.getLogger("minhbach.access")
 
 
@@ -20,15 +23,18 @@ class JsonFormatter(logging.Formatter):
         entry = getattr(record, "entry", None)
         if isinstance(entry, dict):
             return json.dumps(entry, ensure_ascii=False)
-        return json.dumps(
-            {
-                "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-                "level": record.levelname,
-                "logger": record.name,
-                "message": record.getMessage(),
-            },
-            ensure_ascii=False,
-        )
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            line["request_id"] = request_id
+        if record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
 
 
 def configure(level: int = logging.INFO) -> None:
@@ -49,7 +55,10 @@ def install(api: FastAPI) -> None:
         request.state.request_id = request_id
         request.state.principal = None
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as error:  # no handler took it: answer (and log) it here
+            response = errors.failure_response(request, error)
         response.headers["X-Request-ID"] = request_id
         status = response.status_code
         logger.info(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import itertools
 import json
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from projections.bundle import BundleReport
     from projections.ledger import Ledger
     from projections.replay import Replayed
-    from projections.runner import Projector
+    from projections.runner import ProjectionFault, Projector
 
 # The demo year is replayed as if it had happened: its facts are recorded by a
 # clock set just after that year, so results dated in December are accepted.
@@ -100,8 +101,9 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def _projector(args: argparse.Namespace) -> Projector:
     from projections.ledger import CHECKPOINT_SECONDS, Ledger
-    from projections.runner import Projector, engine_for
+    from projections.runner import Projector
     from projections.signing import signer_from_environment
+    from projections.tracking import engine_for
 
     app = _open(args.database_url)
     engine = engine_for(app.storage)
@@ -116,30 +118,122 @@ def _ledger(args: argparse.Namespace) -> Ledger:
     return Ledger(_open(args.database_url), signer=signer_from_environment())
 
 
+def _follow(args: argparse.Namespace) -> int:
+    """Follow until SIGTERM or SIGINT, then finish the batch in hand and exit 0.
+
+    Both signals are handled explicitly: a shell that starts a job in the
+    background makes it ignore SIGINT, and SIGTERM's default would end the
+    process without a word. A database that fails while the worker starts is
+    waited for, like one that fails while it follows.
+    """
+    import logging
+
+    from api import access_log
+    from api.errors import database_unavailable
+    from projections.follower import MAX_BACKOFF, Follower
+    from projections.runner import ProjectionFault
+
+    access_log.configure()
+    stop = threading.Event()
+
+    def request_stop(signum: int, _: object) -> None:
+        print(f"{signal.Signals(signum).name}: stopping after the batch in hand", flush=True)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    print("following the event log; SIGTERM or Ctrl-C to stop", flush=True)
+    projector: Projector | None = None
+    for attempt in itertools.count(1):
+        if stop.is_set():
+            print("stopped before the views were loaded", flush=True)
+            return 0
+        try:
+            projector = _projector(args)
+            break
+        except ProjectionFault as poison:  # the committed views rest on an unreadable event
+            _record_fault(args, poison)
+            print(f"minhbach project: {poison}", file=sys.stderr)
+            return 1
+        except Exception as error:
+            if not database_unavailable(error):
+                raise  # a mistake of use (a bad URL, say): one line from main
+            logging.getLogger("minhbach.projections").exception(
+                "cannot start following (attempt %d); retrying", attempt
+            )
+            stop.wait(min(MAX_BACKOFF, args.interval * 2 ** (attempt - 1)))
+    assert projector is not None
+    print(f"views loaded at position {projector.position}; following", flush=True)
+    Follower(projector, interval=args.interval).run(stop)
+    print(f"stopped; views at position {projector.position}", flush=True)
+    return 0
+
+
+def _record_fault(args: argparse.Namespace, poison: ProjectionFault) -> None:
+    from projections import faults
+    from projections.runner import NAME
+    from projections.tracking import engine_for
+
+    engine = engine_for(_open(args.database_url).storage)
+    faults.record(engine, NAME, poison.position, poison.topic, str(poison))
+    engine.dispose()
+
+
+def _project_status(args: argparse.Namespace) -> int:
+    """Positions, lags and recorded faults, read from the database (without folding
+    the log: a log this version cannot fold still has a status)."""
+    from sqlalchemy import select
+
+    from projections import faults
+    from projections.ledger import NAME as LEDGER
+    from projections.runner import NAME as VIEWS
+    from projections.tables import metadata, tracking
+    from projections.tracking import engine_for
+
+    app = _open(args.database_url)
+    engine = engine_for(app.storage)
+    metadata.create_all(engine)
+    head = app.recorder.max_notification_id() or 0
+    with engine.connect() as conn:
+        rows = conn.execute(select(tracking.c.name, tracking.c.position))
+        positions = {str(name): int(position) for name, position in rows}
+        recorded = faults.recorded(conn)
+    engine.dispose()
+    for name in (VIEWS, LEDGER):
+        position = int(positions.get(name, 0))
+        print(f"{name}: position {position} of {head}, lag {max(0, head - position)}")
+    for fault in recorded:
+        print(f"HALTED: {fault.describe()} (recorded {fault.recorded_at})")
+    return 1 if recorded else 0
+
+
 def cmd_project(args: argparse.Namespace) -> int:
+    from projections.follower import Follower, ViewsHalted
+    from projections.runner import ProjectionFault
+
+    if args.action == "status":
+        return _project_status(args)
+    if args.follow and args.action is None:
+        return _follow(args)
     projector = _projector(args)
     ledger = projector.ledger
     assert ledger is not None
-    if args.action == "rebuild":
-        started = time.perf_counter()
-        position = projector.rebuild()
-        print(
-            f"rebuilt every view up to position {position} in {time.perf_counter() - started:.1f} s"
-        )
-        print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
-    elif args.action == "status":
-        status = projector.status()
-        print(f"{status.name}: position {status.position} of {status.head}, lag {status.lag}")
-        lag = status.head - ledger.position
-        print(f"ledger: position {ledger.position} of {status.head}, lag {lag}")
-    elif args.follow:
-        print("following the event log; Ctrl-C to stop", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            projector.follow(interval=args.interval)
-    else:
-        position = projector.catch_up()
-        ledger.sign_if_due(force=True)
-        print(f"views and ledger at position {position}")
+    try:
+        if args.action == "rebuild":
+            started = time.perf_counter()
+            position = projector.rebuild()
+            print(
+                f"rebuilt every view up to position {position} "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            print(f"ledger at position {ledger.catch_up(force_checkpoint=True)}")
+        else:
+            position = Follower(projector).catch_up()
+            ledger.sign_if_due(force=True)
+            print(f"views and ledger at position {position}")
+    except (ViewsHalted, ProjectionFault) as halted:
+        print(f"minhbach project: {halted}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -356,7 +450,7 @@ def _public_key(path: str | None) -> Any:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from projections.ledger import Checkpoint
-    from projections.runner import engine_for
+    from projections.tracking import engine_for
     from projections.verify import verify_store
 
     public = _public_key(args.public_key)
@@ -643,6 +737,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_vt.add_argument("file")
     p_vt.add_argument("--public-key", required=True)
     p_vt.set_defaults(func=cmd_verify_trace)
+
+    from forms.cli import add_commands
+
+    add_commands(sub)  # form, summary, verify-receipt, export-log
 
     add_policy_commands(sub)
 

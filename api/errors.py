@@ -1,15 +1,22 @@
 """Every error a client can cause becomes JSON ``{code, message, details}`` with
-a 4xx status; anything else is a 500 that says so without leaking internals."""
+a 4xx status. A database that is busy (a lock held past the timeout) or out of
+reach, and views halted on an event they cannot project, answer 503 with
+``Retry-After``; anything else is a 500 that says so without leaking
+internals. Every 5xx is logged with its traceback and the request's id."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import exc as sql
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import (
@@ -20,8 +27,22 @@ from domain.errors import (
     NotAuthorised,
     NotFound,
 )
+from projections.follower import ViewsHalted
 
 log = logging.getLogger("minhbach.errors")
+
+RETRY_AFTER_SECONDS = 2  # a lock or a lost connection is usually gone by then
+HALTED_RETRY_AFTER_SECONDS = 300  # halted views wait for a fixed version
+# What a busy or unreachable database raises, through each layer that may wrap it.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    sql.OperationalError,
+    sql.InterfaceError,
+    sqlite3.OperationalError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 STATUS_BY_CODE = {
     "unauthenticated": 401,
@@ -57,11 +78,52 @@ def status_for(error: DomainError) -> int:
 
 
 def error_response(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    retry_after: int | None = None,
 ) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     body = ErrorBody(code=code, message=message, details=details or {})
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """A lock timeout or a lost connection: worth retrying, not a bug."""
+    if isinstance(error, UNAVAILABLE):
+        return True
+    return isinstance(error, sql.DBAPIError) and error.connection_invalidated
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def failure_response(request: Request, error: Exception) -> JSONResponse:
+    """The answer to an error no handler expected: 503 if the database is busy
+    or unreachable, else 500; logged with its traceback either way."""
+    where = {"request_id": _request_id(request)}
+    if database_unavailable(error):
+        log.warning(
+            "database unavailable on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=error,
+            extra=where,
+        )
+        return error_response(
+            503,
+            "database_unavailable",
+            "the database is busy or unreachable; retry shortly",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    log.error(
+        "unexpected error on %s %s", request.method, request.url.path, exc_info=error, extra=where
+    )
+    return error_response(500, "internal_error", "an unexpected error occurred; it was logged")
 
 
 def _jsonable(value: Any) -> Any:
@@ -110,12 +172,31 @@ def install(api: FastAPI) -> None:
             403: "not_authorised",
             404: "not_found",
             405: "method_not_allowed",
+            413: "payload_too_large",
         }
         return error_response(
             error.status_code, codes.get(error.status_code, "http_error"), str(error.detail)
         )
 
+    @api.exception_handler(ViewsHalted)
+    async def views_halted(request: Request, error: ViewsHalted) -> JSONResponse:
+        log.error("%s %s: %s", request.method, request.url.path, error)
+        fault = error.fault
+        return error_response(
+            503,
+            "views_halted",
+            f"the views stopped before event {fault.position}, which they cannot project; "
+            "the operators are alerted",
+            {"position": fault.position, "topic": fault.topic},
+            retry_after=HALTED_RETRY_AFTER_SECONDS,
+        )
+
+    for kind in (*UNAVAILABLE, sql.DBAPIError):
+
+        @api.exception_handler(kind)
+        async def database_error(request: Request, error: Exception) -> JSONResponse:
+            return failure_response(request, error)
+
     @api.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "an unexpected error occurred; it was logged")
+        return failure_response(request, error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -13,12 +14,14 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from api import access_log, docs, errors
+from api import access_log, body_limit, docs, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
 from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
+from api.form_routes import page_router as form_pages
+from api.form_routes import router as form_router
 from api.live import LiveViews
 from api.params import CodePath, refuse_control_characters
 from api.personnel_routes import router as personnel_router
@@ -27,6 +30,7 @@ from api.query_routes import router as query_router
 from domain.application import MinhBach
 from domain.commands import IssueToken, RevokeToken, SetPassword
 from domain.passwords import hash_new_password
+from projections.follower import brief
 from web import app as web
 
 API_PREFIX = "/api/v1"
@@ -38,7 +42,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "Outside the caller's role or scope"),
         (404, "Not found"),
         (409, "Conflict: duplicate, concurrent change, or a state that forbids it"),
+        (413, "Request body over the limit (1 MiB unless configured)"),
         (422, "Invalid input, with field-level messages"),
+        (503, "Database busy or unreachable, or views halted: retry after Retry-After"),
     )
 }
 
@@ -66,10 +72,14 @@ class TokenRequest(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"])
+    status: str = Field(examples=["ok"], description="ok, unhealthy or unavailable")
     database: str
     projection: dict[str, int]
     ledger: dict[str, int] = Field(default_factory=dict)
+    follower: str = Field(
+        "", examples=["following"], description="following, failing, halted or lagging"
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why it is not ok")
 
 
 principals = APIRouter(tags=["principals"])
@@ -148,16 +158,28 @@ health = APIRouter(tags=["service"])
 
 @health.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health_check(svc: ServicesDep) -> Any:
-    """Database reachable, and how far the views are behind the log."""
+    """Database reachable, the projection follower working and not falling behind,
+    and no follower halted on an event it cannot project (503 otherwise, with reasons)."""
     try:
         with svc.views.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         status = svc.views.status()
+        follower, recorded = svc.views.health(status.head)
     except Exception as error:  # the answer to "is it up?" must not itself fail
-        body = Health(status="unavailable", database=type(error).__name__, projection={})
+        follower = svc.views.follower.health(None)
+        reasons = [f"database: {brief(error)}"]
+        body = Health(
+            status="unavailable",
+            database=type(error).__name__,
+            projection={},
+            follower=follower.state,
+            reasons=reasons + ([follower.reason] if follower.reason else []),
+        )
         return JSONResponse(body.model_dump(), status_code=503)
-    return Health(
-        status="ok",
+    reasons = [follower.reason] if follower.reason else []
+    reasons += [fault.describe() for fault in recorded if fault.describe() not in reasons]
+    body = Health(
+        status="ok" if not reasons else "unhealthy",
         database="ok",
         projection={"position": status.position, "head": status.head, "lag": status.lag},
         ledger={
@@ -165,7 +187,10 @@ def health_check(svc: ServicesDep) -> Any:
             "lag": max(0, status.head - svc.views.ledger.position),
             "signing": int(svc.views.ledger.signer is not None),
         },
+        follower=follower.state,
+        reasons=reasons,
     )
+    return JSONResponse(body.model_dump(), status_code=503) if reasons else body
 
 
 def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
@@ -175,7 +200,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        views.catch_up()
+        with contextlib.suppress(Exception):  # noted by the follower, which retries
+            views.catch_up()
         if follow:
             views.start()
         try:
@@ -203,7 +229,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     docs.install_redoc(api)
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
-    access_log.install(api)
+    body_limit.install(api)
+    access_log.install(api)  # outermost: it logs every answer, 413 and 5xx included
     api.include_router(health)
     api.include_router(principals, prefix=API_PREFIX)
     api.include_router(command_router(), prefix=API_PREFIX)
@@ -211,5 +238,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
     api.include_router(policy_router, prefix=API_PREFIX)
+    api.include_router(form_router, prefix=API_PREFIX)
+    api.include_router(form_pages)
     web.install(api)
     return api

@@ -1,9 +1,9 @@
-"""The service's own projection runner: follows the log in a background thread,
-and catches up on demand for read-your-writes."""
+"""The service's own projection follower: follows the log in a background thread,
+catches up on demand for read-your-writes, and tells ``/health`` how it stands."""
 
 from __future__ import annotations
 
-import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,11 +11,15 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from domain.application import MinhBach
+from domain.policy import PoolFacts
+from projections import faults
+from projections.follower import LAG_SECONDS, Follower, Health, ViewsHalted
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
-from projections.runner import Projector, Status, engine_for
+from projections.runner import Projector, Status
 from projections.signing import signer_from_environment
+from projections.tracking import engine_for
 
-log = logging.getLogger("minhbach.projections")
+LAG_SETTING = "MINHBACH_HEALTH_LAG_SECONDS"
 
 
 class LiveViews:
@@ -27,7 +31,11 @@ class LiveViews:
             app, engine, signer_from_environment(), checkpoint_seconds=CHECKPOINT_SECONDS
         )
         self.projector = Projector(app, engine, batch_size=batch_size, ledger=self.ledger)
+        lag = float(os.environ.get(LAG_SETTING) or LAG_SECONDS)
+        self.follower = Follower(self.projector, interval=interval, lag_seconds=lag)
         self._lock = threading.Lock()
+        # Decisions are checked against these same views' derivation (no second fold).
+        app.use_year_facts(self)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -46,34 +54,44 @@ class LiveViews:
             yield
 
     def catch_up(self) -> int:
+        """Bring the views up to the head; halted views answer as far as they go."""
         with self._lock:
-            return self.projector.catch_up()
+            try:
+                return self.follower.catch_up()
+            except ViewsHalted:
+                return self.projector.position
 
     def ensure(self, position: int) -> int:
-        """Block until the views reflect ``position`` (read-your-writes)."""
+        """Block until the views reflect ``position`` (read-your-writes); raise
+        ``ViewsHalted`` if they cannot, or the database error that stopped them."""
         if self.projector.position >= position:
             return self.projector.position
         with self._lock:
-            return self.projector.ensure(position)
+            return self.follower.ensure(position)
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """The derived quota pool of a servant's year, caught up to ``position``."""
+        with self._lock:
+            return self.projector.pool_facts(servant, year, position)
 
     def status(self) -> Status:
         head = self.app.recorder.max_notification_id() or 0
         return Status("classifications", self.projector.position, head)
 
+    def health(self, head: int) -> tuple[Health, list[faults.Fault]]:
+        """This process's follower, and the faults any follower has recorded."""
+        with self.engine.connect() as conn:
+            recorded = faults.recorded(conn)
+        return self.follower.health(head), recorded
+
     def start(self) -> None:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._follow, name="views", daemon=True)
+        self._thread = threading.Thread(
+            target=self.follower.run, args=(self._stop, self._lock), name="views", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-    def _follow(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.catch_up()
-            except Exception:  # keep following; the next round retries
-                log.exception("projection catch-up failed")
-            self._stop.wait(self.interval)

@@ -396,6 +396,25 @@ def _redacted(state: dict[str, Any]) -> dict[str, Any]:
     return {k: "(redacted)" if k in REDACTED_FIELDS else v for k, v in state.items()}
 
 
+@router.get("/agencies/{agency}/years/{year}/departures", response_model=Listing)
+def departures(
+    agency: str,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    svc: ServicesDep,
+    scope: ScopeDep,
+    min_position: MinPosition = None,
+) -> Listing:
+    """Where HR's proposal or the competent authority's decision departs from the
+    computed proposal, with the written reason of each (Art. 21)."""
+    unit = reads.unit_in_scope(scope, agency, None)
+    position, lag = reads.fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows = queries.departures(conn, agency, year, unit=unit)
+    return Listing(
+        items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
+    )
+
+
 class EventItem(BaseModel):
     position: int
     topic: str

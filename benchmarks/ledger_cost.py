@@ -46,8 +46,9 @@ from domain.storage import Storage
 from projections import signing
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.ledger import NAME as LEDGER
-from projections.runner import Projector, engine_for
+from projections.runner import Projector
 from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
+from projections.tracking import engine_for
 
 LEDGER_STATES = (False, True)  # off, on
 

@@ -318,6 +318,9 @@ class ProposeClassification(Command):
     level: Level | None = Field(None, description="None: not classified")
     annual_score: Amount | None = None
     basis: Reason
+    departure_reason: Text | None = Field(
+        None, description="Required when the level differs from the computed proposal"
+    )
 
 
 class DecideClassification(Command):
@@ -328,7 +331,9 @@ class DecideClassification(Command):
     level: Level
     minutes_ref: Code
     party_committee_ref: Code | None = None
-    departure_reason: Text | None = None
+    departure_reason: Text | None = Field(
+        None, description="Required when the level differs from the computed proposal"
+    )
     replaces: Code | None = None
     appeal_ref: Code | None = Field(None, description="The appeal this decision answers")
 

@@ -18,6 +18,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 DATABASE_URL = "MINHBACH_DATABASE_URL"
 DATA_DIR = "MINHBACH_DATA_DIR"
+# How long a write waits for a lock another connection holds, in whole seconds,
+# before it fails (a request then answers 503, a follower retries).
+LOCK_TIMEOUT = "MINHBACH_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10
 
 
 class StorageConfigError(ValueError):
@@ -56,6 +60,7 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
     """Parse ``url`` (or ``MINHBACH_DATABASE_URL``, or the default SQLite file)."""
     environ = os.environ if environ is None else environ
     url = url or environ.get(DATABASE_URL) or default_url(environ)
+    lock_timeout = _lock_timeout(environ)
     parts = urlsplit(url)
     scheme = parts.scheme.split("+")[0]
     if scheme == "sqlite":
@@ -67,7 +72,7 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": path if path == ":memory:" else str(Path(path)),
-            "SQLITE_LOCK_TIMEOUT": "10",
+            "SQLITE_LOCK_TIMEOUT": lock_timeout,
         }
         return Storage(url, "sqlite", env)
     if scheme in ("postgres", "postgresql"):
@@ -83,6 +88,11 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
             "POSTGRES_CONNECT_TIMEOUT": "10",
+            # The library tries an insert ten times (0.2 s apart): each try waits a
+            # tenth, so the whole write waits about as long as on SQLite.
+            "POSTGRES_LOCK_TIMEOUT": str(max(1, int(lock_timeout) // 10)),
+            # A pooled connection the server dropped is replaced, not handed out.
+            "POSTGRES_PRE_PING": "yes",
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
         }
@@ -90,6 +100,13 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
     raise StorageConfigError(
         f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB"
     )
+
+
+def _lock_timeout(environ: Mapping[str, str]) -> str:
+    value = (environ.get(LOCK_TIMEOUT) or "").strip() or str(DEFAULT_LOCK_TIMEOUT)
+    if not value.isdigit() or int(value) < 1:
+        raise StorageConfigError(f"{LOCK_TIMEOUT} must be a whole number of seconds ≥ 1: {value!r}")
+    return value
 
 
 GUARD_SQL = """

@@ -26,15 +26,21 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
 from projections.merkle import LEAF_PREFIX, MerkleTree
-from projections.runner import TrackingConflict, engine_for
 from projections.signing import Signer, verify_signature
-from projections.tables import ledger_checkpoints, ledger_chunks, metadata, tracking
+from projections.tables import ledger_checkpoints, ledger_chunks, metadata
+from projections.tracking import (
+    TrackingConflict,
+    advance,
+    engine_for,
+    ensure_tracking_row,
+    tracked_position,
+)
 
 NAME = "ledger"
 FORMAT = b"minhbach-event-v1"
@@ -148,15 +154,20 @@ class Ledger:
         self.checkpoint_seconds = checkpoint_seconds
         self._last_signed = 0.0
         metadata.create_all(self.engine)
-        self._ensure_tracking_row()
+        ensure_tracking_row(self.engine, NAME)
         self.reload()
 
     def reload(self) -> None:
-        with self.engine.connect() as conn:
-            leaves = load_leaves(conn)
-            position = conn.execute(
-                select(tracking.c.position).where(tracking.c.name == NAME)
-            ).scalar_one()
+        """Load the stored leaves and the ledger's position as one snapshot.
+
+        The position is read first, then the leaves; a chunk another follower
+        committed in between lies wholly past that position (its leaves and the
+        move commit together) and is left for the next catch-up, so the tree and
+        the position always agree whatever the backend's isolation.
+        """
+        with self.engine.begin() as conn:
+            position = tracked_position(conn, NAME)
+            leaves = [leaf for leaf in load_leaves(conn) if leaf[0] <= position]
         self.tree = MerkleTree()
         self.tree.extend([digest for _, digest in leaves])
         self.index_of = {p: i for i, (p, _) in enumerate(leaves)}
@@ -217,13 +228,7 @@ class Ledger:
         together)."""
         if self._staged_position == self.position:
             return
-        moved = conn.execute(
-            update(tracking)
-            .where(tracking.c.name == NAME, tracking.c.position == self.position)
-            .values(position=self._staged_position)
-        )
-        if moved.rowcount != 1:
-            raise TrackingConflict(f"{NAME} moved past {self.position}")
+        advance(conn, NAME, self.position, self._staged_position)
         if self._staged:
             positions = [p for p, _ in self._staged]
             conn.execute(
@@ -289,12 +294,3 @@ class Ledger:
         if index is None or index >= size:
             raise KeyError(f"event {notification_id} is not in the first {size} leaves")
         return index, self.tree.inclusion_proof(index, size)
-
-    def _ensure_tracking_row(self) -> None:
-        try:
-            with self.engine.begin() as conn:
-                exists = conn.execute(select(tracking.c.name).where(tracking.c.name == NAME))
-                if exists.first() is None:
-                    conn.execute(insert(tracking).values(name=NAME, position=0))
-        except IntegrityError:
-            pass

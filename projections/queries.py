@@ -176,6 +176,20 @@ def interim_page(
     return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
 
 
+def departures(conn: Connection, agency: str, year: int, *, unit: str | None = None) -> list[Row]:
+    """The years of an agency where HR's proposal or the decision departs from the
+    computed proposal, with the written reasons (Art. 21), for inspectors."""
+    table = annual_classifications
+    query = select(table).where(
+        table.c.agency_code == agency,
+        table.c.year == year,
+        table.c.hr_departs | table.c.departs_from_proposal,
+    )
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    return _rows(conn, query.order_by(table.c.servant_code))
+
+
 def discipline_of(
     conn: Connection, servant: str | None = None, agency: str | None = None
 ) -> list[Row]:

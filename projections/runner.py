@@ -11,31 +11,38 @@ paging ``select_notifications`` (SQLite has no subscriptions).
 from __future__ import annotations
 
 import gc
-import time
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import Notification
-from sqlalchemy import Engine, create_engine, delete, insert, select, tuple_, update
+from sqlalchemy import Engine, delete, insert, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
-from domain.storage import Storage
+from domain.policy import PoolFacts
+from projections import faults
 from projections.derive import Deriver, Row
+from projections.ledger import Ledger
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 from projections.tables import KEYS, VIEWS, metadata, tracking
-
-if TYPE_CHECKING:
-    from projections.ledger import Ledger
+from projections.tracking import (
+    TrackingConflict,
+    advance,
+    engine_for,
+    ensure_tracking_row,
+    tracked_position,
+)
 
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 5  # 4: decisions keyed by (agency, number); 5: + proposal_recorded, G
+VIEWS_SCHEMA = 6  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+# 6: proposal_recorded and the group's GOOD count for the web screens
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 
@@ -57,24 +64,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class TrackingConflict(Exception):
-    """Another runner committed first; this one resynchronises."""
+class ProjectionFault(Exception):
+    """The projections cannot take in an event: it does not decode (written by
+    another version), or folding or deriving it fails (a bug). Retrying cannot
+    help; the follower halts before it (``projections.follower``)."""
 
-
-def engine_for(storage: Storage) -> Engine:
-    """An SQLAlchemy engine on the same database as the event store."""
-    env = storage.env
-    if storage.backend == "sqlite":
-        return create_engine(f"sqlite:///{env['SQLITE_DBNAME']}", connect_args={"timeout": 30})
-    url = (
-        f"postgresql+psycopg://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}"
-        f"@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
-    )
-    engine = create_engine(url, pool_pre_ping=True)
-    schema = env.get("POSTGRES_SCHEMA")
-    if schema:
-        return engine.execution_options(schema_translate_map={None: schema})
-    return engine
+    def __init__(self, position: int, topic: str | None, cause: BaseException) -> None:
+        self.position = position  # the first event the views cannot reflect
+        self.topic = topic
+        self.cause = cause
+        what = f"event {position} ({topic})" if topic else f"the events from {position}"
+        super().__init__(f"{what} cannot be projected: {type(cause).__name__}: {cause}")
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,9 @@ class Projector:
         # The ledger rides along: it hashes the pages this runner reads anyway and
         # commits its leaves in the same transaction as the views.
         self.ledger = ledger
+        self.head = 0  # the newest event seen in the log, at the last look
         self._ensure_schema()
-        self._ensure_tracking_row()
+        ensure_tracking_row(self.engine, NAME)
         self.reset()
 
     # --- state ----------------------------------------------------------------
@@ -113,6 +114,8 @@ class Projector:
     def reset(self) -> None:
         """Rebuild the in-memory state from the log up to the tracked position,
         then schedule whatever differs between the views and the derivation."""
+        # Until this completes, memory does not stand for any committed position.
+        self._stale = True
         self.state = DomainState()
         self.deriver = Deriver(self.state)
         self.position = self.tracked_position()
@@ -120,75 +123,93 @@ class Projector:
         with collector_paused():
             for notifications in self._pages(0, self.position):
                 dirty.update(self._fold(notifications))
-            self.deriver.derive(dirty)
+            self._derive(dirty, self.position)
         with self.engine.connect() as conn:
             self._stored = {view.name: _load(conn, view.name) for view in VIEWS}
         self._pending: dict[str, set[Any]] = {
             name: _differences(rows, self._stored[name])
             for name, rows in self.deriver.views().items()
         }
+        self._stale = False
+
+    def resync(self) -> None:
+        """Discard memory and start again from what is committed (views and ledger)."""
+        self.reset()
+        if self.ledger is not None:
+            self.ledger.reload()
 
     def tracked_position(self) -> int:
         with self.engine.connect() as conn:
-            found = conn.execute(select(tracking.c.position).where(tracking.c.name == NAME))
-            return int(found.scalar_one())
+            return tracked_position(conn, NAME)
 
     def status(self) -> Status:
         return Status(NAME, self.tracked_position(), self.app.recorder.max_notification_id() or 0)
 
     # --- running --------------------------------------------------------------
 
-    def catch_up(self, window: int | None = None) -> int:
-        """Process every event after the current position; return the new position.
+    def catch_up(
+        self,
+        window: int | None = None,
+        upto: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
+        """Process every event after the current position (up to ``upto``, if
+        given); return the new position.
 
         ``window`` is how many events are folded before each derive-and-commit
         (default: the batch size); a rebuild uses one window for the whole log.
+        ``stop``, once set, ends the work before the next window.
+
+        Whatever fails — a commit, a read, a fold — leaves nothing half-done:
+        the transaction rolls back, and events folded into memory but not
+        committed make the state stale, so the next call resynchronises from
+        the committed position instead of folding them a second time.
         """
+        if self._stale:
+            self.resync()
         window = self.batch_size if window is None else window
         ledger = self.ledger
-        while True:
-            head = self.app.recorder.max_notification_id() or 0
+        while stop is None or not stop.is_set():
+            head = self.head = self.app.recorder.max_notification_id() or 0
+            if upto is not None:
+                head = min(head, upto)
             if ledger is not None and not ledger.ready_for(self.position):
                 ledger.catch_up()  # behind the views: let it read on its own first
             if head <= self.position:
                 if any(self._pending.values()):
-                    self._commit_or_reset(self.position, {})
+                    self._commit_or_resync(self.position, {})
                     continue
                 if ledger is not None:
                     ledger.sign_if_due()
-                return self.position
-            stop = head if window == 0 else min(head, self.position + window)
+                break
+            stop_at = head if window == 0 else min(head, self.position + window)
+            self._stale = True  # memory runs ahead of the views until the commit
             dirty = Dirty()
-            for notifications in self._pages(self.position, stop):
+            for notifications in self._pages(self.position, stop_at):
                 if ledger is not None:
                     ledger.observe(notifications)
                 dirty.update(self._fold(notifications))
             if ledger is not None:
-                ledger.advance_to(stop)
-            self._commit_or_reset(stop, self.deriver.derive(dirty))
+                ledger.advance_to(stop_at)
+            self._commit_or_resync(stop_at, self._derive(dirty, self.position + 1))
+        return self.position
 
-    def _commit_or_reset(self, position: int, changed: Mapping[str, set[Any]]) -> None:
+    def _commit_or_resync(self, position: int, changed: Mapping[str, set[Any]]) -> None:
         try:
             self._commit(position, changed)
         except TrackingConflict:
-            self.reset()
-            if self.ledger is not None:
-                self.ledger.reload()
-
-    def follow(self, interval: float = 1.0, stop_after: float | None = None) -> None:
-        """Catch up, then poll for new events until interrupted (or ``stop_after`` seconds)."""
-        started = time.monotonic()
-        while stop_after is None or time.monotonic() - started < stop_after:
-            before = self.position
-            self.catch_up()
-            if self.position == before:
-                time.sleep(interval)
+            self.resync()
 
     def ensure(self, position: int) -> int:
         """Read-your-writes: make the views reflect at least ``position``."""
         if self.position < position:
             self.catch_up()
         return self.position
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """A year's quota pool as derived up to at least ``position`` (for the handlers)."""
+        self.ensure(position)
+        return self.deriver.pool_facts(servant, year)
 
     def rebuild(self) -> int:
         """Drop every view, then rebuild them from the whole log in one commit."""
@@ -224,10 +245,21 @@ class Projector:
             if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
                 self.state.position = notification.id
                 continue
-            event = to_domain_event(notification)
-            assert isinstance(event, CanMutateAggregate)
-            self.state.apply(event, notification.id, dirty)
+            try:
+                event = to_domain_event(notification)
+                if not isinstance(event, CanMutateAggregate):
+                    raise TypeError(f"{type(event).__name__} is not an aggregate event")
+                self.state.apply(event, notification.id, dirty)
+            except Exception as error:
+                raise ProjectionFault(notification.id, notification.topic, error) from error
         return dirty
+
+    def _derive(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:
+        """Derive the dirty rows; a failure is a fault of the events from ``first``."""
+        try:
+            return self.deriver.derive(dirty)
+        except Exception as error:
+            raise ProjectionFault(first, None, error) from error
 
     def _commit(self, position: int, changed: Mapping[str, set[Any]]) -> None:
         for name, keys in changed.items():
@@ -235,13 +267,8 @@ class Projector:
         views = {view.name: view for view in VIEWS}
         current = self.deriver.views()
         with self.engine.begin() as conn:
-            moved = conn.execute(
-                update(tracking)
-                .where(tracking.c.name == NAME, tracking.c.position == self.position)
-                .values(position=position)
-            )
-            if moved.rowcount != 1:
-                raise TrackingConflict(f"{NAME} moved past {self.position}")
+            advance(conn, NAME, self.position, position)
+            faults.clear_through(conn, NAME, position)  # a follower got past a recorded fault
             for name, keys in self._pending.items():
                 if keys:
                     _write(conn, views[name].name, keys, current[name], views)
@@ -258,6 +285,7 @@ class Projector:
                     stored.pop(key, None)
         self._pending = {}
         self.position = position
+        self._stale = False
 
     def _ensure_schema(self) -> None:
         """Create the views; views of an older shape are dropped and rebuilt from
@@ -277,15 +305,6 @@ class Projector:
         except IntegrityError:
             pass  # another runner upgraded the views at the same moment
         metadata.create_all(self.engine)
-
-    def _ensure_tracking_row(self) -> None:
-        try:
-            with self.engine.begin() as conn:
-                exists = conn.execute(select(tracking.c.name).where(tracking.c.name == NAME))
-                if exists.first() is None:
-                    conn.execute(insert(tracking).values(name=NAME, position=0))
-        except IntegrityError:
-            pass  # another runner created it first
 
 
 def _key(row: Row, name: str) -> Any:

@@ -70,6 +70,9 @@ annual_classifications = Table(
     Column("agency_code", String(64), nullable=False),
     Column("unit_code", String(64), nullable=False),
     Column("peer_group", String(64), nullable=False),
+    # The quota pool (Art. 10(2), 20(5)): the classifying authority's agency and the group.
+    Column("pool_authority", String(64), nullable=False),
+    Column("pool_group", String(64), nullable=False),
     Column("leadership", String(16), nullable=False),
     Column("is_head", Boolean, nullable=False),
     Column("months_worked", String(16), nullable=False),
@@ -79,7 +82,7 @@ annual_classifications = Table(
     Column("score_cents", Integer),
     Column("fail_triggers", JSON, nullable=False),
     Column("level_by_score", String(16)),
-    Column("status", String(16), nullable=False),
+    Column("status", String(24), nullable=False),
     Column("reason", String(64), nullable=False),
     Column("proposed_level", String(16)),
     Column("quota_rank", Integer),
@@ -87,10 +90,14 @@ annual_classifications = Table(
     Column("quota_verdict", String(16)),
     Column("quota_good_count", Integer),  # G: rated GOOD by score in the group (Art. 20(5))
     Column("tied_with", JSON, nullable=False),
+    Column("hr_proposed_level", String(16)),
+    Column("hr_departs", Boolean, nullable=False),  # HR proposed other than the computed level
+    Column("hr_departure_reason", Text),
     Column("proposal_recorded", Boolean, nullable=False),  # HR recorded its proposal
     Column("decided_level", String(16)),
     Column("decision_no", String(64)),
     Column("departs_from_proposal", Boolean, nullable=False),
+    Column("departure_reason", Text),
     Column("decisions", JSON, nullable=False),  # every decision, oldest first: superseded stay
     Column("appeals", JSON, nullable=False),  # appeals against this year, with their outcome
     Column("notified_on", Date),
@@ -213,4 +220,19 @@ ledger_checkpoints = Table(
     Column("signed_at", String(40), nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("signature", String(128), nullable=False),
+)
+
+# --- what the followers could not get past --------------------------------------
+
+# One row per projection that halted on an event it cannot take in (kept across
+# restarts and shown by `minhbach project status` and `/health`); the follower
+# that commits past the position deletes it.
+projection_faults = Table(
+    "pj_faults",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("topic", Text),
+    Column("error", Text, nullable=False),
+    Column("recorded_at", String(40), nullable=False),
 )

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from domain.storage import Storage
-from projections.runner import engine_for
+from projections.tracking import engine_for
 
 
 class Tamperer:
