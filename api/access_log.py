@@ -57,8 +57,13 @@ def install(api: FastAPI) -> None:
         started = time.perf_counter()
         try:
             response = await call_next(request)
-        except Exception as error:  # no handler took it: answer (and log) it here
-            response = errors.failure_response(request, error)
+        except Exception as error:  # no handler took it: answer (and log) it here, with
+            # the app's handler of last resort (the web pages put an HTML page in front)
+            last_resort = request.app.exception_handlers.get(Exception)
+            if last_resort is None:
+                response = errors.failure_response(request, error)
+            else:
+                response = await last_resort(request, error)
         response.headers["X-Request-ID"] = request_id
         status = response.status_code
         logger.info(

@@ -12,11 +12,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import Services
-from api.errors import status_for
+from api.errors import database_unavailable, status_for
 from domain.errors import DomainError
+from projections.follower import ViewsHalted
 from web.deps import CsrfRefused, PasswordChangeRequired, SignInRequired, Viewer, viewer_of
 from web.i18n import DEFAULT_LOCALE
 from web.labels import ERRORS
@@ -77,32 +79,38 @@ def sign_in_redirect(request: Request) -> Response:
     return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
 
 
+def page_for(request: Request, error: Exception) -> Response:
+    """The page for an error any of the API's handlers would answer in JSON."""
+    if isinstance(error, DomainError):
+        return error_page(request, status_for(error), error.code)
+    if isinstance(error, RequestValidationError | ValidationError):
+        return error_page(request, 422, "invalid_request")
+    if isinstance(error, StarletteHTTPException):
+        status = error.status_code
+        return error_page(request, status, CODE_BY_STATUS.get(status, "http"))
+    where = f"{request.method} {request.url.path}"
+    if isinstance(error, ViewsHalted) or database_unavailable(error):
+        log.warning("service unavailable on %s", where, exc_info=error)
+        return error_page(request, 503, "unavailable")
+    log.error("unexpected error on %s", where, exc_info=error)
+    return error_page(request, 500, "internal_error")
+
+
 def install(api: FastAPI) -> None:
-    """Put a web page in front of each of the API's error handlers."""
+    """Put a web page in front of each of the API's error handlers (and of the
+    one the access log falls back on, the handler of ``Exception``)."""
 
-    def wrap(kind: type[Exception], page: Any) -> None:
-        fallback = api.exception_handlers[kind]
-
+    def wrap(fallback: Any) -> Any:
         async def handler(request: Request, error: Exception) -> Any:
             if is_web(request):
-                return page(request, error)
+                return page_for(request, error)
             answer = fallback(request, error)
             return await answer if inspect.isawaitable(answer) else answer
 
-        api.exception_handlers[kind] = handler
+        return handler
 
-    wrap(DomainError, lambda r, e: error_page(r, status_for(e), e.code))
-    wrap(RequestValidationError, lambda r, e: error_page(r, 422, "invalid_request"))
-    wrap(
-        StarletteHTTPException,
-        lambda r, e: error_page(r, e.status_code, CODE_BY_STATUS.get(e.status_code, "http")),
-    )
-
-    def unexpected(request: Request, error: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_page(request, 500, "internal_error")
-
-    wrap(Exception, unexpected)
+    for kind, fallback in list(api.exception_handlers.items()):
+        api.exception_handlers[kind] = wrap(fallback)
 
     @api.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, _: SignInRequired) -> Response:

@@ -17,6 +17,7 @@ STATUSES = {
     "proposed": N_("Proposed"),
     "not_classified": N_("Not classified"),
     "pending_tie": N_("Pending: tie at the quota limit"),
+    "pending_organisation": N_("Pending: the organisation's level is not decided yet"),
 }
 
 REASONS = {
@@ -25,6 +26,7 @@ REASONS = {
     "quota": N_("Moved down by the EXCELLENT quota"),
     "quota_tie_pending": N_("Tied at the quota limit: the head decides"),
     "organisation_cap": N_("Capped by the organisation's level"),
+    "organisation_level_pending": N_("A head waits for their organisation's level (Art. 20(6))"),
     "not_classified_time_worked": N_("Not classified: under 6 months worked"),
     "not_classified_no_score": N_("Not classified: no score"),
 }
@@ -89,6 +91,13 @@ ERRORS = {
     "conflict": (
         N_("The records changed meanwhile"),
         N_("Someone changed these records at the same moment. Reload the page and try again."),
+    ),
+    "unavailable": (
+        N_("The service is busy for a moment"),
+        N_(
+            "The database is busy or out of reach. Try again in a few seconds; if it "
+            "lasts, tell the administrator."
+        ),
     ),
     "internal_error": (
         N_("Something went wrong on our side"),

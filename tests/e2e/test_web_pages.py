@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -192,6 +193,15 @@ def test_an_unexpected_failure_is_a_page_without_internals(
     assert answer.status_code == 500
     assert "Hệ thống gặp sự cố" in answer.text and "secret internals" not in answer.text
     assert "Traceback" not in answer.text
+
+    def locked(*_: object, **__: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("web.routes.home.queries.years_of", locked)
+    busy = site.client.get("/")
+    assert busy.status_code == 503 and "Hệ thống đang bận" in busy.text
+    api = site.client.get("/api/v1/no/such/thing")
+    assert api.headers["content-type"].startswith("application/json")
 
 
 def test_downloads_open_in_excel_and_the_language_switches(site: Site) -> None:
