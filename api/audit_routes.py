@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, ScopeDep, ServicesDep
+from api.params import CodePath
 from api.query_routes import _servant_in_scope, _unit_in_scope
 from domain.actors import Role
 from domain.agency import Agency, agency_id
@@ -27,7 +28,7 @@ AsOfTime = Annotated[
     datetime | None, Query(description="As the log stood at this moment (ISO 8601)")
 ]
 Language = Annotated[Literal["vi", "en"], Query(description="Language of the readable text")]
-AgencyCode = Annotated[str, Path(min_length=1, max_length=64)]
+AgencyCode = CodePath
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 
@@ -47,7 +48,7 @@ def _explainer(svc: Any, position: int | None, moment: datetime | None) -> Expla
 
 @router.get("/servants/{code}/years/{year}/explanation", response_model=Explanation)
 def explain_year(
-    code: str,
+    code: CodePath,
     year: YearPath,
     svc: ServicesDep,
     scope: ScopeDep,
@@ -63,7 +64,7 @@ def explain_year(
 
 @router.get("/servants/{code}/periods/{period}/explanation", response_model=Explanation)
 def explain_period(
-    code: str,
+    code: CodePath,
     period: Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")],
     svc: ServicesDep,
     scope: ScopeDep,
@@ -188,7 +189,7 @@ def reproduction(
 
 
 @router.get("/servants/{code}/years/{year}/evidence")
-def evidence(code: str, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> dict[str, Any]:
+def evidence(code: CodePath, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> dict[str, Any]:
     """One file: the explanation, its events, their inclusion proofs and the signed
     checkpoint. Check it offline with `minhbach verify-bundle FILE --public-key KEY`."""
     _servant_in_scope(svc, scope, code)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from domain.actors import Actor, CommandContext, Role
@@ -24,6 +25,27 @@ from domain.servant import CivilServant, servant_id
 from domain.values import LeadershipRole
 
 PREFIX = "mb"
+TOKEN_DAYS = "MINHBACH_TOKEN_DAYS"
+DEFAULT_TOKEN_DAYS = 90
+
+
+class TokenConfigError(ValueError):
+    """The token lifetime setting cannot be used."""
+
+
+def token_lifetime(environ: Mapping[str, str] | None = None) -> timedelta:
+    """How long a token is valid after it was issued: ``MINHBACH_TOKEN_DAYS``
+    (a positive number of days, fractions allowed), 90 days by default."""
+    raw = (os.environ if environ is None else environ).get(TOKEN_DAYS, "").strip()
+    if not raw:
+        return timedelta(days=DEFAULT_TOKEN_DAYS)
+    try:
+        days = float(raw)
+    except ValueError:
+        days = -1.0
+    if not 0 < days <= 3660:
+        raise TokenConfigError(f"{TOKEN_DAYS}={raw!r}: give a number of days between 0 and 3660")
+    return timedelta(days=days)
 
 
 class Unauthenticated(DomainError):
@@ -53,6 +75,7 @@ class Caller:
     role: Role
     agency: str | None  # confined to one agency (HR, and optionally authority / reviewer)
     servant: str | None  # their personnel record (civil servant, manager)
+    expires_at: datetime | None = None  # when the token presented stops being accepted
 
     @property
     def actor(self) -> Actor:
@@ -63,7 +86,12 @@ class Caller:
         return CommandContext(self.actor, source_ref)
 
 
-def authenticate(app: MinhBach, authorization: str | None) -> Caller:
+def authenticate(
+    app: MinhBach, authorization: str | None, lifetime: timedelta | None = None
+) -> Caller:
+    """The caller a bearer token stands for, on every request: the token must be
+    known, not revoked, of an enabled principal, and younger than ``lifetime``
+    (default: ``token_lifetime()``) by the application's clock."""
     if not authorization:
         raise Unauthenticated("a bearer token is required (Authorization: Bearer mb.…)")
     scheme, _, token = authorization.partition(" ")
@@ -79,8 +107,23 @@ def authenticate(app: MinhBach, authorization: str | None) -> Caller:
     digest = hashlib.sha256(secret.encode()).hexdigest()
     if principal is None or expected is None or not hmac.compare_digest(expected, digest):
         raise Unauthenticated("unknown, revoked or disabled token")
+    expires_at = principal.token_issued_at[token_id] + (lifetime or token_lifetime())
+    if app.clock() >= expires_at:
+        raise Unauthenticated(
+            f"token expired on {expires_at.isoformat(timespec='seconds')}: "
+            "ask an admin for a new one",
+            expired_at=expires_at.isoformat(),
+        )
     grant = principal.grant
-    return Caller(principal.name, Role(grant.role), grant.agency, grant.servant)
+    return Caller(principal.name, Role(grant.role), grant.agency, grant.servant, expires_at)
+
+
+def token_expiry(app: MinhBach, principal_name: str, token_id: str) -> datetime:
+    """When a token issued to ``principal_name`` stops being accepted."""
+    principal = app.find(Principal, principal_id(principal_name))
+    if principal is None or token_id not in principal.token_issued_at:
+        raise Unauthenticated(f"{principal_name} has no token {token_id}")
+    return principal.token_issued_at[token_id] + token_lifetime()
 
 
 @dataclass(frozen=True)

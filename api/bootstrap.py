@@ -22,7 +22,7 @@ class DemoLogin:
     token: str
 
 
-def issue(app: MinhBach, principal: str, label: str) -> str:
+def issue(app: MinhBach, principal: str, label: str, ctx: CommandContext = SYSTEM) -> str:
     token = new_token(principal)
     app.execute(
         c.IssueToken(
@@ -31,7 +31,7 @@ def issue(app: MinhBach, principal: str, label: str) -> str:
             secret_sha256=token.secret_sha256,
             label=label,
         ),
-        SYSTEM,
+        ctx,
     )
     return token.token
 

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli_errors import CliError, OneLineParser, explain
 from api.cli_policy import add_commands as add_policy_commands
 from domain.application import Clock, MinhBach, utc_now
-from domain.storage import StorageConfigError, storage_from_url
+from domain.storage import storage_from_url
 
 if TYPE_CHECKING:
     from projections.bundle import BundleReport
@@ -31,10 +32,7 @@ DEMO_CLOCK_AT = datetime(DEMO_YEAR + 1, 1, 10, 9, 0, tzinfo=UTC)
 
 
 def _open(url: str | None, clock: Clock = utc_now) -> MinhBach:
-    try:
-        return MinhBach(storage_from_url(url), clock=clock)
-    except StorageConfigError as error:
-        raise SystemExit(f"minhbach: {error}") from None
+    return MinhBach(storage_from_url(url), clock=clock)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -44,9 +42,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"minhbach import: no such file: {path}", file=sys.stderr)
         return 2
+    # Decoded whole before anything is applied: a file that is not UTF-8 writes
+    # nothing. A byte-order mark (Notepad writes one) is accepted.
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
     app = _open(args.database_url)
-    with path.open(encoding="utf-8") as lines:
-        report = import_lines(app, lines)
+    report = import_lines(app, lines)
     for failure in report.failures:
         print(f"{path}:{failure}", file=sys.stderr)
     print(
@@ -129,6 +129,7 @@ def _follow(args: argparse.Namespace) -> int:
     import logging
 
     from api import access_log
+    from api.errors import database_unavailable
     from projections.follower import MAX_BACKOFF, Follower
     from projections.runner import ProjectionFault
 
@@ -154,7 +155,9 @@ def _follow(args: argparse.Namespace) -> int:
             _record_fault(args, poison)
             print(f"minhbach project: {poison}", file=sys.stderr)
             return 1
-        except Exception:
+        except Exception as error:
+            if not database_unavailable(error):
+                raise  # a mistake of use (a bad URL, say): one line from main
             logging.getLogger("minhbach.projections").exception(
                 "cannot start following (attempt %d); retrying", attempt
             )
@@ -260,6 +263,12 @@ def cmd_standings(args: argparse.Namespace) -> int:
             level=args.level,
             limit=args.limit,
         )
+    if total == 0:
+        filtered = ", with these filters" if args.unit or args.peer_group or args.level else ""
+        raise CliError(
+            f"no classifications of {args.agency} in {args.year}{filtered} (views at log "
+            f"position {position}): check the agency's code and the year, or import its data"
+        )
     _print_table(
         rows,
         [
@@ -363,6 +372,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    """A fresh token for a principal, by whoever runs the service (an expired
+    admin token is renewed this way)."""
+    from api.auth import token_expiry
+    from api.bootstrap import issue
+    from domain.actors import Actor, CommandContext, Role
+
+    app = _open(args.database_url)
+    operator = CommandContext(Actor("system", Role.ADMIN), "minhbach token")
+    token = issue(app, args.principal, args.label, operator)
+    expires = token_expiry(app, args.principal, token.split(".")[2])
+    print(f"token for {args.principal} (shown once, valid until {expires.isoformat()}):")
+    print(f"  {token}")
+    return 0
+
+
 def cmd_ledger(args: argparse.Namespace) -> int:
     from projections import signing
 
@@ -456,12 +481,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _as_of(app: MinhBach, args: argparse.Namespace) -> Replayed:
     from projections.replay import replay
 
-    until = None
-    if getattr(args, "as_of_time", None):
-        until = datetime.fromisoformat(args.as_of_time)
-        if until.tzinfo is None:
-            until = until.replace(tzinfo=UTC)
-    return replay(app, upto=getattr(args, "as_of_position", None), until=until)
+    if args.as_of_position is not None and args.as_of_time is not None:
+        raise CliError("give --as-of-position or --as-of-time, not both")
+    return replay(app, upto=args.as_of_position, until=args.as_of_time)
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 moment (UTC when it names no offset), for ``--as-of-time``."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment: write e.g. 2026-12-01T00:00:00+07:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -582,7 +615,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from projections.trace import make_trace, render_trace
 
     app = _open(args.database_url)
-    trace = make_trace(app, Ledger(app, signer=signer_from_environment()), args.decision)
+    trace = make_trace(
+        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency
+    )
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")
@@ -591,7 +626,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="minhbach",
         description="Civil-servant appraisal under Decree 335/2025, on an immutable event log.",
     )
@@ -637,6 +672,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_class.add_argument("year", type=int)
     p_class.set_defaults(func=cmd_classification)
 
+    p_token = sub.add_parser("token", help="issue a bearer token for a principal")
+    p_token.add_argument("principal")
+    p_token.add_argument("--label", default="command line", help="what the token is for")
+    p_token.set_defaults(func=cmd_token)
+
     p_ledger = sub.add_parser("ledger", help="the tamper-evident ledger and its keys")
     p_ledger.add_argument("action", choices=["keygen", "checkpoint", "public-key", "export"])
     p_ledger.add_argument("--out", help="keygen: private key file; export: output file")
@@ -653,7 +693,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_explain.add_argument("--period", help="one period (YYYY-MM or YYYY-Qn) instead of the year")
     p_explain.add_argument("--format", choices=["vi", "en", "json"], default="vi")
     p_explain.add_argument("--as-of-position", type=int, help="as the log stood at this position")
-    p_explain.add_argument("--as-of-time", help="as the log stood at this moment (ISO 8601)")
+    p_explain.add_argument(
+        "--as-of-time", type=_moment, help="as the log stood at this moment (ISO 8601)"
+    )
     p_explain.set_defaults(func=cmd_explain)
 
     p_audit = sub.add_parser("audit", help="publish an agency's results, or reproduce them")
@@ -679,6 +721,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_trace = sub.add_parser("trace", help="a personnel decision down to its events and proofs")
     p_trace.add_argument("decision")
+    p_trace.add_argument("--agency", help="the agency it is numbered in, if several have it")
     p_trace.add_argument("--out", help="write the trace (JSON) to this file")
     p_trace.add_argument("--format", choices=["vi", "en"], default="vi")
     p_trace.set_defaults(func=cmd_trace)
@@ -710,6 +753,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"minhbach: {error.code}: {error.message}", file=sys.stderr)
         return 1
+    except Exception as error:
+        message = explain(error, args)
+        if message is None:  # a fault of the program, not of its use: keep the traceback
+            raise
+        print(f"minhbach {args.command}: {message}", file=sys.stderr)
+        return 2
     return code
 
 

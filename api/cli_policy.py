@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from domain.application import MinhBach
@@ -107,7 +107,7 @@ def _span(text: str) -> str:
     return text
 
 
-def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p_policy = sub.add_parser("policy", help="the policies and variants, and who applies which")
     actions = p_policy.add_subparsers(dest="action", required=True)
     p_list = actions.add_parser("list", help="every registered policy and variant")

@@ -5,26 +5,27 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from api import access_log, body_limit, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
-from api.auth import new_token
+from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.live import LiveViews
+from api.params import CodePath, refuse_control_characters
 from api.personnel_routes import router as personnel_router
 from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
-from domain.commands import Code, IssueToken, RevokeToken
+from domain.commands import IssueToken, RevokeToken
 from projections.follower import brief
 
 API_PREFIX = "/api/v1"
@@ -42,19 +43,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
-_CODE: TypeAdapter[str] = TypeAdapter(Code)
-
-
-def principal_name(name: Annotated[str, Path(min_length=1, max_length=64)]) -> str:
-    """The principal in the path, read as the commands read a code (trimmed, not blank)."""
-    try:
-        return _CODE.validate_python(name)
-    except ValidationError as error:
-        problems = [{**problem, "loc": ("path", "name")} for problem in error.errors()]
-        raise RequestValidationError(problems) from None
-
-
-PrincipalName = Annotated[str, Depends(principal_name)]
+# The principal in the path, read as the commands read a code.
+PrincipalName = CodePath
 
 
 class Me(BaseModel):
@@ -62,11 +52,13 @@ class Me(BaseModel):
     role: str
     agency: str | None
     servant: str | None
+    token_expires_at: datetime | None = Field(description="When this token stops being accepted")
 
 
 class IssuedToken(BaseModel):
     token: str = Field(description="Shown once: only its hash is stored")
     token_id: str
+    expires_at: datetime = Field(description=f"Valid until then ({TOKEN_DAYS}, default 90 days)")
     position: int | None
 
 
@@ -91,7 +83,13 @@ principals = APIRouter(tags=["principals"])
 @principals.get("/me", response_model=Me)
 def me(who: CallerDep) -> Me:
     """Who the token belongs to, in which role and scope."""
-    return Me(principal=who.principal, role=who.role.value, agency=who.agency, servant=who.servant)
+    return Me(
+        principal=who.principal,
+        role=who.role.value,
+        agency=who.agency,
+        servant=who.servant,
+        token_expires_at=who.expires_at,
+    )
 
 
 @principals.post("/principals/{name}/tokens", response_model=IssuedToken)
@@ -109,7 +107,12 @@ def issue_token(
         ),
         who.context(None),
     )
-    return IssuedToken(token=token.token, token_id=token.token_id, position=result.position)
+    return IssuedToken(
+        token=token.token,
+        token_id=token.token_id,
+        expires_at=token_expiry(svc.app, name, token.token_id),
+        position=result.position,
+    )
 
 
 @principals.delete("/principals/{name}/tokens/{token_id}", response_model=CommandResponse)
@@ -168,6 +171,7 @@ def health_check(svc: ServicesDep) -> Any:
 
 def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
     """The FastAPI application over one domain application and its live views."""
+    token_lifetime()  # a setting that cannot be used stops the start, not every request
     views = views or LiveViews(app)
 
     @asynccontextmanager
@@ -192,6 +196,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         ),
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        dependencies=[Depends(refuse_control_characters)],
     )
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)

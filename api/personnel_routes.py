@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
+from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
 from domain.agency import Agency, agency_id
-from domain.errors import NotAuthorised, NotFound
+from domain.errors import InvalidValue, NotAuthorised, NotFound
 from domain.policy import policy_in_force
 from domain.servant import CivilServant, servant_id
 from projections.publication import COLUMNS
@@ -25,10 +26,10 @@ from projections.trace import make_trace, render_trace
 
 router = APIRouter(tags=["appeals and decisions"])
 
-AgencyCode = Annotated[str, Path(min_length=1, max_length=64)]
+AgencyCode = CodePath
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
-Code = Annotated[str, Path(min_length=1, max_length=64)]
-AgencyFilter = Annotated[str | None, Query(max_length=64)]
+Code = CodePath
+AgencyFilter = OptionalCodeQuery
 
 
 def _rows(svc: Services, query: Any) -> list[dict[str, Any]]:
@@ -94,15 +95,48 @@ class AppealDetail(BaseModel):
     classification_now: dict[str, Any] | None
 
 
-@router.get("/appeals/{appeal_no}", response_model=AppealDetail)
-def appeal_detail(appeal_no: Code, svc: ServicesDep, scope: ScopeDep) -> AppealDetail:
-    """One appeal, with the result it contested beside the result now: the
-    superseded result stays readable."""
-    found = _rows(svc, select(appeals).where(appeals.c.appeal_no == appeal_no))
+def _numbered(
+    svc: Services,
+    scope: ReadScope,
+    table: Any,
+    what: str,
+    number: str,
+    agency: str | None,
+) -> dict[str, Any]:
+    """The one row of that number the caller may read: numbers are per agency, so
+    the agency is needed only when the caller may read several."""
+    column = "appeal_no" if table is appeals else "decision_no"
+    query = select(table).where(table.c[column] == number)
+    if agency is not None:
+        query = query.where(table.c.agency_code == agency)
+    found = _rows(svc, query)
     if not found:
-        raise NotFound(f"appeal {appeal_no} not found")
-    row = found[0]
-    _servant_in_scope(svc, scope, row["servant_code"])
+        raise NotFound(f"{what} {number} not found" + (f" in {agency}" if agency else ""))
+    readable = []
+    for row in found:
+        try:
+            _servant_in_scope(svc, scope, row["servant_code"])
+        except (NotAuthorised, NotFound):
+            continue
+        readable.append(row)
+    if not readable:
+        raise NotAuthorised(f"you may not read {what} {number}")
+    if len(readable) > 1:
+        raise InvalidValue(
+            f"{what} {number} is a number in several agencies: name the agency (?agency=…)",
+            agencies=sorted(row["agency_code"] for row in readable),
+        )
+    return readable[0]
+
+
+@router.get("/appeals/{appeal_no:path}", response_model=AppealDetail)
+def appeal_detail(
+    appeal_no: Code, svc: ServicesDep, scope: ScopeDep, agency: AgencyFilter = None
+) -> AppealDetail:
+    """One appeal, with the result it contested beside the result now: the
+    superseded result stays readable. Appeal numbers are per agency: ``agency``
+    chooses when the caller reads several that share the number."""
+    row = _numbered(svc, scope, appeals, "appeal", appeal_no, agency)
     key = (row["servant_code"], row["year"])
     before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
     now = _rows(
@@ -158,25 +192,22 @@ class Trace(BaseModel):
     text: str
 
 
-@router.get("/decisions/{decision_no}/trace", response_model=Trace)
+@router.get("/decisions/{decision_no:path}/trace", response_model=Trace)
 def decision_trace(
     decision_no: Code,
     svc: ServicesDep,
     scope: ScopeDep,
     lang: Annotated[Literal["vi", "en"], Query()] = "vi",
+    agency: AgencyFilter = None,
 ) -> Trace:
     """Decision → basis classifications → explanations → events with ledger proofs,
-    as one document (check it offline with ``minhbach verify-trace``)."""
-    found = _rows(
-        svc, select(personnel_decisions).where(personnel_decisions.c.decision_no == decision_no)
-    )
-    if not found:
-        raise NotFound(f"personnel decision {decision_no} not found")
-    _servant_in_scope(svc, scope, found[0]["servant_code"])
+    as one document (check it offline with ``minhbach verify-trace``). Decision
+    numbers are per agency, like the appeals'."""
+    row = _numbered(svc, scope, personnel_decisions, "personnel decision", decision_no, agency)
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():
-        trace = make_trace(svc.app, svc.views.ledger, decision_no)
+        trace = make_trace(svc.app, svc.views.ledger, decision_no, row["agency_code"])
     return Trace(**trace, text=render_trace(trace, lang))
 
 
@@ -192,27 +223,26 @@ class Deadlines(BaseModel):
 @router.get("/agencies/{agency}/years/{year}/deadlines", response_model=Deadlines)
 def deadlines(agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> Deadlines:
     """The 15 December classification deadline (Art. 19(2)) and overdue appeals."""
-    _unit_in_scope(scope, agency, None)
+    unit = _unit_in_scope(scope, agency, None)
     month, day = policy_in_force(date(year, 1, 1)).classification_deadline
     deadline = date(year, month, day)
-    rows = _rows(
-        svc,
-        select(annual_classifications.c.servant_code, annual_classifications.c.decided_level)
-        .where(
-            annual_classifications.c.agency_code == agency, annual_classifications.c.year == year
-        )
-        .order_by(annual_classifications.c.servant_code),
+    table = annual_classifications
+    query = select(table.c.servant_code, table.c.decided_level).where(
+        table.c.agency_code == agency, table.c.year == year
     )
+    if unit is not None:  # a unit's manager: that unit's servants
+        query = query.where(table.c.unit_code == unit)
+    rows = _rows(svc, query.order_by(table.c.servant_code))
     today = svc.app.clock().date()
-    late = _rows(
-        svc,
-        select(appeals).where(
-            appeals.c.agency_code == agency,
-            appeals.c.year == year,
-            appeals.c.status == "open",
-            appeals.c.due_on < today,
-        ),
+    late_query = select(appeals).where(
+        appeals.c.agency_code == agency,
+        appeals.c.year == year,
+        appeals.c.status == "open",
+        appeals.c.due_on < today,
     )
+    if unit is not None:
+        late_query = late_query.where(appeals.c.servant_code.in_([r["servant_code"] for r in rows]))
+    late = _rows(svc, late_query.order_by(appeals.c.due_on, appeals.c.appeal_no))
     return Deadlines(
         agency=agency,
         year=year,

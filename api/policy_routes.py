@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, ServicesDep
+from api.params import CodePath
 from domain.agency import Agency, agency_id
 from domain.errors import NotFound
 from domain.policy import POLICIES, VARIANTS, Policy, policy_variant
@@ -87,7 +88,7 @@ def policies(who: CallerDep) -> PolicyList:
 
 @router.get("/agencies/{agency}/policy", response_model=AgencyPolicy)
 def agency_policy(
-    agency: Annotated[str, Path(min_length=1, max_length=64)],
+    agency: CodePath,
     svc: ServicesDep,
     who: CallerDep,
     on: Annotated[date | None, Query(description="Default: today")] = None,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import ReadScope
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
+from api.params import CodePath, CodeQuery, OptionalCodeQuery
 from domain.actors import Role
 from domain.commands import PERIOD_PATTERN
 from domain.errors import InvalidValue, NotAuthorised, NotFound
@@ -26,7 +27,6 @@ from domain.values import Period
 from projections import queries
 from projections.interim import SPAN_PATTERN
 
-Code = Annotated[str, Query(min_length=1, max_length=64)]
 MinPosition = Annotated[
     int | None, Query(ge=0, description="Wait until the views reflect this log position")
 ]
@@ -107,7 +107,7 @@ def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | Non
 
 @router.get("/servants/{code}/years/{year}", response_model=ServantYear)
 def servant_year(
-    code: str,
+    code: CodePath,
     year: Annotated[int, Path(ge=2000, le=2100)],
     svc: ServicesDep,
     scope: ScopeDep,
@@ -229,18 +229,21 @@ def _standings(
 def standings(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     year: YearPath,
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
     page: Page = 1,
     page_size: PageSize = 100,
     min_position: MinPosition = None,
+    as_of_position: AsOfPosition = None,
+    as_of_time: AsOfTime = None,
 ) -> Listing:
-    """Annual standings of an agency, a unit or a peer group, with ranks."""
+    """Annual standings of an agency, a unit or a peer group, with ranks — now, or
+    as of a past position or moment."""
     return _standings(
         svc,
         scope,
@@ -254,6 +257,8 @@ def standings(
         page,
         page_size,
         min_position,
+        as_of_position,
+        as_of_time,
     )
 
 
@@ -296,10 +301,10 @@ def _attachment(filename: str) -> str:
 def standings_csv(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     year: YearPath,
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -340,10 +345,10 @@ def standings_csv(
 def period_results(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     period: Annotated[str, Query(pattern=PERIOD_PATTERN)],
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -374,12 +379,12 @@ def period_results(
 def interim_results(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Code,
+    agency: CodeQuery,
     span: Annotated[
         str, Query(pattern=SPAN_PATTERN, description="A quarter (2026-Q2) or half-year (2026-H1)")
     ],
-    unit: Annotated[str | None, Query(max_length=64)] = None,
-    peer_group: Annotated[str | None, Query(max_length=64)] = None,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
     level: LevelFilter = None,
     sort: Sort = "score",
     order: Order = None,
@@ -410,8 +415,8 @@ def interim_results(
 def discipline(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: Annotated[str | None, Query(max_length=64)] = None,
-    servant: Annotated[str | None, Query(max_length=64)] = None,
+    agency: OptionalCodeQuery = None,
+    servant: OptionalCodeQuery = None,
     min_position: MinPosition = None,
 ) -> Listing:
     """The discipline register of an agency or of one servant."""

@@ -16,7 +16,14 @@ from uuid import UUID
 from domain.base import AggregateCreated, Audited, stable_id
 
 
-def appeal_id(appeal_no: str) -> UUID:
+def appeal_id(agency_code: str, appeal_no: str) -> UUID:
+    """Appeal numbers are the receiving agency's: the same number in two agencies
+    names two appeals."""
+    return stable_id("appeal", agency_code, appeal_no)
+
+
+def legacy_appeal_id(appeal_no: str) -> UUID:
+    """The id of an appeal recorded when numbers were national (still loaded)."""
     return stable_id("appeal", appeal_no)
 
 

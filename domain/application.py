@@ -16,13 +16,21 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
-from domain.actors import CommandContext
+from domain.actors import Actor, CommandContext
 from domain.base import Audited
 from domain.commands import Command
-from domain.errors import ConcurrencyConflict, IdempotencyKeyReused, NotFound
+from domain.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    IdempotencyKeyReused,
+    InvalidValue,
+    NotFound,
+)
 from domain.handlers import HANDLERS
+from domain.principal import Principal
 from domain.receipt import CommandReceipt, receipt_id
-from domain.storage import Storage, protect_postgres_events, storage_from_url
+from domain.storage import Storage, check_postgres, protect_postgres_events, storage_from_url
+from domain.text import clean_code, clean_key, clean_text
 
 T = TypeVar("T", bound=Audited)
 Clock = Callable[[], datetime]
@@ -68,6 +76,8 @@ class MinhBach(Application[UUID]):
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        if self.storage.backend == "postgres":
+            check_postgres(self.storage)
         super().__init__(env={**self.storage.env, **(env or {})})
         if self.storage.backend == "postgres":
             protect_postgres_events(self.storage, f"{self.name}_events")
@@ -93,6 +103,16 @@ class MinhBach(Application[UUID]):
             return None
         return aggregate
 
+    def principal_ids(self) -> list[UUID]:
+        found: list[UUID] = []
+        start = None
+        while page := self.recorder.select_notifications(
+            start, 500, topics=[Principal.Registered.TOPIC], inclusive_of_start=False
+        ):
+            found.extend(n.originator_id for n in page)  # type: ignore[misc]
+            start = page[-1].id
+        return found
+
     # --- writing --------------------------------------------------------------
 
     def execute(
@@ -103,6 +123,7 @@ class MinhBach(Application[UUID]):
         A version conflict (someone saved the same record first) is retried
         from a fresh load, then reported as ConcurrencyConflict.
         """
+        ctx, idempotency_key = _checked(ctx, idempotency_key)
         handler = HANDLERS[type(command)]
         fingerprint = _fingerprint(command, ctx) if idempotency_key is not None else ""
         for _attempt in range(CONFLICT_RETRIES):
@@ -111,7 +132,17 @@ class MinhBach(Application[UUID]):
                 if earlier is not None:
                     return earlier
             at = self.clock()
-            outcome = handler(self, command, ctx, at)
+            try:
+                outcome = handler(self, command, ctx, at)
+            except DomainError:
+                # The same key may have been applied while this request ran (two
+                # requests at once): its effects are what the handler refused; the
+                # first answer is the one to give.
+                if idempotency_key is not None:
+                    earlier = self._receipt(idempotency_key, fingerprint)
+                    if earlier is not None:
+                        return earlier
+                raise
             to_save: list[Audited] = list(outcome.aggregates)
             if idempotency_key is not None:
                 to_save.append(
@@ -151,6 +182,18 @@ class MinhBach(Application[UUID]):
         return CommandResult(
             receipt.command, receipt.result, True, self.recorder.max_notification_id()
         )
+
+
+def _checked(ctx: CommandContext, key: str | None) -> tuple[CommandContext, str | None]:
+    """The context's strings and the key under the same rules as the commands' own."""
+    try:
+        agency = None if ctx.actor.agency is None else clean_code(ctx.actor.agency)
+        actor = Actor(clean_code(ctx.actor.id), ctx.actor.role, agency)
+        source_ref = None if ctx.source_ref is None else clean_text(ctx.source_ref)
+        key = None if key is None else clean_key(key)
+    except ValueError as error:
+        raise InvalidValue(str(error)) from None
+    return CommandContext(actor, source_ref), key
 
 
 def _fingerprint(command: Command, ctx: CommandContext) -> str:

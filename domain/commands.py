@@ -7,12 +7,22 @@ handled, where the domain rules raise named errors.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
+from domain.text import CODE_RULE, Code, Reason, Text, clean_strings
 from domain.values import (
     AssessmentOutcome,
     ConclusionKind,
@@ -24,12 +34,24 @@ from domain.values import (
     PeriodKind,
 )
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+__all__ = ["COMMANDS", "Code", "Command", "Reason", "Text"]
+
 # A month or a quarter of a year in the same range as ``Year``.
 PERIOD_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2]|Q[1-4])$"
-PeriodCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PERIOD_PATTERN)]
+
+
+def _period(value: str) -> str:
+    if not re.fullmatch(PERIOD_PATTERN, value):
+        raise ValueError("a period is YYYY-MM or YYYY-Qn")
+    return value
+
+
+PeriodCode = Annotated[
+    str,
+    CODE_RULE,
+    AfterValidator(_period),
+    WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN}),
+]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 # Bounded so that no input can overflow the arithmetic or the storage.
 Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False)]
@@ -37,10 +59,22 @@ Day = Annotated[date, Field(ge=date(1950, 1, 1), le=date(2100, 12, 31))]
 Scores = Annotated[dict[Code, Amount], Field(max_length=20)]
 
 
-class Command(BaseModel):
-    """Base of every command: immutable, and strict about unknown fields."""
+class CheckedStrings(BaseModel):
+    """Immutable, strict about unknown fields, and every string of every field
+    checked as free text (``domain.text``) — whatever the field's declared type,
+    so a field added later is covered without anyone remembering to."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_strings(cls, value: Any) -> Any:
+        return clean_strings(value)
+
+
+class Command(CheckedStrings):
+    """Base of every command."""
+
     name: ClassVar[str]
 
 
@@ -322,6 +356,9 @@ class AssignAppealReviewer(Command):
     name = "assign_appeal_reviewer"
     appeal_no: Code
     reviewer: Code = Field(description="The appeals reviewer principal")
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 class ResolveAppeal(Command):
@@ -331,6 +368,9 @@ class ResolveAppeal(Command):
     appeal_no: Code
     outcome: Literal["upheld", "amended"]
     reason: Reason
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 DecisionKind = Literal["lower_position", "dismissal", "higher_position", "commendation"]
@@ -353,16 +393,21 @@ class ApproveDecision(Command):
     name = "approve_decision"
     decision_no: Code
     note: Text = ""
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 class ExecuteDecision(Command):
     name = "execute_decision"
     decision_no: Code
     executed_on: Day
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
-class AcknowledgedBasis(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class AcknowledgedBasis(CheckedStrings):
     year: Year
     decision_no: Code
     decided_level: Level | None = None
@@ -377,6 +422,9 @@ class ReviewDecision(Command):
     outcome: Literal["confirmed", "revoked"]
     reason: Reason
     acknowledged: Annotated[tuple[AcknowledgedBasis, ...], Field(min_length=1, max_length=10)]
+    agency: Code | None = Field(
+        None, description="The agency it is numbered in (default: the actor's own)"
+    )
 
 
 PublishedValue = Annotated[str, StringConstraints(max_length=200)] | None

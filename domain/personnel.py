@@ -11,7 +11,13 @@ from uuid import UUID
 from domain.base import AggregateCreated, Audited, stable_id
 
 
-def personnel_decision_id(decision_no: str) -> UUID:
+def personnel_decision_id(agency_code: str, decision_no: str) -> UUID:
+    """Decision numbers are the issuing agency's, like the appeals' numbers."""
+    return stable_id("personnel-decision", agency_code, decision_no)
+
+
+def legacy_personnel_decision_id(decision_no: str) -> UUID:
+    """The id of a decision recorded when numbers were national (still loaded)."""
     return stable_id("personnel-decision", decision_no)
 
 

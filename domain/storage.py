@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DATABASE_URL = "MINHBACH_DATABASE_URL"
@@ -25,6 +26,10 @@ DEFAULT_LOCK_TIMEOUT = 10
 
 class StorageConfigError(ValueError):
     """The database URL cannot be used."""
+
+
+class DatabaseUnavailable(StorageConfigError):
+    """The database the URL names does not answer (or refuses the connection)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,35 @@ CREATE OR REPLACE TRIGGER minhbach_append_only_truncate
 """
 
 
+def _connect(storage: Storage) -> Any:
+    import psycopg
+
+    env = storage.env
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
+    )
+
+
+def check_postgres(storage: Storage) -> None:
+    """Connect once, so that an unreachable server is reported with its reason at
+    once (the library's pool would wait, then say only that it timed out)."""
+    import psycopg
+
+    try:
+        with _connect(storage):
+            pass
+    except psycopg.OperationalError as error:
+        reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+        raise DatabaseUnavailable(
+            f"cannot connect to the database {storage.display_url}: {reason}"
+        ) from None
+
+
 def protect_postgres_events(storage: Storage, table: str) -> None:
     """Make the event table refuse UPDATE, DELETE and TRUNCATE in the database itself.
 
@@ -128,19 +162,10 @@ def protect_postgres_events(storage: Storage, table: str) -> None:
     the ledger is what catches that case. Privileges (docs/operations.md) are
     the other half: the application's role is granted INSERT and SELECT only.
     """
-    import psycopg
     from psycopg import sql
 
-    env = storage.env
-    schema = env.get("POSTGRES_SCHEMA") or "public"
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "10")),
-    ) as conn:
+    schema = storage.env.get("POSTGRES_SCHEMA") or "public"
+    with _connect(storage) as conn:
         statement = sql.SQL(GUARD_SQL).format(
             schema=sql.Identifier(schema), table=sql.Identifier(table)
         )

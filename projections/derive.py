@@ -61,7 +61,7 @@ from domain.values import (
     PeriodKind,
 )
 from projections.interim import SpanKey, interim_row, spans_of
-from projections.state import Dirty, DomainState, PeriodKey, YearKey
+from projections.state import Dirty, DomainState, NumberKey, PeriodKey, YearKey
 
 Row = dict[str, Any]
 
@@ -130,8 +130,8 @@ class Deriver:
         self.interim_rows: dict[SpanKey, Row] = {}
         self.annual_rows: dict[YearKey, Row] = {}
         self.discipline_rows: dict[tuple[str], Row] = {}
-        self.decision_rows: dict[tuple[str], Row] = {}
-        self.appeal_rows: dict[tuple[str], Row] = {}
+        self.decision_rows: dict[NumberKey, Row] = {}  # (agency, number)
+        self.appeal_rows: dict[NumberKey, Row] = {}
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[GroupKey, set[str]] = {}
         self._evaluators: dict[Any, list[str]] = {}
@@ -179,12 +179,11 @@ class Deriver:
                     self.annual_rows[(code, year)] = row
                     changed_annual.add((code, year))
         changed_decisions = self._recompute_decisions(dirty.decisions, changed_annual)
-        changed_appeals: set[tuple[str]] = set()
-        for appeal_no in dirty.appeals:
-            self.appeal_rows[(appeal_no,)] = appeal_row(
-                self.state.appeals[appeal_no], self.state.sources(self.state.appeals[appeal_no].id)
-            )
-            changed_appeals.add((appeal_no,))
+        changed_appeals: set[NumberKey] = set()
+        for number in dirty.appeals:
+            appeal = self.state.appeals[number]
+            self.appeal_rows[number] = appeal_row(appeal, self.state.sources(appeal.id))
+            changed_appeals.add(number)
         changed_discipline: set[tuple[str]] = set()
         for decision_id in dirty.disciplines:
             decision = self.state.by_id[decision_id]
@@ -224,17 +223,19 @@ class Deriver:
             "appeals": [{"appeal_no": a.appeal_no, "status": a.outcome or "open"} for a in appeals],
         }
 
-    def _recompute_decisions(self, dirty: set[str], changed_years: set[YearKey]) -> set[tuple[str]]:
+    def _recompute_decisions(
+        self, dirty: set[NumberKey], changed_years: set[YearKey]
+    ) -> set[NumberKey]:
         numbers = set(dirty)
         for key in changed_years:
             numbers |= self.state.decisions_on.get(key, set())
-        changed: set[tuple[str]] = set()
+        changed: set[NumberKey] = set()
         for number in numbers:
             decision = self.state.decisions[number]
             row = decision_row(decision, self._current_basis(decision))
-            if self.decision_rows.get((number,)) != row:
-                self.decision_rows[(number,)] = row
-                changed.add((number,))
+            if self.decision_rows.get(number) != row:
+                self.decision_rows[number] = row
+                changed.add(number)
         return changed
 
     def _current_basis(self, decision: PersonnelDecision) -> list[dict[str, Any]]:

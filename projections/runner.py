@@ -40,7 +40,7 @@ from projections.tracking import (
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 3
+VIEWS_SCHEMA = 4  # 4: appeals and personnel decisions keyed by (agency, number)
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 

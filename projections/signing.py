@@ -68,7 +68,10 @@ def public_pem(public: Ed25519PublicKey) -> bytes:
 
 def load_private(data: bytes) -> Signer:
     if data.lstrip().startswith(b"-----BEGIN"):
-        key = serialization.load_pem_private_key(data, password=None)
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError) as error:
+            raise LedgerKeyError(f"not a readable private key: {error}") from None
         if not isinstance(key, Ed25519PrivateKey):
             raise LedgerKeyError("the ledger key must be an Ed25519 key")
         return Signer(key)
@@ -80,7 +83,10 @@ def load_private(data: bytes) -> Signer:
 def load_public(data: bytes) -> Ed25519PublicKey:
     text = data.strip()
     if text.startswith(b"-----BEGIN"):
-        key = serialization.load_pem_public_key(text)
+        try:
+            key = serialization.load_pem_public_key(text)
+        except ValueError as error:
+            raise LedgerKeyError(f"not a readable public key: {error}") from None
         if not isinstance(key, Ed25519PublicKey):
             raise LedgerKeyError("the public key must be an Ed25519 key")
         return key
@@ -97,9 +103,19 @@ def signer_from_environment(environ: Mapping[str, str] | None = None) -> Signer 
     """The configured signing key, or None when checkpoints are not to be signed here."""
     environ = os.environ if environ is None else environ
     if path := environ.get(KEY_FILE):
-        return load_private(Path(path).read_bytes())
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise LedgerKeyError(f"cannot read {KEY_FILE}={path}: {error.strerror}") from None
+        try:
+            return load_private(data)
+        except LedgerKeyError as error:
+            raise LedgerKeyError(f"{KEY_FILE}={path}: {error}") from None
     if seed := environ.get(KEY_ENV):
-        return load_private(base64.b64decode(seed))
+        try:
+            return load_private(base64.b64decode(seed, validate=True))
+        except ValueError as error:
+            raise LedgerKeyError(f"{KEY_ENV} is not a base64 seed of 32 bytes: {error}") from None
     return None
 
 

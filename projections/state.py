@@ -32,6 +32,7 @@ IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
 
 PeriodKey = tuple[str, str]  # (servant code, period code)
 YearKey = tuple[str, int]  # (servant code, year)
+NumberKey = tuple[str, str]  # (agency code, number): appeals and personnel decisions
 
 
 @dataclass
@@ -42,8 +43,8 @@ class Dirty:
     years: set[YearKey] = field(default_factory=set)
     agencies: set[tuple[str, int]] = field(default_factory=set)  # (agency, year): quota groups
     disciplines: set[UUID] = field(default_factory=set)
-    decisions: set[str] = field(default_factory=set)  # personnel decision numbers
-    appeals: set[str] = field(default_factory=set)
+    decisions: set[NumberKey] = field(default_factory=set)  # personnel decisions
+    appeals: set[NumberKey] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
@@ -80,10 +81,10 @@ class DomainState:
         default_factory=lambda: defaultdict(dict)
     )
     classifications: dict[YearKey, Classification] = field(default_factory=dict)
-    decisions: dict[str, PersonnelDecision] = field(default_factory=dict)
-    decisions_on: dict[YearKey, set[str]] = field(default_factory=lambda: defaultdict(set))
-    appeals: dict[str, Appeal] = field(default_factory=dict)
-    appeals_on: dict[YearKey, set[str]] = field(default_factory=lambda: defaultdict(set))
+    decisions: dict[NumberKey, PersonnelDecision] = field(default_factory=dict)
+    decisions_on: dict[YearKey, set[NumberKey]] = field(default_factory=lambda: defaultdict(set))
+    appeals: dict[NumberKey, Appeal] = field(default_factory=dict)
+    appeals_on: dict[YearKey, set[NumberKey]] = field(default_factory=lambda: defaultdict(set))
     # Which periods each servant has (for re-deriving after a placement change).
     periods_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Years a servant has anything derived in (periods, discipline, conclusions, decisions).
@@ -149,15 +150,17 @@ class DomainState:
             self.years_of[aggregate.servant_code].add(aggregate.year)
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, PersonnelDecision):
-            self.decisions[aggregate.decision_no] = aggregate
+            number = (aggregate.agency_code, aggregate.decision_no)
+            self.decisions[number] = aggregate
             for basis in aggregate.basis:
-                self.decisions_on[(aggregate.servant_code, basis.year)].add(aggregate.decision_no)
-            dirty.decisions.add(aggregate.decision_no)
+                self.decisions_on[(aggregate.servant_code, basis.year)].add(number)
+            dirty.decisions.add(number)
         elif isinstance(aggregate, Appeal):
-            self.appeals[aggregate.appeal_no] = aggregate
-            self.appeals_on[(aggregate.servant_code, aggregate.year)].add(aggregate.appeal_no)
+            number = (aggregate.agency_code, aggregate.appeal_no)
+            self.appeals[number] = aggregate
+            self.appeals_on[(aggregate.servant_code, aggregate.year)].add(number)
             self.years_of[aggregate.servant_code].add(aggregate.year)
-            dirty.appeals.add(aggregate.appeal_no)
+            dirty.appeals.add(number)
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, Agency):
             self.agencies[aggregate.code] = aggregate

@@ -139,10 +139,10 @@ discipline_register = Table(
 personnel_decisions = Table(
     "pj_personnel_decisions",
     metadata,
+    Column("agency_code", String(64), primary_key=True),  # numbers are per agency
     Column("decision_no", String(64), primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("servant_code", String(64), nullable=False, index=True),
-    Column("agency_code", String(64), nullable=False, index=True),
     Column("status", String(16), nullable=False),
     Column("proposed_by", String(64), nullable=False),
     Column("approved_by", String(64)),
@@ -157,9 +157,9 @@ personnel_decisions = Table(
 appeals = Table(
     "pj_appeals",
     metadata,
+    Column("agency_code", String(64), primary_key=True),  # numbers are per agency
     Column("appeal_no", String(64), primary_key=True),
     Column("servant_code", String(64), nullable=False, index=True),
-    Column("agency_code", String(64), nullable=False, index=True),
     Column("year", Integer, nullable=False),
     Column("decision_no", String(64), nullable=False),
     Column("received_on", Date, nullable=False),
@@ -184,8 +184,8 @@ KEYS = {
     interim_results.name: ("servant_code", "span"),
     annual_classifications.name: ("servant_code", "year"),
     discipline_register.name: ("decision_no",),
-    personnel_decisions.name: ("decision_no",),
-    appeals.name: ("appeal_no",),
+    personnel_decisions.name: ("agency_code", "decision_no"),
+    appeals.name: ("agency_code", "appeal_no"),
 }
 
 # --- the tamper-evident ledger -----------------------------------------------------

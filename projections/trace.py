@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.application import MinhBach
-from domain.errors import InvalidState, NotFound
-from domain.personnel import personnel_decision_id
+from domain.errors import InvalidState, InvalidValue, NotFound
 from projections.bundle import (
     BundleReport,
     make_bundle,
@@ -29,21 +28,31 @@ from projections.replay import replay
 FORMAT = "minhbach-trace-v1"
 
 
-def make_trace(app: MinhBach, ledger: Ledger, decision_no: str) -> dict[str, Any]:
+def make_trace(
+    app: MinhBach, ledger: Ledger, decision_no: str, agency: str | None = None
+) -> dict[str, Any]:
+    """The trace of decision ``decision_no`` of ``agency`` (which may be left out
+    when only one agency has a decision of that number)."""
     ledger.catch_up(force_checkpoint=True)
     checkpoint = ledger.latest()
     if checkpoint is None:
         raise InvalidState("no signed checkpoint yet: configure the ledger key and catch up")
     replayed = replay(app)
-    row = replayed.deriver.decision_rows.get((decision_no,))
-    decision = replayed.state.decisions.get(decision_no)
-    if row is None or decision is None:
-        raise NotFound(f"personnel decision {decision_no} not found")
-    positions = [
-        p
-        for p in replayed.state.sources(personnel_decision_id(decision_no))
-        if p in ledger.index_of
+    numbers = [
+        key
+        for key in replayed.state.decisions
+        if key[1] == decision_no and agency in (None, key[0])
     ]
+    if not numbers:
+        raise NotFound(f"personnel decision {decision_no} not found")
+    if len(numbers) > 1:
+        raise InvalidValue(
+            f"several agencies have a personnel decision {decision_no}: name the agency",
+            agencies=sorted(key[0] for key in numbers),
+        )
+    row = replayed.deriver.decision_rows[numbers[0]]
+    decision = replayed.state.decisions[numbers[0]]
+    positions = [p for p in replayed.state.sources(decision.id) if p in ledger.index_of]
     own = [
         {
             **proven_event(app, ledger, ref.position, checkpoint.size),
@@ -59,9 +68,9 @@ def make_trace(app: MinhBach, ledger: Ledger, decision_no: str) -> dict[str, Any
         bundle = make_bundle(app, ledger, decision.servant_code, int(relied["year"]))
         basis.append({"relied_upon": relied, "now": current, "evidence": bundle})
     appeals = [
-        dict(replayed.deriver.appeal_rows[(no,)])
+        dict(replayed.deriver.appeal_rows[number])
         for b in decision.basis
-        for no in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
+        for number in sorted(replayed.state.appeals_on.get((decision.servant_code, b.year), ()))
     ]
     return {
         "format": FORMAT,

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from domain import commands as c
 from domain.actors import CommandContext, Role
 from domain.agency import Agency, agency_id
-from domain.appeal import Appeal, appeal_id
+from domain.appeal import Appeal, appeal_id, legacy_appeal_id
 from domain.base import Audited
 from domain.classification import Classification, classification_id
 from domain.errors import (
+    AlreadyExists,
     AppealWindowClosed,
     InvalidState,
     InvalidValue,
@@ -19,19 +20,26 @@ from domain.errors import (
 from domain.handlers.common import (
     Outcome,
     Records,
+    agencies_of,
+    agency_of_numbered,
     created,
+    find_numbered,
     load_principal,
     load_servant,
-    require_absent,
+    require_numbered,
 )
 from domain.scope import (
     check_agency,
     require_role,
 )
+from domain.servant import CivilServant, servant_id
 
 
-def _appeal(records: Records, appeal_no: str) -> Appeal:
-    return records.load(Appeal, appeal_id(appeal_no), f"appeal {appeal_no}")
+def _appeal(records: Records, ctx: CommandContext, appeal_no: str, agency: str | None) -> Appeal:
+    """The appeal of that number in the agency named (or the actor's own)."""
+    agencies = agency_of_numbered(ctx, agency)
+    found = find_numbered(records, Appeal, appeal_no, agencies, appeal_id, legacy_appeal_id)
+    return require_numbered(found, agencies, f"appeal {appeal_no}")
 
 
 def correction_under_appeal(
@@ -51,16 +59,20 @@ def correction_under_appeal(
         if ctx.actor.role is Role.APPEALS_REVIEWER:
             raise NotAuthorised("an appeals reviewer corrects records only under an appeal")
         return []
-    appeal = _appeal(records, appeal_ref)
+    # The appeal is numbered in the servant's agency (the one it was filed in).
+    servant = records.load(CivilServant, servant_id(servant_code), f"civil servant {servant_code}")
+    agencies = agencies_of(servant)
+    found = find_numbered(records, Appeal, appeal_ref, agencies, appeal_id, legacy_appeal_id)
+    appeal = require_numbered(found, agencies, f"appeal {appeal_ref}")
     check_agency(ctx, appeal.agency_code)
-    if not appeal.open:
-        raise InvalidState(f"appeal {appeal_ref} is already resolved")
+    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
+        raise NotAuthorised(f"appeal {appeal_ref} is not assigned to {ctx.actor.id}")
     if appeal.servant_code != servant_code:
         raise InvalidValue(
             f"appeal {appeal_ref} concerns {appeal.servant_code}, not {servant_code}"
         )
-    if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
-        raise NotAuthorised(f"appeal {appeal_ref} is not assigned to {ctx.actor.id}")
+    if not appeal.open:
+        raise InvalidState(f"appeal {appeal_ref} is already resolved")
     appeal.record(Appeal.CorrectionRecorded, ctx, at, command=command, target=target)
     return [appeal]
 
@@ -88,7 +100,9 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
     servant = load_servant(records, ctx, cmd.servant)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not appeal for {servant.code}")
-    require_absent(records, Appeal, appeal_id(cmd.appeal_no), f"appeal {cmd.appeal_no}")
+    agency_code = servant.placement.agency_code
+    if find_numbered(records, Appeal, cmd.appeal_no, [agency_code], appeal_id, legacy_appeal_id):
+        raise AlreadyExists(f"appeal {cmd.appeal_no} already exists in {agency_code}")
     classification = records.find(Classification, classification_id(servant.code, cmd.year))
     if classification is None or classification.notified is None:
         raise InvalidState(
@@ -102,7 +116,7 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
             "notified yet: a petition follows the notification (Art. 22)"
         )
     received_on = at.date()
-    agency = records.load(Agency, agency_id(servant.placement.agency_code), "agency")
+    agency = records.load(Agency, agency_id(agency_code), "agency")
     policy = agency.policy_on(date(cmd.year, 1, 1))
     if policy.appeal_window_days is not None:
         closes = notified_on + timedelta(days=policy.appeal_window_days)
@@ -117,12 +131,12 @@ def file_appeal(records: Records, cmd: c.FileAppeal, ctx: CommandContext, at: da
     due_on = policy.holidays().add_working_days(received_on, policy.appeal_resolution_working_days)
     appeal = Appeal.start(
         Appeal.Filed,
-        appeal_id(cmd.appeal_no),
+        appeal_id(agency_code, cmd.appeal_no),
         ctx,
         at,
         appeal_no=cmd.appeal_no,
         servant_code=servant.code,
-        agency_code=servant.placement.agency_code,
+        agency_code=agency_code,
         year=cmd.year,
         decision_no=decision_no,
         grounds=cmd.grounds,
@@ -136,7 +150,7 @@ def assign_appeal_reviewer(
     records: Records, cmd: c.AssignAppealReviewer, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR, Role.AUTHORITY), "assign appeal reviewers")
-    appeal = _appeal(records, cmd.appeal_no)
+    appeal = _appeal(records, ctx, cmd.appeal_no, cmd.agency)
     check_agency(ctx, appeal.agency_code)
     if not appeal.open:
         raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
@@ -151,12 +165,12 @@ def resolve_appeal(
     records: Records, cmd: c.ResolveAppeal, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.APPEALS_REVIEWER, Role.AUTHORITY), "resolve appeals")
-    appeal = _appeal(records, cmd.appeal_no)
+    appeal = _appeal(records, ctx, cmd.appeal_no, cmd.agency)
     check_agency(ctx, appeal.agency_code)
-    if not appeal.open:
-        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
     if ctx.actor.role is Role.APPEALS_REVIEWER and appeal.reviewer != ctx.actor.id:
         raise NotAuthorised(f"appeal {cmd.appeal_no} is not assigned to {ctx.actor.id}")
+    if not appeal.open:
+        raise InvalidState(f"appeal {cmd.appeal_no} is already resolved")
     if cmd.outcome == "amended" and not appeal.corrections:
         raise InvalidState(
             "an amended outcome rests on corrections: record them first, naming the appeal"

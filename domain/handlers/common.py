@@ -20,6 +20,7 @@ from domain.servant import CivilServant, servant_id
 from domain.values import Period
 
 T = TypeVar("T", bound=Audited)
+N = TypeVar("N", bound=Audited)
 
 SETUP_ROLES = (Role.ADMIN, Role.HR)
 EVALUATOR_ROLES = (Role.MANAGER, Role.AUTHORITY)
@@ -31,6 +32,10 @@ class Records(Protocol):
     def load(self, cls: type[T], aggregate_id: UUID, what: str) -> T: ...
 
     def find(self, cls: type[T], aggregate_id: UUID) -> T | None: ...
+
+    def principal_ids(self) -> list[UUID]:
+        """Every principal ever registered (for the admin roster's first count)."""
+        ...
 
 
 @dataclass
@@ -111,6 +116,53 @@ def require_employed_on(servant: CivilServant, day: date) -> None:
         raise OutsideEmployment(
             f"{servant.code} is not employed on {day.isoformat()}", servant=servant.code
         )
+
+
+def find_numbered(
+    records: Records,
+    cls: type[N],
+    number: str,
+    agencies: list[str],
+    new_id: Callable[[str, str], UUID],
+    legacy_id: Callable[[str], UUID],
+) -> N | None:
+    """A record numbered per agency, in the first of ``agencies`` that has it — or
+    one recorded when numbers were national, if its agency is among them (or no
+    agency is known)."""
+    for agency in agencies:
+        found = records.find(cls, new_id(agency, number))
+        if found is not None:
+            return found
+    legacy = records.find(cls, legacy_id(number))
+    if legacy is not None and (not agencies or getattr(legacy, "agency_code", None) in agencies):
+        return legacy
+    return None
+
+
+def agency_of_numbered(ctx: CommandContext, agency: str | None) -> list[str]:
+    """The agency a command names a numbered record in: its own, or the actor's."""
+    chosen = agency or ctx.actor.agency
+    if chosen is None:
+        return []
+    check_agency(ctx, chosen)  # scope before state
+    return [chosen]
+
+
+def require_numbered(found: N | None, agencies: list[str], what: str) -> N:
+    if found is not None:
+        return found
+    if not agencies:
+        raise InvalidValue(f"{what} not found: numbers are per agency, name its 'agency'")
+    raise NotFound(f"{what} not found in {agencies[0]}")
+
+
+def agencies_of(servant: CivilServant) -> list[str]:
+    """Every agency a servant has been placed in, the latest first."""
+    seen: list[str] = []
+    for placement in reversed(servant.placements):
+        if placement.agency_code not in seen:
+            seen.append(placement.agency_code)
+    return seen
 
 
 def load_principal(records: Records, name: str) -> Principal:

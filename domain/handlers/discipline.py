@@ -37,10 +37,10 @@ def record_discipline(
 ) -> Outcome:
     require_role(ctx, DISCIPLINE_ROLES, "record discipline decisions")
     require_source(ctx, "a discipline decision")
+    servant, agency = load_servant_and_agency(records, ctx, cmd.servant, cmd.decided_on)
     require_absent(
         records, DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
     )
-    servant, agency = load_servant_and_agency(records, ctx, cmd.servant, cmd.decided_on)
     require_employed_on(servant, cmd.decided_on)
     decision = DisciplineDecision.start(
         DisciplineDecision.Recorded,
@@ -68,11 +68,11 @@ def annul_discipline(
         DisciplineDecision, discipline_id(cmd.decision_no), f"decision {cmd.decision_no}"
     )
     check_agency(ctx, decision.agency_code)
-    if decision.annulled:
-        raise InvalidState(f"decision {cmd.decision_no} is already annulled")
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, decision.servant_code, cmd.name, cmd.decision_no
     )
+    if decision.annulled:
+        raise InvalidState(f"decision {cmd.decision_no} is already annulled")
     decision.record(
         DisciplineDecision.Annulled, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
     )
@@ -84,13 +84,13 @@ def record_conclusion(
 ) -> Outcome:
     require_role(ctx, DISCIPLINE_ROLES, "record conclusions")
     require_source(ctx, "a competent conclusion")
+    servant = load_servant(records, ctx, cmd.servant)
     require_absent(
         records,
         AuthorityConclusion,
         conclusion_id(cmd.conclusion_no),
         f"conclusion {cmd.conclusion_no}",
     )
-    servant = load_servant(records, ctx, cmd.servant)
     conclusion = AuthorityConclusion.start(
         AuthorityConclusion.Recorded,
         conclusion_id(cmd.conclusion_no),
@@ -114,11 +114,11 @@ def withdraw_conclusion(
         AuthorityConclusion, conclusion_id(cmd.conclusion_no), f"conclusion {cmd.conclusion_no}"
     )
     load_servant(records, ctx, conclusion.servant_code)
-    if conclusion.withdrawn:
-        raise InvalidState(f"conclusion {cmd.conclusion_no} is already withdrawn")
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, conclusion.servant_code, cmd.name, cmd.conclusion_no
     )
+    if conclusion.withdrawn:
+        raise InvalidState(f"conclusion {cmd.conclusion_no} is already withdrawn")
     conclusion.record(
         AuthorityConclusion.Withdrawn, ctx, at, reason=cmd.reason, appeal_ref=cmd.appeal_ref
     )

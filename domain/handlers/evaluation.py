@@ -61,7 +61,6 @@ def _scored_period(
 
     _, day = servant.period_placement(period, evaluates_by)
     servant, agency = load_servant_and_agency(records, ctx, servant_code, day)
-    require_employed_in(servant, period)
     return servant, agency, period, day
 
 
@@ -72,6 +71,7 @@ def self_score_criteria(
     servant, agency, period, _ = _scored_period(records, ctx, cmd.servant, cmd.period)
     if ctx.actor.id != servant.code:
         raise NotAuthorised(f"{ctx.actor.id} may not self-score for {servant.code}")
+    require_employed_in(servant, period)
     criteria_total(agency.policy_on(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores))
@@ -83,11 +83,12 @@ def score_criteria(
 ) -> Outcome:
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "score the general criteria")
     servant, agency, period, day = _scored_period(records, ctx, cmd.servant, cmd.period)
+    if ctx.actor.role is not Role.APPEALS_REVIEWER:
+        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, day)
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, period.code
     )
-    if ctx.actor.role is not Role.APPEALS_REVIEWER:
-        check_evaluator(ctx, acting_manager(records, ctx), servant, agency, day)
+    require_employed_in(servant, period)
     total = criteria_total(agency.policy_on(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
     evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
@@ -100,6 +101,7 @@ def score_leader_component(
     require_role(ctx, EVALUATOR_ROLES, "score leader components")
     servant, agency, period, day = _scored_period(records, ctx, cmd.servant, cmd.period)
     check_evaluator(ctx, acting_manager(records, ctx), servant, agency, day)
+    require_employed_in(servant, period)
     if servant.placement_on(day).leadership is LeadershipRole.STAFF:
         raise InvalidState(f"{servant.code} is not a head or deputy in {period.code}")
     value = validate_leader_component(agency.policy_on(period.first_day), cmd.value)

@@ -9,6 +9,7 @@ from domain import commands as c
 from domain.actors import CommandContext, Role
 from domain.classification import Classification, classification_id
 from domain.errors import (
+    AlreadyExists,
     BasisDoesNotSupport,
     InvalidState,
     InvalidValue,
@@ -17,11 +18,17 @@ from domain.errors import (
 from domain.handlers.common import (
     Outcome,
     Records,
+    agency_of_numbered,
     created,
+    find_numbered,
     load_servant,
-    require_absent,
+    require_numbered,
 )
-from domain.personnel import PersonnelDecision, personnel_decision_id
+from domain.personnel import (
+    PersonnelDecision,
+    legacy_personnel_decision_id,
+    personnel_decision_id,
+)
 from domain.policy import policy_in_force
 from domain.scope import (
     check_agency,
@@ -29,10 +36,24 @@ from domain.scope import (
 )
 
 
-def _decision(records: Records, decision_no: str) -> PersonnelDecision:
-    return records.load(
-        PersonnelDecision, personnel_decision_id(decision_no), f"personnel decision {decision_no}"
+def _find(records: Records, decision_no: str, agencies: list[str]) -> PersonnelDecision | None:
+    return find_numbered(
+        records,
+        PersonnelDecision,
+        decision_no,
+        agencies,
+        personnel_decision_id,
+        legacy_personnel_decision_id,
     )
+
+
+def _decision(
+    records: Records, ctx: CommandContext, decision_no: str, agency: str | None
+) -> PersonnelDecision:
+    """The decision of that number in the agency named (or the actor's own)."""
+    agencies = agency_of_numbered(ctx, agency)
+    found = _find(records, decision_no, agencies)
+    return require_numbered(found, agencies, f"personnel decision {decision_no}")
 
 
 def _basis(
@@ -77,23 +98,20 @@ def propose_decision(
 ) -> Outcome:
     require_role(ctx, (Role.HR,), "propose personnel decisions")
     servant = load_servant(records, ctx, cmd.servant)
-    require_absent(
-        records,
-        PersonnelDecision,
-        personnel_decision_id(cmd.decision_no),
-        f"personnel decision {cmd.decision_no}",
-    )
+    agency = servant.placement.agency_code
+    if _find(records, cmd.decision_no, [agency]) is not None:
+        raise AlreadyExists(f"personnel decision {cmd.decision_no} already exists in {agency}")
     basis = _basis(records, servant.code, cmd.basis_years, cmd.kind)
     policy = policy_in_force(date(max(cmd.basis_years), 1, 1))
     decision = PersonnelDecision.start(
         PersonnelDecision.Proposed,
-        personnel_decision_id(cmd.decision_no),
+        personnel_decision_id(agency, cmd.decision_no),
         ctx,
         at,
         decision_no=cmd.decision_no,
         kind=cmd.kind,
         servant_code=servant.code,
-        agency_code=servant.placement.agency_code,
+        agency_code=agency,
         basis=tuple(basis),
         reason=cmd.reason,
         policy_id=policy.policy_id,
@@ -106,7 +124,7 @@ def approve_decision(
     records: Records, cmd: c.ApproveDecision, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR, Role.AUTHORITY), "approve personnel decisions")
-    decision = _decision(records, cmd.decision_no)
+    decision = _decision(records, ctx, cmd.decision_no, cmd.agency)
     check_agency(ctx, decision.agency_code)
     if decision.status != "proposed":
         raise InvalidState(f"decision {cmd.decision_no} is {decision.status}, not proposed")
@@ -122,7 +140,7 @@ def execute_decision(
     records: Records, cmd: c.ExecuteDecision, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR,), "execute personnel decisions")
-    decision = _decision(records, cmd.decision_no)
+    decision = _decision(records, ctx, cmd.decision_no, cmd.agency)
     check_agency(ctx, decision.agency_code)
     if decision.status != "approved":
         raise InvalidState(f"decision {cmd.decision_no} is {decision.status}, not approved")
@@ -134,7 +152,7 @@ def review_decision(
     records: Records, cmd: c.ReviewDecision, ctx: CommandContext, at: datetime
 ) -> Outcome:
     require_role(ctx, (Role.HR, Role.AUTHORITY), "review personnel decisions")
-    decision = _decision(records, cmd.decision_no)
+    decision = _decision(records, ctx, cmd.decision_no, cmd.agency)
     check_agency(ctx, decision.agency_code)
     if decision.status == "revoked":
         raise InvalidState(f"decision {cmd.decision_no} is revoked")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
+from domain.base import Audited
 from domain.errors import (
     AlreadyExists,
     InvalidState,
@@ -23,12 +24,44 @@ from domain.handlers.common import (
     load_servant,
     require_absent,
 )
-from domain.principal import Principal, principal_id
+from domain.principal import ADMIN_ROLE, AdminRoster, Principal, admin_roster_id, principal_id
 from domain.scope import (
     require_role,
 )
 
 SERVANT_ROLES = (Role.CIVIL_SERVANT.value, Role.MANAGER.value)
+
+
+def _roster(records: Records, ctx: CommandContext, at: datetime) -> AdminRoster:
+    """The active admins; opened from the principals in the log the first time."""
+    found = records.find(AdminRoster, admin_roster_id())
+    if found is not None:
+        return found
+    admins = []
+    for aggregate_id in records.principal_ids():
+        principal = records.find(Principal, aggregate_id)
+        if principal and not principal.disabled and principal.grant.role == ADMIN_ROLE:
+            admins.append(principal.name)
+    return AdminRoster.start(
+        AdminRoster.Opened, admin_roster_id(), ctx, at, admins=tuple(sorted(admins))
+    )
+
+
+def _admin_leaves(records: Records, ctx: CommandContext, at: datetime, name: str) -> AdminRoster:
+    roster = _roster(records, ctx, at)
+    if roster.admins <= {name}:
+        raise InvalidState(
+            f"{name} is the last active admin: make another principal admin first",
+            principal=name,
+        )
+    roster.record(AdminRoster.Left, ctx, at, principal=name)
+    return roster
+
+
+def _admin_joins(records: Records, ctx: CommandContext, at: datetime, name: str) -> AdminRoster:
+    roster = _roster(records, ctx, at)
+    roster.record(AdminRoster.Joined, ctx, at, principal=name)
+    return roster
 
 
 def _check_grant(
@@ -68,7 +101,11 @@ def register_principal(
         agency=cmd.agency,
         servant=cmd.servant,
     )
-    return created(principal)
+    if cmd.role != ADMIN_ROLE:
+        return created(principal)
+    return Outcome(
+        [principal, _admin_joins(records, ctx, at, cmd.principal)], {"id": str(principal.id)}
+    )
 
 
 def grant_role(records: Records, cmd: c.GrantRole, ctx: CommandContext, at: datetime) -> Outcome:
@@ -80,10 +117,16 @@ def grant_role(records: Records, cmd: c.GrantRole, ctx: CommandContext, at: date
         if principal.grant.servant is not None:  # the principal must be its own staff now
             load_servant(records, ctx, principal.grant.servant)
     _check_grant(records, ctx, cmd.role, cmd.agency, cmd.servant)
+    was_admin = principal.grant.role == ADMIN_ROLE and not principal.disabled
+    roster: list[Audited] = []
+    if was_admin and cmd.role != ADMIN_ROLE:
+        roster.append(_admin_leaves(records, ctx, at, principal.name))
+    elif not was_admin and cmd.role == ADMIN_ROLE and not principal.disabled:
+        roster.append(_admin_joins(records, ctx, at, principal.name))
     principal.record(
         Principal.RoleGranted, ctx, at, role=cmd.role, agency=cmd.agency, servant=cmd.servant
     )
-    return Outcome([principal], {"id": str(principal.id)})
+    return Outcome([principal, *roster], {"id": str(principal.id)})
 
 
 def issue_token(records: Records, cmd: c.IssueToken, ctx: CommandContext, at: datetime) -> Outcome:
@@ -122,5 +165,8 @@ def disable_principal(
     principal = load_principal(records, cmd.principal)
     if principal.disabled:
         raise InvalidState(f"principal {cmd.principal} is already disabled")
+    roster: list[Audited] = []
+    if principal.grant.role == ADMIN_ROLE:
+        roster.append(_admin_leaves(records, ctx, at, principal.name))
     principal.record(Principal.Disabled, ctx, at, reason=cmd.reason)
-    return Outcome([principal], {"id": str(principal.id)})
+    return Outcome([principal, *roster], {"id": str(principal.id)})

@@ -43,9 +43,9 @@ from domain.values import PeriodKind
 
 def assign_task(records: Records, cmd: c.AssignTask, ctx: CommandContext, at: datetime) -> Outcome:
     require_role(ctx, EVALUATOR_ROLES, "assign tasks")
-    require_absent(records, Task, task_id(cmd.task), f"task {cmd.task}")
     servant, agency = load_servant_and_agency(records, ctx, cmd.servant, cmd.assigned_on)
     check_evaluator(ctx, acting_manager(records, ctx), servant, agency, cmd.assigned_on)
+    require_absent(records, Task, task_id(cmd.task), f"task {cmd.task}")
     require_positive(cmd.quantity, InvalidQuantity, "a task's quantity")
     period = parse_period(cmd.period)
     if period.kind is not PeriodKind(agency.period_kind):
@@ -148,9 +148,10 @@ def assess_result(
     require_role(ctx, EVALUATOR_ROLES, "assess results")
     task = _task(records, cmd.task)
     submission = task.unassessed_submission()
+    # Scope first: the task's state is no one else's business.
+    _check_task_evaluator(records, ctx, task, submission.completed_on if submission else at.date())
     if submission is None:
         raise NoResultToAssess(f"task {cmd.task} has no result awaiting assessment")
-    _check_task_evaluator(records, ctx, task, submission.completed_on)
     number = len(task.assessments) + 1
     task.record(
         Task.Assessed,
@@ -170,11 +171,11 @@ def amend_assessment(
     require_role(ctx, (*EVALUATOR_ROLES, Role.APPEALS_REVIEWER), "amend assessments")
     task = _task(records, cmd.task)
     check_agency(ctx, task.agency_code)
+    if ctx.actor.role is not Role.APPEALS_REVIEWER:
+        _check_task_evaluator(records, ctx, task, at.date())
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, task.assignee, cmd.name, task.code
     )
-    if ctx.actor.role is not Role.APPEALS_REVIEWER:
-        _check_task_evaluator(records, ctx, task, at.date())
     old = task.assessments.get(cmd.assessment)
     if old is None:
         raise NotFound(f"task {cmd.task} has no assessment {cmd.assessment}")

@@ -14,7 +14,16 @@ from domain import commands as c
 from domain import errors, handlers
 from domain.application import MinhBach
 from domain.task import Task, task_id
-from tests.app.scenario import HR, assign, build_agency, log_size, manager, servant, with_source
+from tests.app.scenario import (
+    ADMIN,
+    HR,
+    assign,
+    build_agency,
+    log_size,
+    manager,
+    servant,
+    with_source,
+)
 from tests.conftest import FakeClock
 
 
@@ -64,6 +73,34 @@ def test_a_retried_command_returns_the_first_answer_and_writes_nothing(app: Minh
     with pytest.raises(errors.IdempotencyKeyReused):
         app.execute(command, manager("PP1"), idempotency_key="req-1")
     assert log_size(app) == size
+
+
+def test_two_requests_with_the_same_key_at_once_both_get_the_first_answer(
+    app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request checked for a receipt before the first saved, then ran its
+    handler after: the rules refuse the duplicate, but the key was applied — the
+    answer is the first one, not 409 already_exists."""
+    other = MinhBach(app.storage, clock=app.clock)
+    command = c.RegisterAgency(code="SNV", title="Sở Nội vụ")
+    original = handlers.HANDLERS[c.RegisterAgency]
+    first: list[Any] = []
+    calls: list[int] = []
+
+    def raced(records: Any, cmd: Any, ctx: Any, at: datetime) -> handlers.Outcome:
+        calls.append(1)
+        if len(calls) == 1:  # the other request runs to the end in between
+            first.append(other.execute(command, ADMIN, idempotency_key="same"))
+        return original(records, cmd, ctx, at)
+
+    monkeypatch.setitem(cast(dict[Any, Any], handlers.HANDLERS), c.RegisterAgency, raced)
+    second = app.execute(command, ADMIN, idempotency_key="same")
+    other.close()
+    assert not first[0].replayed and second.replayed
+    assert second.result == first[0].result
+    assert log_size(app) == 2  # one agency, one receipt
+    with pytest.raises(errors.AlreadyExists):  # without a key the rules still hold
+        app.execute(command, ADMIN)
 
 
 def test_a_concurrent_write_is_retried_from_a_fresh_load(

@@ -24,7 +24,7 @@ from domain.commands import COMMANDS
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
-from domain.principal import Principal
+from domain.principal import AdminRoster, Principal
 from domain.receipt import CommandReceipt
 from domain.servant import CivilServant
 from domain.task import Task
@@ -41,6 +41,7 @@ AGGREGATES = (
     Classification,
     CommandReceipt,
     Principal,
+    AdminRoster,
     Appeal,
     PersonnelDecision,
 )

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,12 +22,15 @@ from fastapi.testclient import TestClient
 from api.bootstrap import issue
 from api.http import create_app
 from domain import commands as c
+from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency
+from domain.appeal import Appeal, appeal_id, legacy_appeal_id
 from domain.application import MinhBach
 from domain.policy import ND335_2025_V1
+from domain.values import Level
 from projections.signing import KEY_ENV, generate, private_pem
 from projections.trace import verify_trace
-from tests.app.scenario import ADMIN, build_agency
+from tests.app.scenario import ADMIN, AUTHORITY, build_agency
 from tests.app.test_projection_properties import History
 from tests.conftest import FakeClock
 
@@ -43,6 +47,8 @@ PRINCIPALS = {
     "reviewer": ("appeals_reviewer", "SNV", None),
     "other-reviewer": ("appeals_reviewer", "SNV", None),
     "inspector": ("inspector", None, None),
+    "tp1": ("manager", None, "TP1"),
+    "tp2": ("manager", None, "TP2"),
 }
 
 
@@ -352,9 +358,11 @@ def test_four_eyes_and_the_basis_are_checked(world: World) -> None:
     world.error(
         world.post("cv2", "approve_decision", {"decision_no": "KT-1"}), 403, "not_authorised"
     )
-    world.ok(world.post("authority", "approve_decision", {"decision_no": "KT-1"}))
+    world.ok(world.post("authority", "approve_decision", {"decision_no": "KT-1", "agency": "SNV"}))
     world.error(
-        world.post("authority", "approve_decision", {"decision_no": "KT-1"}), 409, "invalid_state"
+        world.post("authority", "approve_decision", {"decision_no": "KT-1", "agency": "SNV"}),
+        409,
+        "invalid_state",
     )
 
 
@@ -491,6 +499,16 @@ def test_appeal_windows_and_rules(world: World, monkeypatch: pytest.MonkeyPatch)
         409,
         "invalid_state",
     )
+    # Not theirs: the reviewer it is not assigned to learns nothing of its state.
+    world.error(
+        world.post(
+            "other-reviewer",
+            "resolve_appeal",
+            {"appeal_no": "KN-0", "outcome": "upheld", "reason": "again"},
+        ),
+        403,
+        "not_authorised",
+    )
 
 
 def test_overdue_appeals_and_the_classification_deadline(world: World) -> None:
@@ -516,6 +534,13 @@ def test_overdue_appeals_and_the_classification_deadline(world: World) -> None:
     assert "CV1" in deadlines["undecided"] and "CV2" not in deadlines["undecided"]
     assert [a["appeal_no"] for a in deadlines["appeals_overdue"]] == ["KN-5"]
     world.error(world.get("cv2", f"/agencies/SNV/years/{YEAR}/deadlines"), 403, "not_authorised")
+    # A unit's manager sees their unit only: P1 holds CV1 and CV2, P2 holds CV3.
+    mine = world.ok(world.get("tp1", f"/agencies/SNV/years/{YEAR}/deadlines"))
+    assert "CV1" in mine["undecided"] and "CV3" not in mine["undecided"]
+    assert [a["appeal_no"] for a in mine["appeals_overdue"]] == ["KN-5"]
+    other = world.ok(world.get("tp2", f"/agencies/SNV/years/{YEAR}/deadlines"))
+    assert other["undecided"] == []  # P2's servants have no year to decide yet
+    assert other["appeals_overdue"] == []
 
 
 def test_published_list_for_the_agency(world: World) -> None:
@@ -595,3 +620,138 @@ def test_ledger_proofs_over_http_verify(world: World) -> None:
     world.error(
         world.get("inspector", "/ledger/proofs/inclusion", position=10**9), 404, "not_found"
     )
+
+
+def _second_agency_notified(app: MinhBach) -> CommandContext:
+    """SXD with CVX, classified GOOD and notified; returns SXD's HR context."""
+    app.execute(c.RegisterAgency(code="SXD", title="Sở Xây dựng"), ADMIN)
+    app.execute(c.OpenUnit(agency="SXD", unit="PX", title="Phòng X"), ADMIN)
+    app.execute(
+        c.RegisterServant.model_validate(
+            {
+                "code": "CVX",
+                "full_name": "Công chức X",
+                "agency": "SXD",
+                "unit": "PX",
+                "position": "chuyen-vien",
+                "employed_from": "2020-01-01",
+            }
+        ),
+        ADMIN,
+    )
+    hr_sxd = CommandContext(Actor("hr-sxd", Role.HR, "SXD"))
+    proposal = {"servant": "CVX", "year": YEAR, "level": "GOOD", "basis": "views"}
+    app.execute(c.ProposeClassification.model_validate(proposal), hr_sxd)
+    app.execute(
+        c.DecideClassification(
+            servant="CVX",
+            year=YEAR,
+            decision_no="QĐ 7/QĐ-SXD",
+            level=Level.GOOD,
+            minutes_ref="BB 7",
+        ),
+        AUTHORITY,
+    )
+    app.execute(c.NotifyResult(servant="CVX", year=YEAR), CommandContext(hr_sxd.actor, "TB 7"))
+    return hr_sxd
+
+
+def test_appeal_and_decision_numbers_are_per_agency(world: World) -> None:
+    """The same numbers in two agencies are two appeals and two decisions; a
+    caller who reads both names the agency."""
+    hr_sxd = _second_agency_notified(world.app)
+    world.app.execute(
+        c.RegisterPrincipal(
+            principal="cvx", display_name="CVX", role="civil_servant", servant="CVX"
+        ),
+        ADMIN,
+    )
+    world.tokens["cvx"] = issue(world.app, "cvx", "test")
+    classify(world, "CV2", "GOOD", "QĐ 400/QĐ-SNV")
+    number = "KN 1/2026"
+    for who, servant in (("cv2", "CV2"), ("cvx", "CVX")):
+        grounds = {"appeal_no": number, "servant": servant, "year": YEAR, "grounds": "x"}
+        world.ok(world.post(who, "file_appeal", grounds))
+    again = {"appeal_no": number, "servant": "CV2", "year": YEAR, "grounds": "lần hai"}
+    world.error(world.post("cv2", "file_appeal", again), 409, "already_exists")
+
+    path = f"/appeals/{quote(number, safe='')}"
+    assert world.ok(world.get("hr", path))["appeal"]["servant_code"] == "CV2"  # HR reads SNV
+    assert world.ok(world.get("cvx", path))["appeal"]["servant_code"] == "CVX"
+    ambiguous = world.error(world.get("inspector", path), 422, "invalid_value")
+    assert ambiguous["details"]["agencies"] == ["SNV", "SXD"]
+    assert world.ok(world.get("inspector", path, agency="SXD"))["appeal"]["agency_code"] == "SXD"
+
+    # HR acts in its own agency without naming it; an authority of all agencies names it.
+    world.ok(
+        world.post("hr", "assign_appeal_reviewer", {"appeal_no": number, "reviewer": "reviewer"})
+    )
+    assert world.ok(world.get("hr", path))["appeal"]["reviewer"] == "reviewer"
+    assert world.ok(world.get("inspector", path, agency="SXD"))["appeal"]["reviewer"] is None
+    unnamed = {"appeal_no": number, "outcome": "upheld", "reason": "x"}
+    world.error(world.post("authority", "resolve_appeal", unnamed), 422, "invalid_value")
+    world.ok(world.post("authority", "resolve_appeal", {**unnamed, "agency": "SXD"}))
+    statuses = {
+        a["agency_code"]: a["status"] for a in world.ok(world.get("inspector", "/appeals"))["items"]
+    }
+    assert statuses == {"SNV": "open", "SXD": "upheld"}
+
+    commendation = {"kind": "commendation", "basis_years": [YEAR], "reason": "Tốt"}
+    world.ok(
+        world.post(
+            "hr", "propose_decision", {"decision_no": "KT-9", "servant": "CV2", **commendation}
+        )
+    )
+    world.app.execute(
+        c.ProposeDecision.model_validate({"decision_no": "KT-9", "servant": "CVX", **commendation}),
+        hr_sxd,
+    )
+    listed = world.ok(world.get("inspector", "/decisions"))["items"]
+    assert sorted(
+        (d["agency_code"], d["servant_code"]) for d in listed if d["decision_no"] == "KT-9"
+    ) == [
+        ("SNV", "CV2"),
+        ("SXD", "CVX"),
+    ]
+    world.error(world.get("inspector", "/decisions/KT-9/trace"), 422, "invalid_value")
+    trace = world.ok(world.get("inspector", "/decisions/KT-9/trace", agency="SXD"))
+    assert trace["decision"]["servant_code"] == "CVX"
+
+
+def test_appeals_and_decisions_numbered_nationally_before_still_work(world: World) -> None:
+    """Records saved under the old national ids load, are found by number in their
+    agency, and keep their number taken there."""
+    classify(world, "CV2", "GOOD", "QĐ 400/QĐ-SNV")
+    filed_at = world.clock()
+    world.app.save(
+        Appeal.start(
+            Appeal.Filed,
+            legacy_appeal_id("KN-OLD"),
+            CommandContext(Actor("CV2", Role.CIVIL_SERVANT)),
+            filed_at,
+            appeal_no="KN-OLD",
+            servant_code="CV2",
+            agency_code="SNV",
+            year=YEAR,
+            decision_no="QĐ 400/QĐ-SNV",
+            grounds="x",
+            received_on=filed_at.date(),
+            due_on=filed_at.date(),
+        )
+    )
+    path = "/appeals/KN-OLD"
+    assert world.ok(world.get("hr", path))["appeal"]["status"] == "open"
+    old = {"appeal_no": "KN-OLD", "servant": "CV2", "year": YEAR, "grounds": "x"}
+    world.error(world.post("cv2", "file_appeal", old), 409, "already_exists")
+    world.ok(
+        world.post("hr", "assign_appeal_reviewer", {"appeal_no": "KN-OLD", "reviewer": "reviewer"})
+    )
+    world.ok(
+        world.post(
+            "reviewer",
+            "resolve_appeal",
+            {"appeal_no": "KN-OLD", "outcome": "upheld", "reason": "x"},
+        )
+    )
+    assert world.ok(world.get("hr", path))["appeal"]["status"] == "upheld"
+    assert world.app.find(Appeal, appeal_id("SNV", "KN-OLD")) is None  # nothing re-keyed

@@ -9,6 +9,7 @@ import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +17,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.auth import TokenConfigError
 from api.bootstrap import ensure_admin, issue
 from api.query_routes import CSV_COLUMNS
 from domain import commands as c
 from domain.application import MinhBach
 from domain.task import task_id
 from tests.app.scenario import ADMIN, assign, build_agency, log_size, manager, servant
+from tests.conftest import FakeClock
 
 API = "/api/v1"
 YEAR = 2026
@@ -200,7 +203,9 @@ def test_a_civil_servant_acts_and_reads_on_their_own_records_only(world: World) 
     assign(world.app, "T1", to="CV1")
     assign(world.app, "T2", to="CV2")
 
-    assert ok(world.get("cv1", "/me")) == {
+    me = ok(world.get("cv1", "/me"))
+    assert me.pop("token_expires_at")
+    assert me == {
         "principal": "cv1",
         "role": "civil_servant",
         "agency": None,
@@ -236,6 +241,23 @@ def test_a_manager_acts_within_their_unit_only(world: World) -> None:
     assessed = ok(world.post("tp1", "assess_result", {"task": "T1", "outcome": "accepted"}))
     assert assessed["result"]["assessment"] == "1"
     error(world.post("tp2", "record_delay", {"task": "T1", "reason": "chậm"}), 403, "outside_unit")
+
+
+def test_scope_is_checked_before_state_so_no_answer_reveals_anothers_records(
+    world: World,
+) -> None:
+    """A 409 or a 422 about a record would tell a manager outside it that it exists
+    and what state it is in: they get the 403 of their scope first."""
+    assign(world.app, "T1", to="CV1")  # P1's task, no result yet
+    error(world.post("tp2", "assess_result", {"task": "T1", "outcome": "accepted"}), 403)
+    error(world.post("tp2", "assign_task", assignment("T1", "CV1")), 403, "outside_unit")
+    error(world.post("tp1", "assign_task", assignment("T1", "CVX")), 403, "outside_unit")
+    before_employment = {"servant": "CV1", "period": "2019-03", "scores": FULL_CRITERIA}
+    error(world.post("tp2", "score_criteria", before_employment), 403, "outside_unit")
+    # Within scope, the state is reported as before.
+    error(world.post("tp1", "assess_result", {"task": "T1", "outcome": "accepted"}), 409)
+    error(world.post("tp1", "assign_task", assignment("T1", "CV1")), 409, "already_exists")
+    error(world.post("tp1", "score_criteria", before_employment), 422, "outside_employment")
 
 
 def test_a_manager_reads_their_unit_and_the_agency_head_the_whole_agency(world: World) -> None:
@@ -396,6 +418,42 @@ def test_an_admin_issues_and_revokes_tokens(world: World) -> None:
     # A disabled principal's tokens stop working.
     ok(world.post("admin", "disable_principal", {"principal": "tp2", "reason": "nghỉ việc"}))
     error(world.get("tp2", "/me"), 401, "unauthenticated")
+
+
+def test_a_token_expires_after_its_lifetime_on_every_request(
+    world: World, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued_at = clock.at  # every token of the world was issued now
+    me = ok(world.get("cv1", "/me"))
+    assert datetime.fromisoformat(me["token_expires_at"]) == issued_at + timedelta(days=90)
+    path = f"{API}/principals/cv1/tokens"
+    fresh = ok(world.client.post(path, json={}, headers=world.headers("admin")))
+    assert datetime.fromisoformat(fresh["expires_at"]) == issued_at + timedelta(days=90)
+
+    clock.advance(days=90)
+    expired = error(world.get("cv1", "/me"), 401, "unauthenticated")
+    assert "expired" in expired["message"]
+    error(world.get("hr-snv", "/standings", agency="SNV", year=YEAR), 401, "unauthenticated")
+    error(world.post("tp1", "assign_task", assignment("T1", "CV1")), 401, "unauthenticated")
+
+    monkeypatch.setenv("MINHBACH_TOKEN_DAYS", "120")  # the lifetime is read on each request
+    ok(world.get("cv1", "/me"))
+    monkeypatch.setenv("MINHBACH_TOKEN_DAYS", "0.5")
+    clock.at = issued_at + timedelta(hours=11)
+    ok(world.get("cv1", "/me"))
+    clock.advance(hours=1)
+    error(world.get("cv1", "/me"), 401, "unauthenticated")
+
+
+def test_an_unusable_token_lifetime_stops_the_service_from_starting(
+    app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.http import create_app
+
+    for value in ("ninety", "0", "-3", "nan"):
+        monkeypatch.setenv("MINHBACH_TOKEN_DAYS", value)
+        with pytest.raises(TokenConfigError, match="MINHBACH_TOKEN_DAYS"):
+            create_app(app, follow=False)
 
 
 # --- the error contract -----------------------------------------------------
