@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest i18n clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/minhbach serve --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections api demo tests benchmarks
-	$(BIN)/ruff format --check domain projections api demo tests benchmarks
+	$(BIN)/ruff check domain projections api demo web forms tests benchmarks
+	$(BIN)/ruff format --check domain projections api demo web forms tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -28,6 +28,13 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Extract the web pages' messages and merge them into the catalogues (then translate).
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		-o web/locale/messages.pot .
+	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale \
+		--no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

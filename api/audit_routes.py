@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from api import reads
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath
-from api.query_routes import _servant_in_scope, _unit_in_scope
 from domain.actors import Role
 from domain.agency import Agency, agency_id
 from domain.commands import PublishResults
@@ -57,7 +57,7 @@ def explain_year(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step of arithmetic behind an annual classification, and its events."""
-    _servant_in_scope(svc, scope, code)
+    reads.servant_in_scope(svc, scope, code)
     document = _explainer(svc, as_of_position, as_of_time).year(code, year)
     return Explanation(**document, text=render(document, lang))
 
@@ -73,7 +73,7 @@ def explain_period(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step behind one period result."""
-    _servant_in_scope(svc, scope, code)
+    reads.servant_in_scope(svc, scope, code)
     document = _explainer(svc, as_of_position, as_of_time).period(code, period)
     return Explanation(**document, text=render(document, lang))
 
@@ -129,7 +129,7 @@ def publications(
     agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep
 ) -> list[PublicationOut]:
     """Every publication of an agency's results for a year."""
-    _unit_in_scope(scope, agency, None)
+    reads.unit_in_scope(scope, agency, None)
     found = svc.app.find(Agency, agency_id(agency))
     if found is None:
         raise NotFound(f"agency {agency} not found")
@@ -171,7 +171,7 @@ def reproduction(
     scope: ScopeDep,
 ) -> Reproduction:
     """Recompute a publication from the events up to its position; compare row by row."""
-    _unit_in_scope(scope, agency, None)
+    reads.unit_in_scope(scope, agency, None)
     outcome = reproduce(svc.app, agency, year, number)
     return Reproduction(
         number=outcome.publication.number,
@@ -192,7 +192,7 @@ def reproduction(
 def evidence(code: CodePath, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> dict[str, Any]:
     """One file: the explanation, its events, their inclusion proofs and the signed
     checkpoint. Check it offline with `minhbach verify-bundle FILE --public-key KEY`."""
-    _servant_in_scope(svc, scope, code)
+    reads.servant_in_scope(svc, scope, code)
     if svc.views.ledger.signer is None:
         raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
     svc.views.catch_up()

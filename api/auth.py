@@ -1,8 +1,10 @@
-"""Bearer tokens and what each principal may do and read.
+"""Bearer tokens, browser sessions, and what each principal may do and read.
 
-A token reads ``mb.<principal id>.<token id>.<secret>``. Only the SHA-256 of
-the secret is stored (as an event on the principal); a token is checked by
-loading its principal and comparing hashes in constant time.
+A token reads ``mb.<principal id>.<token id>.<secret>``; a session cookie
+``mbs.<principal id>.<session id>.<secret>``. Only the SHA-256 of a secret is
+stored (as an event on the principal); either is checked by loading its
+principal and comparing hashes in constant time. Both resolve to the same
+``Caller``, hence the same scopes: systems use tokens, people sign in.
 """
 
 from __future__ import annotations
@@ -12,19 +14,25 @@ import hmac
 import os
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Literal
 from uuid import UUID
 
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.application import MinhBach
 from domain.errors import DomainError, NotAuthorised
+from domain.passwords import verify_password
 from domain.principal import Principal, principal_id
 from domain.servant import CivilServant, servant_id
 from domain.values import LeadershipRole
 
 PREFIX = "mb"
+SESSION_PREFIX = "mbs"
+# Records refused sign-ins: nobody is signed in yet to record them as.
+SIGN_IN_SERVICE = Actor("sign-in", Role.ADMIN)
+
 TOKEN_DAYS = "MINHBACH_TOKEN_DAYS"
 DEFAULT_TOKEN_DAYS = 90
 
@@ -86,6 +94,22 @@ class Caller:
         return CommandContext(self.actor, source_ref)
 
 
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def caller_of(principal: Principal) -> Caller:
+    grant = principal.grant
+    return Caller(principal.name, Role(grant.role), grant.agency, grant.servant)
+
+
+def _principal_of(principal_hex: str, app: MinhBach) -> Principal | None:
+    try:
+        return app.find(Principal, UUID(hex=principal_hex))
+    except ValueError:
+        return None
+
+
 def authenticate(
     app: MinhBach, authorization: str | None, lifetime: timedelta | None = None
 ) -> Caller:
@@ -99,13 +123,9 @@ def authenticate(
     if scheme.lower() != "bearer" or len(parts) != 4 or parts[0] != PREFIX:
         raise Unauthenticated("malformed bearer token")
     _, principal_hex, token_id, secret = parts
-    try:
-        principal = app.find(Principal, UUID(hex=principal_hex))
-    except ValueError:
-        principal = None
+    principal = _principal_of(principal_hex, app)
     expected = principal.tokens.get(token_id) if principal and not principal.disabled else None
-    digest = hashlib.sha256(secret.encode()).hexdigest()
-    if principal is None or expected is None or not hmac.compare_digest(expected, digest):
+    if principal is None or expected is None or not hmac.compare_digest(expected, _sha256(secret)):
         raise Unauthenticated("unknown, revoked or disabled token")
     expires_at = principal.token_issued_at[token_id] + (lifetime or token_lifetime())
     if app.clock() >= expires_at:
@@ -124,6 +144,81 @@ def token_expiry(app: MinhBach, principal_name: str, token_id: str) -> datetime:
     if principal is None or token_id not in principal.token_issued_at:
         raise Unauthenticated(f"{principal_name} has no token {token_id}")
     return principal.token_issued_at[token_id] + token_lifetime()
+
+
+# --- browser sessions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSession:
+    cookie: str  # goes to the browser only
+    session_id: str
+    secret_sha256: str
+
+
+def new_session(principal_name: str) -> NewSession:
+    session_id = secrets.token_hex(12)
+    secret = secrets.token_urlsafe(32)
+    cookie = f"{SESSION_PREFIX}.{principal_id(principal_name).hex}.{session_id}.{secret}"
+    return NewSession(cookie, session_id, _sha256(secret))
+
+
+@dataclass(frozen=True)
+class SignedInSession:
+    caller: Caller
+    session_id: str
+    secret: str  # the cookie's secret: the key of the session's CSRF tokens
+    must_change_password: bool
+
+
+def authenticate_session(app: MinhBach, cookie: str | None, now: datetime) -> SignedInSession:
+    """The open, unexpired session a cookie names; Unauthenticated otherwise."""
+    parts = (cookie or "").strip().split(".")
+    if len(parts) != 4 or parts[0] != SESSION_PREFIX:
+        raise Unauthenticated("not signed in")
+    _, principal_hex, session_id, secret = parts
+    principal = _principal_of(principal_hex, app)
+    session = principal.open_session(session_id, now) if principal else None
+    if (
+        principal is None
+        or session is None
+        or not hmac.compare_digest(session.secret_sha256, _sha256(secret))
+    ):
+        raise Unauthenticated("the session has ended or expired: sign in again")
+    caller = replace(caller_of(principal), expires_at=session.expires_at)
+    return SignedInSession(caller, session_id, secret, principal.must_change_password)
+
+
+Refusal = Literal["wrong_password", "locked", "disabled", "no_password"]
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The outcome of a password against a login: the principal when it matched,
+    else why not (and the principal, when the login exists, to record it on)."""
+
+    principal: Principal | None
+    refused: Refusal | Literal["unknown_login"] | None
+
+
+def check_password(app: MinhBach, login: str, password: str, now: datetime) -> PasswordCheck:
+    """Checks in constant work whether the login exists or not (a hash is always
+    verified), and refuses a locked or disabled login without looking further."""
+    principal = app.find(Principal, principal_id(login)) if login.strip() else None
+    if principal is None:
+        verify_password(None, password)
+        return PasswordCheck(None, "unknown_login")
+    locked_until = principal.locked_until()
+    if locked_until is not None and now < locked_until:
+        return PasswordCheck(principal, "locked")
+    if principal.disabled:
+        return PasswordCheck(principal, "disabled")
+    if principal.password_hash is None:
+        verify_password(None, password)
+        return PasswordCheck(principal, "no_password")
+    if not verify_password(principal.password_hash, password):
+        return PasswordCheck(principal, "wrong_password")
+    return PasswordCheck(principal, None)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 
-from api.auth import new_token
+from api.auth import caller_of, new_token
 from domain import commands as c
 from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach
+from domain.passwords import hash_new_password
 from domain.principal import Principal, principal_id
 
 SYSTEM = CommandContext(Actor("system", Role.ADMIN), "first start")
@@ -20,6 +23,7 @@ class DemoLogin:
     principal: str
     who: str
     token: str
+    password: str  # to sign in to the web pages with ``principal`` as the login
 
 
 def issue(app: MinhBach, principal: str, label: str, ctx: CommandContext = SYSTEM) -> str:
@@ -46,8 +50,21 @@ def ensure_admin(app: MinhBach) -> str | None:
     return issue(app, ADMIN, "first start")
 
 
+def demo_password(app: MinhBach, principal: str) -> str:
+    """A fresh password, recorded as chosen by the demo person (no change asked)."""
+    password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+    found = app.find(Principal, principal_id(principal))
+    assert found is not None
+    app.execute(
+        c.ChangePassword(principal=principal, password_hash=hash_new_password(password, principal)),
+        caller_of(found).context("demo"),
+    )
+    return password
+
+
 def demo_logins(app: MinhBach) -> list[DemoLogin]:
-    """A principal per demo role (created once) with a fresh token each start."""
+    """A principal per demo role (created once) with a fresh token and a fresh
+    password each start."""
     from demo import AGENCY, demo_people
 
     logins = []
@@ -69,6 +86,24 @@ def demo_logins(app: MinhBach) -> list[DemoLogin]:
                 SYSTEM,
             )
         logins.append(
-            DemoLogin(role, name, f"{person.full_name} ({person.why})", issue(app, name, "demo"))
+            DemoLogin(
+                role,
+                name,
+                f"{person.full_name} ({person.why})",
+                issue(app, name, "demo"),
+                demo_password(app, name),
+            )
         )
     return logins
+
+
+# How ``serve --demo`` prints each login (see api/cli.py); read back by the tests
+# and the benchmarks that start a demo server.
+PRINTED_LOGIN = re.compile(
+    r"^  (\w+) +.*\n +login: (\S+) +password: (\S+)\n +token: (mb\.[\w.-]+)$", re.MULTILINE
+)
+
+
+def printed_logins(stdout: str) -> dict[str, tuple[str, str, str]]:
+    """Role key → (login, password, token) as ``serve --demo`` printed them."""
+    return {role: (login, pw, token) for role, login, pw, token in PRINTED_LOGIN.findall(stdout)}

@@ -359,15 +359,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if admin_token:
         print(f"\nFirst start: the admin token (shown once, keep it safe):\n  {admin_token}")
     if args.demo:
-        print("\nDemo tokens (new ones at every start):")
+        print("\nDemo sign-ins and tokens (new ones at every start):")
         for login in demo_logins(app):
-            print(f"  {login.role:<17} {login.who}\n    {login.token}")
+            print(
+                f"  {login.role:<17} {login.who}\n"
+                f"    login: {login.principal}  password: {login.password}\n"
+                f"    token: {login.token}"
+            )
         print(
             f"\nTry:\n  curl -H 'Authorization: Bearer <hr token>' "
             f"'{base}/api/v1/standings?agency=SNV-HN&year={DEMO_YEAR}'"
         )
     print(f"\nMinh Bạch is serving {app.storage.display_url}")
-    print(f"  API docs:  {base}/docs\n  health:    {base}/health\n", flush=True)
+    print(
+        f"  web pages: {base}/\n  API docs:  {base}/docs\n  health:    {base}/health\n",
+        flush=True,
+    )
     uvicorn.run(create_app(app), host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
@@ -730,6 +737,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_vt.add_argument("file")
     p_vt.add_argument("--public-key", required=True)
     p_vt.set_defaults(func=cmd_verify_trace)
+
+    from forms.cli import add_commands
+
+    add_commands(sub)  # form, summary, verify-receipt, export-log
 
     add_policy_commands(sub)
 

@@ -13,8 +13,17 @@ from pydantic import BaseModel, Field, create_model
 from api.deps import CallerDep, ServicesDep
 from domain.commands import COMMANDS, Command
 
-# Issued through POST /principals/{name}/tokens, which makes the secret itself.
-SERVER_SIDE = {"issue_token"}
+# Recorded by the service itself, never posted: a token is issued through
+# POST /principals/{name}/tokens (which makes the secret), a password through
+# PUT /principals/{name}/password (which hashes it), and sign-ins by the web sign-in.
+SERVER_SIDE = {
+    "issue_token",
+    "set_password",
+    "change_password",
+    "sign_in",
+    "record_failed_sign_in",
+    "sign_out",
+}
 
 IdempotencyKey = Annotated[
     str | None,

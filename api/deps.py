@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from api.as_of import Replays
@@ -31,11 +32,23 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
+# Declared in the OpenAPI document (the docs' "Authorize" button); checked by
+# ``authenticate`` so that a missing or bad token is the API's own 401.
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="mb.<principal>.<token id>.<secret>",
+    description="A token issued by an admin: `Authorization: Bearer mb.…`",
+)
+
+
 def caller(
     request: Request,
     svc: ServicesDep,
-    authorization: Annotated[str | None, Header(description="Bearer mb.…")] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
 ) -> Caller:
+    header = request.headers.get("authorization") if credentials is None else None
+    authorization = f"Bearer {credentials.credentials}" if credentials else header
     who = authenticate(svc.app, authorization)
     request.state.principal = who.principal
     return who
@@ -44,7 +57,8 @@ def caller(
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
+def scope_of(svc: Services, who: Caller) -> ReadScope:
+    """What ``who`` may read today (the API's and the web pages' one rule)."""
     cases: list[str] = []
     if who.role is Role.APPEALS_REVIEWER:
         svc.views.catch_up()  # an appeal assigned a moment ago is theirs already
@@ -56,6 +70,10 @@ def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
                 ).scalars()
             ]
     return read_scope(svc.app, who, svc.app.clock().date(), cases)
+
+
+def scope(svc: ServicesDep, who: CallerDep) -> ReadScope:
+    return scope_of(svc, who)
 
 
 ScopeDep = Annotated[ReadScope, Depends(scope)]

@@ -10,23 +10,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from api import access_log, body_limit, errors
+from api import access_log, body_limit, docs, errors
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
 from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
+from api.form_routes import page_router as form_pages
+from api.form_routes import router as form_router
 from api.live import LiveViews
 from api.params import CodePath, refuse_control_characters
 from api.personnel_routes import router as personnel_router
 from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from domain.application import MinhBach
-from domain.commands import IssueToken, RevokeToken
+from domain.commands import IssueToken, RevokeToken, SetPassword
+from domain.passwords import hash_new_password
 from projections.follower import brief
+from web import app as web
 
 API_PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -129,6 +134,25 @@ def revoke_token(
     )
 
 
+class PasswordRequest(BaseModel):
+    password: str = Field(min_length=1, max_length=256, description="Hashed here; never stored")
+
+
+@principals.put("/principals/{name}/password", response_model=CommandResponse)
+def set_password(
+    name: PrincipalName, body: PasswordRequest, svc: ServicesDep, who: CallerDep
+) -> CommandResponse:
+    """Set a principal's first or a new password (admins; HR for its agency's staff).
+    The person is asked to change it at their next sign-in to the web pages."""
+    password_hash = hash_new_password(body.password, name)
+    result = svc.app.execute(
+        SetPassword(principal=name, password_hash=password_hash), who.context(None)
+    )
+    return CommandResponse(
+        command=result.command, result=dict(result.result), replayed=False, position=result.position
+    )
+
+
 health = APIRouter(tags=["service"])
 
 
@@ -185,7 +209,11 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         finally:
             views.stop()
 
-    api = FastAPI(
+    # The docs' scripts and styles are served from the package: no CDN, so /docs and
+    # /redoc work on an office network without internet.
+    api = FastAPIOffline(
+        redoc_url=None,  # served by api.docs, with no vendor logo from a CDN
+        favicon_url="/static/favicon.svg",
         title="Minh Bạch",
         version="1.0",
         summary="Civil-servant appraisal under Decree 335/2025 on an immutable event log",
@@ -198,6 +226,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
         responses=ERROR_RESPONSES,
         dependencies=[Depends(refuse_control_characters)],
     )
+    docs.install_redoc(api)
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
     body_limit.install(api)
@@ -209,4 +238,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
     api.include_router(policy_router, prefix=API_PREFIX)
+    api.include_router(form_router, prefix=API_PREFIX)
+    api.include_router(form_pages)
+    web.install(api)
     return api

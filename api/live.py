@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from domain.application import MinhBach
+from domain.policy import PoolFacts
 from projections import faults
 from projections.follower import LAG_SECONDS, Follower, Health, ViewsHalted
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
@@ -33,6 +34,8 @@ class LiveViews:
         lag = float(os.environ.get(LAG_SETTING) or LAG_SECONDS)
         self.follower = Follower(self.projector, interval=interval, lag_seconds=lag)
         self._lock = threading.Lock()
+        # Decisions are checked against these same views' derivation (no second fold).
+        app.use_year_facts(self)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -65,6 +68,11 @@ class LiveViews:
             return self.projector.position
         with self._lock:
             return self.follower.ensure(position)
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """The derived quota pool of a servant's year, caught up to ``position``."""
+        with self._lock:
+            return self.projector.pool_facts(servant, year, position)
 
     def status(self) -> Status:
         head = self.app.recorder.max_notification_id() or 0

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from api import reads
 from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
-from api.query_routes import Listing, _servant_in_scope, _unit_in_scope
+from api.query_routes import Listing
 from domain.agency import Agency, agency_id
 from domain.errors import InvalidValue, NotAuthorised, NotFound
 from domain.policy import policy_in_force
@@ -115,7 +116,7 @@ def _numbered(
     readable = []
     for row in found:
         try:
-            _servant_in_scope(svc, scope, row["servant_code"])
+            reads.servant_in_scope(svc, scope, row["servant_code"])
         except (NotAuthorised, NotFound):
             continue
         readable.append(row)
@@ -223,7 +224,7 @@ class Deadlines(BaseModel):
 @router.get("/agencies/{agency}/years/{year}/deadlines", response_model=Deadlines)
 def deadlines(agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> Deadlines:
     """The 15 December classification deadline (Art. 19(2)) and overdue appeals."""
-    unit = _unit_in_scope(scope, agency, None)
+    unit = reads.unit_in_scope(scope, agency, None)
     month, day = policy_in_force(date(year, 1, 1)).classification_deadline
     deadline = date(year, month, day)
     table = annual_classifications

@@ -16,13 +16,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
+from api import reads
 from api.auth import ReadScope
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
 from api.params import CodePath, CodeQuery, OptionalCodeQuery
 from domain.actors import Role
 from domain.commands import PERIOD_PATTERN
-from domain.errors import InvalidValue, NotAuthorised, NotFound
-from domain.servant import CivilServant, servant_id
+from domain.errors import InvalidValue, NotAuthorised
 from domain.values import Period
 from projections import queries
 from projections.interim import SPAN_PATTERN
@@ -75,36 +75,6 @@ class ServantYear(BaseModel):
 router = APIRouter(tags=["queries"])
 
 
-def _fresh(svc: Services, min_position: int | None) -> tuple[int, int]:
-    if min_position is not None:
-        svc.views.ensure(min_position)
-    status = svc.views.status()
-    return status.position, status.lag
-
-
-def _servant_in_scope(svc: Services, scope: ReadScope, code: str) -> CivilServant:
-    servant = svc.app.find(CivilServant, servant_id(code))
-    if servant is None:
-        raise NotFound(f"civil servant {code} not found")
-    placement = servant.placement_on(svc.app.clock().date())
-    if not scope.allows(placement.agency_code, placement.unit_code, code):
-        raise NotAuthorised(f"you may not read the records of {code}")
-    return servant
-
-
-def _unit_in_scope(scope: ReadScope, agency: str, unit: str | None) -> str | None:
-    """The unit filter a caller must use in ``agency`` (managers see their unit)."""
-    if scope.everything:
-        return unit
-    if scope.servant is not None or scope.cases is not None or scope.agency != agency:
-        raise NotAuthorised(f"you may not read the standings of {agency}")
-    if scope.unit is not None:
-        if unit not in (None, scope.unit):
-            raise NotAuthorised(f"you may read unit {scope.unit} only")
-        return scope.unit
-    return unit
-
-
 @router.get("/servants/{code}/years/{year}", response_model=ServantYear)
 def servant_year(
     code: CodePath,
@@ -117,7 +87,7 @@ def servant_year(
 ) -> ServantYear:
     """One servant's year: every period result and the annual classification —
     now, or as of a past position or moment."""
-    _servant_in_scope(svc, scope, code)
+    reads.servant_in_scope(svc, scope, code)
     if _as_of_asked(as_of_position, as_of_time):
         replayed = svc.replays.at(as_of_position, as_of_time)
         deriver = replayed.deriver
@@ -125,15 +95,15 @@ def servant_year(
         return ServantYear(
             servant=code,
             year=year,
-            classification=_public(annual) if annual else None,
+            classification=reads.public(annual) if annual else None,
             periods=[
-                _public(row)
+                reads.public(row)
                 for (servant, period), row in sorted(deriver.period_rows.items())
                 if servant == code and row["year"] == year
             ],
             interim=sorted(
                 (
-                    _public(row)
+                    reads.public(row)
                     for (servant, _), row in deriver.interim_rows.items()
                     if servant == code and row["year"] == year
                 ),
@@ -142,7 +112,7 @@ def servant_year(
             position=replayed.position,
             lag=max(0, (svc.app.recorder.max_notification_id() or 0) - replayed.position),
         )
-    position, lag = _fresh(svc, min_position)
+    position, lag = reads.fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         row = queries.annual_classification(conn, code, year)
         periods = queries.period_results_of(conn, code, year)
@@ -168,10 +138,6 @@ def _slice(sort: str, order: str | None, page: int, page_size: int) -> dict[str,
     }
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
 def _standings(
     svc: Services,
     scope: ReadScope,
@@ -188,40 +154,26 @@ def _standings(
     as_of_position: int | None = None,
     as_of_time: datetime | None = None,
 ) -> Listing:
-    unit = _unit_in_scope(scope, agency, unit)
-    if _as_of_asked(as_of_position, as_of_time):
-        replayed = svc.replays.at(as_of_position, as_of_time)
-        rows, total = queries.standings_from_rows(
-            replayed.deriver.annual_rows.values(),
-            agency,
-            year,
-            unit=unit,
-            peer_group=peer_group,
-            level=level,
-            **_slice(sort, order, page, page_size),
-        )
-        head = svc.app.recorder.max_notification_id() or 0
-        return Listing(
-            items=rows,
-            total=total,
-            page=page,
-            page_size=page_size,
-            position=replayed.position,
-            lag=max(0, head - replayed.position),
-        )
-    position, lag = _fresh(svc, min_position)
-    with svc.views.engine.connect() as conn:
-        rows, total = queries.standings(
-            conn,
-            agency,
-            year,
-            unit=unit,
-            peer_group=peer_group,
-            level=level,
-            **_slice(sort, order, page, page_size),
-        )
+    found = reads.standings(
+        svc,
+        scope,
+        agency,
+        year,
+        unit=unit,
+        peer_group=peer_group,
+        level=level,
+        **_slice(sort, order, page, page_size),
+        min_position=min_position,
+        as_of_position=as_of_position,
+        as_of_time=as_of_time,
+    )
     return Listing(
-        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+        items=found.items,
+        total=found.total,
+        page=page,
+        page_size=page_size,
+        position=found.position,
+        lag=found.lag,
     )
 
 
@@ -284,7 +236,7 @@ CSV_COLUMNS = (
 )
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     """A Content-Disposition for any file name (RFC 6266): an ASCII fallback, and the
     exact name percent-encoded as UTF-8, since header values are Latin-1 only."""
     fallback = "".join(
@@ -335,7 +287,7 @@ def standings_csv(
     for row in listing.items:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
     headers = {
-        "Content-Disposition": _attachment(f"standings-{agency}-{year}.csv"),
+        "Content-Disposition": attachment(f"standings-{agency}-{year}.csv"),
         "X-View-Position": str(listing.position),
     }
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
@@ -358,8 +310,8 @@ def period_results(
 ) -> Listing:
     """One period's results across an agency (a unit, a peer group, a level)."""
     Period.parse(period)
-    unit = _unit_in_scope(scope, agency, unit)
-    position, lag = _fresh(svc, min_position)
+    unit = reads.unit_in_scope(scope, agency, unit)
+    position, lag = reads.fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows, total = queries.period_results_page(
             conn,
@@ -394,8 +346,8 @@ def interim_results(
 ) -> Listing:
     """Quarter or half-year results across an agency: the basis of bonuses (Art. 23(1)(d),
     23(2)(d)) and of reassignment (Art. 23(2)(c))."""
-    unit = _unit_in_scope(scope, agency, unit)
-    position, lag = _fresh(svc, min_position)
+    unit = reads.unit_in_scope(scope, agency, unit)
+    position, lag = reads.fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows, total = queries.interim_page(
             conn,
@@ -421,15 +373,43 @@ def discipline(
 ) -> Listing:
     """The discipline register of an agency or of one servant."""
     if servant is not None:
-        _servant_in_scope(svc, scope, servant)
+        reads.servant_in_scope(svc, scope, servant)
     elif agency is None:
         if not scope.everything:
             raise InvalidValue("name an agency or a servant")
-    elif _unit_in_scope(scope, agency, None) is not None:
+    elif reads.unit_in_scope(scope, agency, None) is not None:
         raise NotAuthorised("a unit's manager reads the register servant by servant")
-    position, lag = _fresh(svc, min_position)
+    position, lag = reads.fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows = queries.discipline_of(conn, servant=servant, agency=agency)
+    return Listing(
+        items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
+    )
+
+
+# A password hash is kept in the log but never handed out: even an inspector reading
+# the whole log must not get something to guess passwords against offline.
+REDACTED_FIELDS = frozenset({"password_hash"})
+
+
+def _redacted(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: "(redacted)" if k in REDACTED_FIELDS else v for k, v in state.items()}
+
+
+@router.get("/agencies/{agency}/years/{year}/departures", response_model=Listing)
+def departures(
+    agency: str,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    svc: ServicesDep,
+    scope: ScopeDep,
+    min_position: MinPosition = None,
+) -> Listing:
+    """Where HR's proposal or the competent authority's decision departs from the
+    computed proposal, with the written reason of each (Art. 21)."""
+    unit = reads.unit_in_scope(scope, agency, None)
+    position, lag = reads.fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        rows = queries.departures(conn, agency, year, unit=unit)
     return Listing(
         items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
     )
@@ -465,7 +445,7 @@ def events(
             topic=n.topic,
             originator_id=str(n.originator_id),
             originator_version=n.originator_version,
-            state=json.loads(n.state),
+            state=_redacted(json.loads(n.state)),
         )
         for n in page
     ]

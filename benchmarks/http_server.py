@@ -6,7 +6,6 @@ copy of its database for the in-process side."""
 from __future__ import annotations
 
 import os
-import re
 import socket
 import sqlite3
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from api.bootstrap import printed_logins
 from api.live import LiveViews
 
 HOST = "127.0.0.1"
@@ -34,6 +34,7 @@ class Server:
     base_url: str
     database: Path
     tokens: dict[str, str]
+    stdout: Path  # what the server printed: the demo sign-ins too
 
 
 def free_port() -> int:
@@ -51,12 +52,9 @@ def server_command(database: Path, port: int) -> list[str]:
     return [*launcher, "--database-url", url, *serve]
 
 
-TOKEN_LINE = re.compile(r"^  (\w+) +.*\n +(mb\.[\w.-]+)$", re.MULTILINE)
-
-
 def demo_tokens(stdout: str) -> dict[str, str]:
     """The demo tokens printed by ``serve --demo``: role key → token."""
-    return dict(TOKEN_LINE.findall(stdout))
+    return {role: token for role, (_, _, token) in printed_logins(stdout).items()}
 
 
 @contextmanager
@@ -89,7 +87,7 @@ def running_server(folder: Path) -> Iterator[Server]:
         missing = {"hr", "manager"} - tokens.keys()
         if missing:
             raise RuntimeError(f"no demo token for {', '.join(sorted(missing))} in server stdout")
-        yield Server(process, base_url, database, tokens)
+        yield Server(process, base_url, database, tokens, out_path)
     finally:
         process.terminate()
         try:

@@ -28,6 +28,7 @@ from demo.agency import (
     ORGANISATION_LEVEL,
     SEED,
     SICK_LEAVE,
+    UNIT_LEVELS,
     UNITS,
 )
 from demo.plan import Month, TaskPlan, month_code, plan_year
@@ -236,6 +237,11 @@ def _year_end_commands(year: int) -> Iterator[tuple[Command, CommandContext]]:
         c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=None),
         CommandContext(AUTHORITY, document),
     )
+    for unit, document, level in UNIT_LEVELS:
+        yield (
+            c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=unit),
+            CommandContext(AUTHORITY, document),
+        )
 
 
 def demo_commands(year: int = 2026) -> Iterator[tuple[Command, CommandContext, str]]:

@@ -27,6 +27,8 @@ from domain.errors import (
     NotFound,
 )
 from domain.handlers import HANDLERS
+from domain.handlers.common import YearFacts
+from domain.policy import PoolFacts
 from domain.principal import Principal
 from domain.receipt import CommandReceipt, receipt_id
 from domain.storage import Storage, check_postgres, protect_postgres_events, storage_from_url
@@ -73,9 +75,11 @@ class MinhBach(Application[UUID]):
         storage: Storage | None = None,
         clock: Clock = utc_now,
         env: Mapping[str, str] | None = None,
+        year_facts: YearFacts | None = None,
     ) -> None:
         self.storage = storage or storage_from_url()
         self.clock = clock
+        self._year_facts = year_facts
         if self.storage.backend == "postgres":
             check_postgres(self.storage)
         super().__init__(env={**self.storage.env, **(env or {})})
@@ -102,6 +106,21 @@ class MinhBach(Application[UUID]):
         if not isinstance(aggregate, cls):
             return None
         return aggregate
+
+    def use_year_facts(self, source: YearFacts) -> None:
+        """Take the derived facts from ``source`` (e.g. the service's live views)."""
+        self._year_facts = source
+
+    def pool_facts(self, servant: str, year: int) -> PoolFacts | None:
+        """A year's quota pool as derived from the whole log as it stands now."""
+        if self._year_facts is None:
+            # The projections' own fold, kept in memory; imported here because the
+            # domain package does not otherwise depend on the read side.
+            from projections.facts import FoldedFacts
+
+            self._year_facts = FoldedFacts(self)
+        head = self.recorder.max_notification_id() or 0
+        return self._year_facts.pool_facts(servant, year, head)
 
     def principal_ids(self) -> list[UUID]:
         found: list[UUID] = []

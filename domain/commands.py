@@ -318,6 +318,9 @@ class ProposeClassification(Command):
     level: Level | None = Field(None, description="None: not classified")
     annual_score: Amount | None = None
     basis: Reason
+    departure_reason: Text | None = Field(
+        None, description="Required when the level differs from the computed proposal"
+    )
 
 
 class DecideClassification(Command):
@@ -328,7 +331,9 @@ class DecideClassification(Command):
     level: Level
     minutes_ref: Code
     party_committee_ref: Code | None = None
-    departure_reason: Text | None = None
+    departure_reason: Text | None = Field(
+        None, description="Required when the level differs from the computed proposal"
+    )
     replaces: Code | None = None
     appeal_ref: Code | None = Field(None, description="The appeal this decision answers")
 
@@ -489,6 +494,58 @@ class DisablePrincipal(Command):
     reason: Reason
 
 
+Argon2Hash = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$"
+    ),
+]
+SessionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,32}$")]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+
+class SetPassword(Command):
+    """HR (its own agency's staff) or an admin sets a first or a new password; the
+    person is asked to change it at their next sign-in. Carries the hash only."""
+
+    name = "set_password"
+    principal: Code
+    password_hash: Argon2Hash
+
+
+class ChangePassword(Command):
+    """A person changes their own password (the service checked the current one)."""
+
+    name = "change_password"
+    principal: Code
+    password_hash: Argon2Hash
+
+
+class SignIn(Command):
+    """A person signed in with their password (checked by the service): a browser
+    session opens, of which only the secret's hash is kept."""
+
+    name = "sign_in"
+    principal: Code
+    session_id: SessionId
+    secret_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    address: Address = ""
+
+
+class RecordFailedSignIn(Command):
+    name = "record_failed_sign_in"
+    principal: Code
+    reason: Literal["wrong_password", "locked", "disabled", "no_password"]
+    address: Address = ""
+
+
+class SignOut(Command):
+    name = "sign_out"
+    principal: Code
+    session_id: SessionId
+    address: Address = ""
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
@@ -535,5 +592,10 @@ COMMANDS: dict[str, type[Command]] = {
         IssueToken,
         RevokeToken,
         DisablePrincipal,
+        SetPassword,
+        ChangePassword,
+        SignIn,
+        RecordFailedSignIn,
+        SignOut,
     )
 }

@@ -142,3 +142,42 @@ class SamePerson(NotAuthorised):
     """Four eyes: whoever proposed a decision may not approve it."""
 
     code = "same_person"
+
+
+# --- the decision step: what the decree makes mandatory (Art. 11, 20, 21) -------
+
+
+class NotClassifiable(DomainError):
+    """Under 6 months worked in the year: not classified (Art. 11(1))."""
+
+    code = "not_classifiable"
+
+
+class FailTriggerApplies(DomainError):
+    """A FAIL trigger applies: no level above FAIL (Art. 11(3)(a), 20(4))."""
+
+    code = "fail_trigger_applies"
+
+
+class AboveOrganisationLevel(DomainError):
+    """A head's level above their organisation's (Art. 20(6))."""
+
+    code = "above_organisation_level"
+
+
+class OrganisationLevelPending(InvalidState):
+    """A head's organisation has no recorded level for the year yet (Art. 20(6))."""
+
+    code = "organisation_level_pending"
+
+
+class QuotaExceeded(DomainError):
+    """The decision would put the pool over its EXCELLENT quota (Art. 20(5))."""
+
+    code = "quota_exceeded"
+
+
+class DepartureWithoutReason(InvalidValue):
+    """A level other than the computed proposal needs a written reason (Art. 21)."""
+
+    code = "departure_without_reason"

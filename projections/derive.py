@@ -3,7 +3,10 @@
 Period results (a, b, c, leaders' d/đ/e, criteria, score, indicative level)
 and annual classifications (mean, time worked, FAIL triggers, quota, cap,
 decision) are computed here with the policy's pure functions; the runner
-only decides which keys to recompute and writes the rows.
+only decides which keys to recompute and writes the rows. The annual bases
+are grouped into quota pools (``projections.pools``) and each pool is
+classified by ``domain.policy.classify_pool``, the function the decision
+handlers check decisions with.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from typing import Any
 from domain.agency import Agency
 from domain.appeal import Appeal
 from domain.discipline import AuthorityConclusion, DisciplineDecision
-from domain.errors import DomainError
 from domain.personnel import PersonnelDecision
 from domain.policy import (
     Computed,
@@ -27,16 +29,12 @@ from domain.policy import (
     DisciplineFact,
     LeaderComponents,
     LeaveSpan,
+    MemberStanding,
     PeriodScore,
     Policy,
-    Proposal,
-    QuotaEntry,
-    QuotaGrant,
-    QuotaOutcome,
+    PoolFacts,
     Step,
     TaskOutcome,
-    TieDecision,
-    apply_quota,
     combined_mean,
     fail_triggers,
     is_classifiable,
@@ -44,10 +42,10 @@ from domain.policy import (
     months_worked,
     period_result,
     policy_in_force,
-    propose_annual_level,
     took_protected_leave,
 )
 from domain.policy import PeriodResult as PolicyPeriodResult
+from domain.quota_pool import PoolKey, pool_key
 from domain.scope import may_evaluate
 from domain.servant import CivilServant, Placement
 from domain.task import Task
@@ -61,6 +59,7 @@ from domain.values import (
     PeriodKind,
 )
 from projections.interim import SpanKey, interim_row, spans_of
+from projections.pools import classify, pool_facts
 from projections.state import Dirty, DomainState, NumberKey, PeriodKey, YearKey
 
 Row = dict[str, Any]
@@ -133,7 +132,7 @@ class Deriver:
         self.decision_rows: dict[NumberKey, Row] = {}  # (agency, number)
         self.appeal_rows: dict[NumberKey, Row] = {}
         self.bases: dict[YearKey, Row] = {}
-        self.group_members: dict[GroupKey, set[str]] = {}
+        self.group_members: dict[PoolKey, set[str]] = {}
         self._evaluators: dict[Any, list[str]] = {}
 
     def views(self) -> dict[str, dict[Any, Row]]:
@@ -153,31 +152,7 @@ class Deriver:
         changed_periods, years = self.recompute_periods(dirty.periods)
         changed_interim = self.recompute_interim(changed_periods)
         years |= dirty.years
-        groups: set[GroupKey] = set()
-        for key in sorted(years):
-            old = self.bases.get(key)
-            new = self.annual_basis(key)
-            if old is not None:
-                groups.add(group_of(old))
-                self.group_members[group_of(old)].discard(key[0])
-            if new is not None:
-                self.bases[key] = new
-                groups.add(group_of(new))
-                self.group_members.setdefault(group_of(new), set()).add(key[0])
-        for agency, year in dirty.agencies:
-            groups |= {g for g in self.group_members if g[0] == agency and g[2] == year}
-        changed_annual: set[YearKey] = set()
-        for group in sorted(groups):
-            agency_code, _, year = group
-            members = sorted(self.group_members.get(group, ()))
-            bases = [self.bases[(code, year)] for code in members]
-            quota, proposals = classify_group(group, bases, self.state.agencies.get(agency_code))
-            for basis in bases:
-                code = basis["servant_code"]
-                row = annual_row(basis, quota, proposals[code], self._record_of(code, year))
-                if self.annual_rows.get((code, year)) != row:
-                    self.annual_rows[(code, year)] = row
-                    changed_annual.add((code, year))
+        changed_annual = self._recompute_pools(years, dirty.agencies)
         changed_decisions = self._recompute_decisions(dirty.decisions, changed_annual)
         changed_appeals: set[NumberKey] = set()
         for number in dirty.appeals:
@@ -200,6 +175,55 @@ class Deriver:
             "pj_appeals": changed_appeals,
         }
 
+    # -- annual classifications: quota pools --
+
+    def _recompute_pools(self, years: set[YearKey], agencies: set[tuple[str, int]]) -> set[YearKey]:
+        """Re-derive the bases of ``years``, then every pool they or ``agencies`` touch:
+        the whole pool, since one amended score or decision can move another member."""
+        pools: set[PoolKey] = set()
+        for key in sorted(years):
+            old = self.bases.get(key)
+            new = self.annual_basis(key)
+            if old is not None:
+                pools.add(old["_pool"])
+                self.group_members[old["_pool"]].discard(key[0])
+            if new is not None:
+                self.bases[key] = new
+                pools.add(new["_pool"])
+                self.group_members.setdefault(new["_pool"], set()).add(key[0])
+        for agency, year in agencies:
+            # The authority's grants and tie decisions; its heads' organisation levels,
+            # whichever pool those heads are in (their managing agency's, say).
+            pools |= {p for p in self.group_members if p.authority == agency and p.year == year}
+            for leader in self.state.leaders_of.get(agency, ()):
+                if (basis := self.bases.get((leader, year))) is not None:
+                    pools.add(basis["_pool"])
+        changed: set[YearKey] = set()
+        for pool in sorted(pools):
+            members = sorted(self.group_members.get(pool, ()))
+            bases = [self.bases[(code, pool.year)] for code in members]
+            standing = classify(pool, bases, self.state.agencies)
+            for basis in bases:
+                code = basis["servant_code"]
+                record = self._record_of(code, pool.year)
+                row = annual_row(basis, standing.members[code], record)
+                if self.annual_rows.get((code, pool.year)) != row:
+                    self.annual_rows[(code, pool.year)] = row
+                    changed.add((code, pool.year))
+        return changed
+
+    def pool_facts(self, servant: str, year: int) -> PoolFacts | None:
+        """The facts of the pool ``servant`` is classified in for ``year``."""
+        # A year with nothing derived yet (HR's first proposal opens it) is what its
+        # basis would be: the same function, its pool as it stands.
+        basis = self.bases.get((servant, year)) or self.annual_basis((servant, year))
+        if basis is None:
+            return None
+        key: PoolKey = basis["_pool"]
+        members = sorted(self.group_members.get(key, set()) | {servant})
+        bases = [basis if code == servant else self.bases[(code, year)] for code in members]
+        return pool_facts(key, bases, self.state.agencies)
+
     def _record_of(self, code: str, year: int) -> dict[str, Any]:
         """The decisions, notification and appeals of one servant's year."""
         classification = self.state.classifications.get((code, year))
@@ -207,6 +231,12 @@ class Deriver:
             self.state.appeals[no] for no in sorted(self.state.appeals_on.get((code, year), ()))
         ]
         return {
+            "hr_proposed": classification.proposed if classification else False,
+            "hr_proposed_level": classification.proposed_level if classification else None,
+            "hr_departure_reason": classification.proposal_departure_reason
+            if classification
+            else None,
+            "departure_reason": classification.departure_reason if classification else None,
             "decided_level": classification.decided_level if classification else None,
             "decision_no": classification.decisions[-1]
             if classification and classification.decisions
@@ -483,12 +513,16 @@ class Deriver:
             [_conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
             any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year),
         )
+        pool = pool_key(policy, placement, agency, year)
+        classification = self.state.classifications.get(key)
         return {
             "servant_code": code,
             "year": year,
             "agency_code": placement.agency_code,
             "unit_code": placement.unit_code,
             "peer_group": placement.peer_group,
+            "pool_authority": pool.authority,
+            "pool_group": pool.group,
             "leadership": placement.leadership.value,
             "is_head": placement.leadership is LeadershipRole.HEAD,
             "months_worked": _text(months.value) if months else "0",
@@ -502,6 +536,8 @@ class Deriver:
             "policy_variant": policy.variant,
             "_triggers": triggers.value,
             "_policy": policy,
+            "_pool": pool,
+            "_decided": classification.decided_level if classification else None,
             # The arithmetic behind this basis, for explanations.
             "_steps": mean.steps
             + (months.steps if months else ())
@@ -543,98 +579,14 @@ def _conclusion_fact(conclusion: AuthorityConclusion) -> ConclusionFact:
     )
 
 
-GroupKey = tuple[str, str, int]  # (agency, peer group, year)
-
-
-def group_of(basis: Row) -> GroupKey:
-    return (basis["agency_code"], basis["peer_group"], basis["year"])
-
-
-def organisation_level(agency: Agency | None, basis: Row) -> Level | None:
-    """Art. 20(6): the decided level of the organisation a head leads."""
-    if agency is None or not basis["is_head"]:
-        return None
-    unit = None if basis["unit_code"] == agency.leadership_unit() else basis["unit_code"]
-    level = agency.organisation_levels.get((basis["year"], unit))
-    return Level(level) if level else None
-
-
-def level_by_score(basis: Row) -> Level | None:
-    """The level the score alone gives, for those the quota may concern."""
-    if not basis["classifiable"] or basis["annual_score"] is None or basis["_triggers"]:
-        return None
-    policy: Policy = basis["_policy"]
-    from domain.policy import level_for_score
-
-    return level_for_score(policy, Decimal(basis["annual_score"]))
-
-
-def classify_group(
-    group: GroupKey, bases: list[Row], agency: Agency | None
-) -> tuple[Computed[QuotaOutcome] | None, dict[str, Computed[Proposal]]]:
-    """Quota and proposal for every member of one peer group of one agency-year."""
-    _, peer_group, year = group
-    policy = policy_at(agency, date(year, 1, 1))
-    by_score = {b["servant_code"]: level_by_score(b) for b in bases}
-    capped = {
-        b["servant_code"]
-        for b in bases
-        if (org := organisation_level(agency, b)) is not None and org is not Level.EXCELLENT
-    }
-    candidates = [
-        (b["servant_code"], Decimal(b["annual_score"]))
-        for b in bases
-        if by_score[b["servant_code"]] is Level.EXCELLENT and b["servant_code"] not in capped
-    ]
-    good = sum(
-        1
-        for code, level in by_score.items()
-        if level is Level.GOOD or (code in capped and level is Level.EXCELLENT)
-    )
-    quota = None
-    if candidates:
-        grant_info = agency.quota_grants.get(year) if agency else None
-        grant = QuotaGrant(grant_info[0], grant_info[1] or "") if grant_info else None
-        choice = agency.tie_decisions.get((year, peer_group)) if agency else None
-        tie = (
-            TieDecision(frozenset(choice.excellent), choice.document_ref or "") if choice else None
-        )
-        try:
-            quota = apply_quota(policy, candidates, good, grant, tie)
-        except DomainError:
-            # The recorded tie decision no longer fits the tie (scores changed since):
-            # the tie stays pending until a new decision.
-            quota = apply_quota(policy, candidates, good, grant, None)
-    proposals = {}
-    for basis in bases:
-        code = basis["servant_code"]
-        entry = _entry(quota.value, code) if quota else None
-        proposals[code] = propose_annual_level(
-            policy,
-            Decimal(basis["annual_score"]) if basis["annual_score"] is not None else None,
-            basis["classifiable"],
-            basis["_triggers"],
-            entry,
-            organisation_level(agency, basis),
-        )
-    return quota, proposals
-
-
-def _entry(outcome: QuotaOutcome, code: str) -> QuotaEntry | None:
-    return next((e for e in outcome.entries if e.ref == code), None)
-
-
-def annual_row(
-    basis: Row,
-    quota: Computed[QuotaOutcome] | None,
-    proposal: Computed[Proposal],
-    record: dict[str, Any],
-) -> Row:
+def annual_row(basis: Row, standing: MemberStanding, record: dict[str, Any]) -> Row:
     code = basis["servant_code"]
-    entry = _entry(quota.value, code) if quota else None
-    value = proposal.value
+    entry = standing.entry
+    quota = standing.quota.value if standing.quota is not None else None
+    value = standing.proposal.value
     decided_level, decision_no = record["decided_level"], record["decision_no"]
     proposed = value.level.value if value.level else None
+    hr_level = record["hr_proposed_level"]
     row = {k: v for k, v in basis.items() if not k.startswith("_")}
     row.update(
         {
@@ -643,14 +595,21 @@ def annual_row(
             "reason": value.reason,
             "proposed_level": proposed,
             "quota_rank": entry.rank if entry else None,
-            "quota_limit": quota.value.limit if quota and entry else None,
+            "quota_limit": quota.limit if quota and entry else None,
             "quota_verdict": entry.outcome.value if entry else None,
-            "tied_with": sorted(quota.value.tied_refs)
-            if quota and entry and quota.value.tied_refs and code in quota.value.tied_refs
+            "quota_good_count": quota.good_count if quota and entry else None,
+            "tied_with": sorted(quota.tied_refs)
+            if quota and entry and quota.tied_refs and code in quota.tied_refs
             else [],
+            # HR's proposal: the computed one, or a departure with its reason (Art. 21).
+            "hr_proposed_level": hr_level,
+            "hr_departs": record["hr_proposed"] and hr_level != proposed,
+            "hr_departure_reason": record["hr_departure_reason"],
+            "proposal_recorded": record["hr_proposed"],
             "decided_level": decided_level,
             "decision_no": decision_no,
             "departs_from_proposal": decided_level is not None and decided_level != proposed,
+            "departure_reason": record["departure_reason"] if decided_level else None,
             "decisions": record["decisions"],
             "appeals": record["appeals"],
             "notified_on": record["notified_on"],

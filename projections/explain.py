@@ -22,8 +22,8 @@ from domain.policy import Step
 from domain.servant import servant_id
 from domain.task import task_id
 from domain.values import Period
-from projections.derive import classify_group, group_of
 from projections.ledger import Ledger
+from projections.pools import classify
 from projections.replay import Replayed
 
 
@@ -159,16 +159,21 @@ class Explainer:
         sections.append(
             {"title": f"year {year}", "steps": [_step(s, decisions) for s in basis["_steps"]]}
         )
-        group = group_of(basis)
-        members = sorted(self.deriver.group_members.get(group, ()))
+        pool = basis["_pool"]
+        members = sorted(self.deriver.group_members.get(pool, ()))
         bases = [self.deriver.bases[(code, year)] for code in members]
-        agency = self.state.agencies.get(group[0])
-        quota, proposals = classify_group(group, bases, agency)
-        steps = [_step(s, {}) for s in (quota.steps if quota else ())]
-        steps += [_step(s, {}) for s in proposals[servant].steps]
-        sections.append({"title": f"classification in peer group {group[1]}", "steps": steps})
-        if agency is not None:
-            positions |= set(self._positions(agency.id))
+        standing = classify(pool, bases, self.state.agencies).members[servant]
+        steps = [_step(s, {}) for s in (standing.quota.steps if standing.quota else ())]
+        steps += [_step(s, {}) for s in standing.proposal.steps]
+        sections.append(
+            {
+                "title": f"classification in the quota pool {pool.group} ({pool.authority})",
+                "steps": steps,
+            }
+        )
+        for code in {pool.authority, basis["agency_code"]}:
+            if (agency := self.state.agencies.get(code)) is not None:
+                positions |= set(self._positions(agency.id))
         classification = self.state.classifications.get((servant, year))
         if classification is not None:
             positions |= set(self._positions(classification_id(servant, year)))
@@ -179,8 +184,15 @@ class Explainer:
                         {
                             "key": "decided_level",
                             "label": "level decided by the competent authority",
-                            "formula": "recorded decision (Art. 21)",
-                            "substitution": ", ".join(classification.decisions) or "none",
+                            "formula": "recorded decision; a level other than the computed "
+                            "proposal needs a written reason (Art. 21)",
+                            "substitution": (", ".join(classification.decisions) or "none")
+                            + (
+                                f"; departs from {row['proposed_level'] or 'no level'}: "
+                                f"{row['departure_reason']}"
+                                if row["departs_from_proposal"]
+                                else ""
+                            ),
                             "result": classification.decided_level or "not decided",
                             "refs": list(classification.decisions),
                             "rule": "Art. 21",
@@ -265,12 +277,13 @@ VI_LABELS = {
     "quota": "Kết quả áp dụng tỷ lệ",
     "quota_tie": "Bằng điểm tại ngưỡng tỷ lệ",
     "organisation_cap": "Giới hạn theo xếp loại của cơ quan",
+    "quota_decided": "Đã quyết định Hoàn thành xuất sắc",
     "proposal": "Mức đề xuất",
     "decided_level": "Mức do cấp có thẩm quyền quyết định",
 }
 
 SECTION_VI = (
-    ("classification in peer group", "Xếp loại trong nhóm công chức"),
+    ("classification in the quota pool", "Xếp loại trong nhóm tính tỷ lệ"),
     ("period", "Kỳ"),
     ("year", "Năm"),
     ("decision", "Quyết định"),

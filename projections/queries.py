@@ -31,6 +31,11 @@ def _count(conn: Connection, query: Select[Any]) -> int:
     return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
+def effective_level(table: Any) -> Any:
+    """The level that counts: the decided one, else the proposed one."""
+    return func.coalesce(table.c.decided_level, table.c.proposed_level)
+
+
 def period_results_of(conn: Connection, servant: str, year: int | None = None) -> list[Row]:
     query = select(period_results).where(period_results.c.servant_code == servant)
     if year is not None:
@@ -54,6 +59,12 @@ def annual_classification(conn: Connection, servant: str, year: int) -> Row | No
     )
     found = _rows(conn, query)
     return found[0] if found else None
+
+
+def classifications_of(conn: Connection, servant: str) -> list[Row]:
+    """One servant's annual classifications, newest year first."""
+    query = select(annual_classifications).where(annual_classifications.c.servant_code == servant)
+    return _rows(conn, query.order_by(annual_classifications.c.year.desc()))
 
 
 def standings(
@@ -90,7 +101,7 @@ def standings(
     inner = query.subquery()
     outer = select(inner)
     if level is not None:
-        outer = outer.where(func.coalesce(inner.c.decided_level, inner.c.proposed_level) == level)
+        outer = outer.where(effective_level(inner) == level)
     total = _count(conn, outer)
     return _rows(conn, _sorted(outer, inner, sort, descending).limit(limit).offset(offset)), total
 
@@ -165,6 +176,20 @@ def interim_page(
     return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
 
 
+def departures(conn: Connection, agency: str, year: int, *, unit: str | None = None) -> list[Row]:
+    """The years of an agency where HR's proposal or the decision departs from the
+    computed proposal, with the written reasons (Art. 21), for inspectors."""
+    table = annual_classifications
+    query = select(table).where(
+        table.c.agency_code == agency,
+        table.c.year == year,
+        table.c.hr_departs | table.c.departs_from_proposal,
+    )
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    return _rows(conn, query.order_by(table.c.servant_code))
+
+
 def discipline_of(
     conn: Connection, servant: str | None = None, agency: str | None = None
 ) -> list[Row]:
@@ -223,3 +248,115 @@ def standings_from_rows(
     present.sort(key=lambda r: r[column], reverse=down)
     ordered = present + sorted(absent, key=lambda r: r["servant_code"])
     return ordered[offset : offset + limit], len(ordered)
+
+
+def years_of(conn: Connection, agency: str | None = None) -> list[tuple[str, int]]:
+    """(agency, year) pairs with annual classifications, newest year first."""
+    table = annual_classifications
+    query = select(table.c.agency_code, table.c.year).distinct()
+    if agency is not None:
+        query = query.where(table.c.agency_code == agency)
+    found = [(str(a), int(y)) for a, y in conn.execute(query)]
+    return sorted(found, key=lambda pair: (pair[0], -pair[1]))
+
+
+def peer_groups_of(conn: Connection, agency: str, year: int, unit: str | None = None) -> list[str]:
+    table = annual_classifications
+    query = (
+        select(table.c.peer_group)
+        .distinct()
+        .where(table.c.agency_code == agency, table.c.year == year)
+    )
+    if unit is not None:
+        query = query.where(table.c.unit_code == unit)
+    return sorted(str(group) for group in conn.execute(query).scalars())
+
+
+def _agency_year(table: Any, agency: str, year: int, unit: str | None) -> list[Any]:
+    where = [table.c.agency_code == agency, table.c.year == year]
+    if unit is not None:
+        where.append(table.c.unit_code == unit)
+    return where
+
+
+DISTRIBUTION_GROUPS = ("unit_code", "peer_group")
+
+
+def level_distribution(
+    conn: Connection, agency: str, year: int, by: str, unit: str | None = None
+) -> list[Row]:
+    """How many servants have each level (decided, else proposed; None when neither),
+    per unit or per peer group: rows of {group, level, count}."""
+    if by not in DISTRIBUTION_GROUPS:
+        raise ValueError(f"by must be one of {', '.join(DISTRIBUTION_GROUPS)}")
+    table = annual_classifications
+    group = table.c[by]
+    level = effective_level(table)
+    query = (
+        select(group.label("group"), level.label("level"), func.count().label("count"))
+        .where(*_agency_year(table, agency, year, unit))
+        .group_by(group, level)
+        .order_by(group, level)
+    )
+    return _rows(conn, query)
+
+
+def quota_groups(conn: Connection, agency: str, year: int, unit: str | None = None) -> list[Row]:
+    """The EXCELLENT quota of each peer group (Art. 20(5)): the limit and G (rated GOOD
+    by score) as derived for the whole group, and the candidates, those pending on a
+    tie and those moved down by the quota (within ``unit`` when given)."""
+    table = annual_classifications
+    query = (
+        select(table)
+        .where(*_agency_year(table, agency, year, unit))
+        .order_by(table.c.peer_group, table.c.quota_rank, table.c.servant_code)
+    )
+    groups: dict[str, Row] = {}
+    for row in _rows(conn, query):
+        group = groups.setdefault(
+            row["peer_group"],
+            {
+                "peer_group": row["peer_group"],
+                "members": 0,
+                "good_count": None,
+                "limit": None,
+                "candidates": [],
+                "pending": [],
+                "moved_down": [],
+            },
+        )
+        group["members"] += 1
+        if row["quota_rank"] is None:
+            continue
+        group["good_count"] = row["quota_good_count"]
+        group["limit"] = row["quota_limit"]
+        group["candidates"].append(row)
+        if row["status"] == "pending_tie":
+            group["pending"].append(row)
+        if row["reason"] == "quota":
+            group["moved_down"].append(row)
+    return list(groups.values())
+
+
+WORKLISTS = ("to_propose", "to_decide", "departing")
+
+
+def worklist(
+    conn: Connection, agency: str, year: int, which: str, unit: str | None = None
+) -> list[Row]:
+    """Classifications still to propose (no proposal recorded by HR), still to decide
+    (proposed, no decision yet), or decided at another level than proposed."""
+    table = annual_classifications
+    condition = {
+        "to_propose": table.c.proposal_recorded.is_(False),
+        "to_decide": table.c.proposal_recorded.is_(True) & table.c.decided_level.is_(None),
+        "departing": table.c.departs_from_proposal.is_(True),
+    }.get(which)
+    if condition is None:
+        raise ValueError(f"which must be one of {', '.join(WORKLISTS)}")
+    query = (
+        select(table)
+        .where(*_agency_year(table, agency, year, unit), condition)
+        .order_by(table.c.unit_code, table.c.servant_code)
+    )
+    return _rows(conn, query)

@@ -35,13 +35,20 @@ def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None
 def _replay(app: MinhBach, upto: int | None, until: datetime | None) -> Replayed:
     state = DomainState()
     deriver = Deriver(state)
-    dirty = Dirty()
     head = app.recorder.max_notification_id() or 0
     stop = head if upto is None else min(upto, head)
-    position, after = 0, 0
+    dirty = fold_log(app, state, stop, until)
+    deriver.derive(dirty)
+    return Replayed(state, deriver, state.position)
+
+
+def fold_log(app: MinhBach, state: DomainState, stop: int, until: datetime | None = None) -> Dirty:
+    """Fold the events after ``state.position`` up to ``stop`` into ``state`` — with
+    ``until``, only those recorded at or before that moment; return what they dirty."""
+    dirty = Dirty()
+    after = state.position
     to_domain_event = app.mapper.to_domain_event
-    done = False
-    while after < stop and not done:
+    while after < stop:
         page = app.recorder.select_notifications(
             start=after, limit=READ_PAGE, stop=stop, inclusive_of_start=False
         )
@@ -50,20 +57,16 @@ def _replay(app: MinhBach, upto: int | None, until: datetime | None) -> Replayed
         for notification in page:
             if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
                 if until is not None and _recorded_at(app, notification) > until:
-                    done = True
-                    break
-                position = notification.id
+                    return dirty
+                state.position = notification.id
                 continue
             event: Any = to_domain_event(notification)
             assert isinstance(event, CanMutateAggregate)
             if until is not None and event.timestamp > until:
-                done = True
-                break
+                return dirty
             state.apply(event, notification.id, dirty)
-            position = notification.id
         after = page[-1].id
-    deriver.derive(dirty)
-    return Replayed(state, deriver, position)
+    return dirty
 
 
 def _recorded_at(app: MinhBach, notification: Any) -> datetime:

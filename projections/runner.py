@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
+from domain.policy import PoolFacts
 from projections import faults
 from projections.derive import Deriver, Row
 from projections.ledger import Ledger
@@ -40,7 +41,8 @@ from projections.tracking import (
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 4  # 4: appeals and personnel decisions keyed by (agency, number)
+VIEWS_SCHEMA = 6  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+# 6: proposal_recorded and the group's GOOD count for the web screens
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 
@@ -203,6 +205,11 @@ class Projector:
         if self.position < position:
             self.catch_up()
         return self.position
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None:
+        """A year's quota pool as derived up to at least ``position`` (for the handlers)."""
+        self.ensure(position)
+        return self.deriver.pool_facts(servant, year)
 
     def rebuild(self) -> int:
         """Drop every view, then rebuild them from the whole log in one commit."""

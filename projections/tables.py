@@ -70,6 +70,9 @@ annual_classifications = Table(
     Column("agency_code", String(64), nullable=False),
     Column("unit_code", String(64), nullable=False),
     Column("peer_group", String(64), nullable=False),
+    # The quota pool (Art. 10(2), 20(5)): the classifying authority's agency and the group.
+    Column("pool_authority", String(64), nullable=False),
+    Column("pool_group", String(64), nullable=False),
     Column("leadership", String(16), nullable=False),
     Column("is_head", Boolean, nullable=False),
     Column("months_worked", String(16), nullable=False),
@@ -79,16 +82,22 @@ annual_classifications = Table(
     Column("score_cents", Integer),
     Column("fail_triggers", JSON, nullable=False),
     Column("level_by_score", String(16)),
-    Column("status", String(16), nullable=False),
+    Column("status", String(24), nullable=False),
     Column("reason", String(64), nullable=False),
     Column("proposed_level", String(16)),
     Column("quota_rank", Integer),
     Column("quota_limit", Integer),
     Column("quota_verdict", String(16)),
+    Column("quota_good_count", Integer),  # G: rated GOOD by score in the group (Art. 20(5))
     Column("tied_with", JSON, nullable=False),
+    Column("hr_proposed_level", String(16)),
+    Column("hr_departs", Boolean, nullable=False),  # HR proposed other than the computed level
+    Column("hr_departure_reason", Text),
+    Column("proposal_recorded", Boolean, nullable=False),  # HR recorded its proposal
     Column("decided_level", String(16)),
     Column("decision_no", String(64)),
     Column("departs_from_proposal", Boolean, nullable=False),
+    Column("departure_reason", Text),
     Column("decisions", JSON, nullable=False),  # every decision, oldest first: superseded stay
     Column("appeals", JSON, nullable=False),  # appeals against this year, with their outcome
     Column("notified_on", Date),

@@ -18,6 +18,7 @@ from domain.handlers import (
     personnel,
     policy,
     principals,
+    sign_in,
     tasks,
     yearly,
 )
@@ -69,6 +70,12 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.IssueToken: principals.issue_token,
     c.RevokeToken: principals.revoke_token,
     c.DisablePrincipal: principals.disable_principal,
+    # passwords and sign-ins
+    c.SetPassword: sign_in.set_password,
+    c.ChangePassword: sign_in.change_password,
+    c.SignIn: sign_in.sign_in,
+    c.RecordFailedSignIn: sign_in.record_failed_sign_in,
+    c.SignOut: sign_in.sign_out,
     # appeals
     c.NotifyResult: appeals.notify_result,
     c.FileAppeal: appeals.file_appeal,

@@ -14,6 +14,7 @@ from domain.actors import CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.base import Audited
 from domain.errors import AlreadyExists, InvalidValue, NotFound, OutsideEmployment
+from domain.policy import PoolFacts
 from domain.principal import Principal, principal_id
 from domain.scope import check_agency
 from domain.servant import CivilServant, servant_id
@@ -27,15 +28,27 @@ EVALUATOR_ROLES = (Role.MANAGER, Role.AUTHORITY)
 
 
 class Records(Protocol):
-    """What a handler may read: aggregates by id."""
+    """What a handler may read: aggregates by id, and the derived facts of a year."""
 
     def load(self, cls: type[T], aggregate_id: UUID, what: str) -> T: ...
 
     def find(self, cls: type[T], aggregate_id: UUID) -> T | None: ...
 
+    def pool_facts(self, servant: str, year: int) -> PoolFacts | None:
+        """The quota pool ``servant`` is classified in for ``year``, as the projections
+        derive it from the whole log as it stands now (None: nothing derived)."""
+        ...
+
     def principal_ids(self) -> list[UUID]:
         """Every principal ever registered (for the admin roster's first count)."""
         ...
+
+
+class YearFacts(Protocol):
+    """Where the derived facts come from: a fold of the log, caught up to ``position``
+    (the projections' own derivation, never a second implementation)."""
+
+    def pool_facts(self, servant: str, year: int, position: int) -> PoolFacts | None: ...
 
 
 @dataclass

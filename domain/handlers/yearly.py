@@ -26,14 +26,21 @@ from domain.handlers.common import (
     load_servant,
     require_unit,
 )
-from domain.policy import get_policy, policy_in_force
+from domain.policy import (
+    PoolFacts,
+    check_decided_level,
+    check_proposed_level,
+    get_policy,
+    policy_in_force,
+)
 from domain.publication import table_digest
+from domain.quota_pool import PoolKey, QuotaPool, quota_pool_id
 from domain.scope import (
     require_role,
     require_source,
 )
 from domain.servant import CivilServant
-from domain.values import LeadershipRole
+from domain.values import LeadershipRole, Level
 
 
 def decide_organisation_level(
@@ -121,6 +128,18 @@ def _classification(
     )
 
 
+def _pool_facts(records: Records, servant: str, year: int) -> PoolFacts:
+    """The derived facts the level is checked against (Art. 11, 20, 21)."""
+    facts = records.pool_facts(servant, year)
+    if facts is None:
+        raise InvalidState(f"nothing is derived for {servant} in {year} yet")
+    return facts
+
+
+def _level_text(level: Level | None) -> str | None:
+    return level.value if level is not None else None
+
+
 def propose_classification(
     records: Records, cmd: c.ProposeClassification, ctx: CommandContext, at: datetime
 ) -> Outcome:
@@ -128,14 +147,20 @@ def propose_classification(
     servant = load_servant(records, ctx, cmd.servant)
     if not servant.employed_during(date(cmd.year, 1, 1), date(cmd.year, 12, 31)):
         raise OutsideEmployment(f"{servant.code} was not employed in {cmd.year}")
+    # HR proposes the computed level, or departs from it with a reason (Art. 21(1)(d)).
+    check = check_proposed_level(
+        _pool_facts(records, servant.code, cmd.year), servant.code, cmd.level, cmd.departure_reason
+    )
     classification = _classification(records, servant, cmd.year, ctx, at)
     classification.record(
         Classification.Proposed,
         ctx,
         at,
-        level=cmd.level.value if cmd.level else None,
+        level=_level_text(cmd.level),
         annual_score=str(cmd.annual_score) if cmd.annual_score is not None else None,
         basis=cmd.basis,
+        computed_level=_level_text(check.computed.value.level),
+        departure_reason=cmd.departure_reason or None,
     )
     return Outcome([classification], {"id": str(classification.id)})
 
@@ -158,13 +183,10 @@ def decide_classification(
         )
     if latest is None and cmd.replaces is not None:
         raise InvalidValue(f"there is no earlier decision {cmd.replaces} to replace")
-    proposed = classification.proposed_level
-    if proposed != cmd.level.value and not cmd.departure_reason:
-        raise InvalidValue(
-            f"the decided level {cmd.level.value} departs from the proposal "
-            f"{proposed or 'not classified'}: a written reason is required",
-            proposed=proposed,
-        )
+    # Against the same facts the projections derive: the mandatory rules, the pool's
+    # quota on final levels, and the computed proposal (not HR's) for the reason.
+    facts = _pool_facts(records, servant.code, cmd.year)
+    check = check_decided_level(facts, servant.code, cmd.level, cmd.departure_reason)
     leader = any(p.leadership.is_leader for p in servant.placements)
     if leader and not cmd.party_committee_ref:
         raise MissingSourceDocument(
@@ -173,19 +195,32 @@ def decide_classification(
     appeal = correction_under_appeal(
         records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, cmd.decision_no
     )
+    # Decisions in one pool are saved one after another: a concurrent decision
+    # checked against the same standing of the pool conflicts here and is re-checked.
+    key = PoolKey(facts.authority, facts.group, facts.year)
+    pool = records.find(QuotaPool, quota_pool_id(key)) or QuotaPool.open(key, ctx, at)
+    pool.record(
+        QuotaPool.DecisionCounted,
+        ctx,
+        at,
+        servant_code=servant.code,
+        decision_no=cmd.decision_no,
+        level=cmd.level.value,
+    )
     classification.record(
         Classification.Decided,
         ctx,
         at,
         decision_no=cmd.decision_no,
         level=cmd.level.value,
-        proposed_level=proposed,
+        proposed_level=classification.proposed_level,
         minutes_ref=cmd.minutes_ref,
         party_committee_ref=cmd.party_committee_ref,
         departure_reason=cmd.departure_reason or None,
         replaces=cmd.replaces,
+        computed_level=_level_text(check.computed.value.level),
     )
-    return Outcome([classification, *appeal], {"id": str(classification.id)})
+    return Outcome([classification, pool, *appeal], {"id": str(classification.id)})
 
 
 def publish_results(

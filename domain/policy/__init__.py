@@ -8,6 +8,7 @@ from domain.policy.classification import (
     propose_annual_level,
 )
 from domain.policy.combination import PeriodScore, SpanMean, combined_mean
+from domain.policy.decision import LevelCheck, check_decided_level, check_proposed_level
 from domain.policy.fail_triggers import ConclusionFact, DisciplineFact, FailTrigger, fail_triggers
 from domain.policy.holidays import HOLIDAY_CALENDARS, HolidayCalendar
 from domain.policy.parameters import (
@@ -21,6 +22,7 @@ from domain.policy.parameters import (
 from domain.policy.period import (
     LeaderComponents,
     PeriodResult,
+    criteria_groups,
     criteria_total,
     leader_d,
     level_for_score,
@@ -29,6 +31,13 @@ from domain.policy.period import (
     task_ratio,
     validate_leader_component,
 )
+from domain.policy.pool import (
+    MemberStanding,
+    PoolFacts,
+    PoolMember,
+    PoolStanding,
+    classify_pool,
+)
 from domain.policy.quota import (
     QuotaEntry,
     QuotaGrant,
@@ -36,6 +45,7 @@ from domain.policy.quota import (
     QuotaVerdict,
     TieDecision,
     apply_quota,
+    quota_excess,
     quota_limit,
 )
 from domain.policy.steps import Computed, Step
@@ -79,10 +89,15 @@ __all__ = [
     "HolidayCalendar",
     "LeaderComponents",
     "LeaveSpan",
+    "LevelCheck",
+    "MemberStanding",
     "PeriodResult",
     "PeriodScore",
     "Policy",
     "PolicyVariant",
+    "PoolFacts",
+    "PoolMember",
+    "PoolStanding",
     "Proposal",
     "ProposalStatus",
     "QuotaEntry",
@@ -97,7 +112,11 @@ __all__ = [
     "all_variants",
     "apply_quota",
     "cap_by_organisation",
+    "check_decided_level",
+    "check_proposed_level",
+    "classify_pool",
     "combined_mean",
+    "criteria_groups",
     "criteria_total",
     "days_late",
     "departs_from_proposal",
@@ -117,6 +136,7 @@ __all__ = [
     "policy_in_force",
     "policy_variant",
     "propose_annual_level",
+    "quota_excess",
     "quota_limit",
     "task_components",
     "task_ratio",

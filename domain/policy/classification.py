@@ -19,7 +19,7 @@ from domain.policy.quota import QuotaEntry, QuotaVerdict
 from domain.policy.steps import Computed, Step
 from domain.values import Level
 
-ProposalStatus = Literal["proposed", "not_classified", "pending_tie"]
+ProposalStatus = Literal["proposed", "not_classified", "pending_tie", "pending_organisation"]
 
 # Stable reason codes: the rule that settled the proposal.
 REASON_TIME_WORKED = "not_classified_time_worked"
@@ -29,11 +29,12 @@ REASON_SCORE = "score"
 REASON_QUOTA = "quota"
 REASON_QUOTA_TIE = "quota_tie_pending"
 REASON_ORGANISATION_CAP = "organisation_cap"
+REASON_ORGANISATION_PENDING = "organisation_level_pending"
 
 
 @dataclass(frozen=True)
 class Proposal:
-    level: Level | None  # None when not classified or pending a tie decision
+    level: Level | None  # None when not classified, or pending a tie or the organisation
     status: ProposalStatus
     reason: str  # one of the REASON_* codes
     annual_score: Decimal | None = None
@@ -51,8 +52,13 @@ def propose_annual_level(
     triggers: Sequence[FailTrigger],
     quota_outcome_for_ref: QuotaEntry | None,
     organisation_level_if_head: Level | None,
+    organisation_pending: bool = False,
 ) -> Computed[Proposal]:
-    """The level HR proposes for one servant's year, with every step."""
+    """The level HR proposes for one servant's year, with every step.
+
+    ``organisation_pending``: a head whose organisation's level is not recorded yet;
+    the proposal waits for it (Art. 20(6)) rather than go uncapped.
+    """
     if not classifiable:
         step = _step(
             "proposal",
@@ -90,6 +96,21 @@ def propose_annual_level(
 
     by_score = level_for_score(policy, annual_score)
     steps: list[Step] = [level_step(policy, annual_score, key="level_by_score")]
+    if organisation_pending:
+        steps.append(
+            _step(
+                "proposal",
+                "pending the organisation's level",
+                "a head's level may not be higher than their organisation's: it is awaited",
+                "the organisation's level for the year is not recorded",
+                "pending_organisation",
+                "Art. 20(6)",
+            )
+        )
+        proposal = Proposal(
+            None, "pending_organisation", REASON_ORGANISATION_PENDING, annual_score, by_score
+        )
+        return Computed(proposal, tuple(steps))
     level, reason = by_score, REASON_SCORE
     head_capped_below_excellent = (
         organisation_level_if_head is not None and organisation_level_if_head is not Level.EXCELLENT

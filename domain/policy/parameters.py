@@ -23,6 +23,7 @@ QuotaBase = Literal["good_only", "good_or_better"]
 QuotaRounding = Literal["floor"]
 AnnualAveraging = Literal["period_mean"]
 ProtectedLeave = Literal["counts_as_worked", "exempt_from_minimum"]
+AgencyHeadPool = Literal["managing_agency", "own_agency"]
 # How months and quarters combine in one mean (Art. 17(3), 19(1)); see domain/policy/combination.py
 PeriodCombination = Literal["by_month", "per_result"]
 ScoreRounding = Literal[
@@ -95,6 +96,12 @@ class Policy:
     annual_averaging: AnnualAveraging = "period_mean"
     min_months_worked: Decimal = Decimal(6)
     protected_leave: ProtectedLeave = "counts_as_worked"
+    # --- Quota pools and the decision step (Art. 10(2)(a), 20(5), 21) -------------
+    # Whose EXCELLENT share is counted together with a head of an employing agency.
+    # ``managing_agency``: the heads the managing agency classifies, across its
+    # agencies (Art. 10(2)(a)); ``own_agency``: the head's peer group in their agency.
+    agency_head_pool: AgencyHeadPool = "managing_agency"
+    # --- end of the quota pools block ---------------------------------------------
     # Procedure (Art. 19(2), 22)
     appeal_window_days: int | None = None
     appeal_resolution_working_days: int = 7
@@ -126,6 +133,7 @@ class Policy:
         _check_choice("quota_rounding", self.quota_rounding, QuotaRounding)
         _check_choice("annual_averaging", self.annual_averaging, AnnualAveraging)
         _check_choice("protected_leave", self.protected_leave, ProtectedLeave)
+        _check_choice("agency_head_pool", self.agency_head_pool, AgencyHeadPool)
         _check_choice("score_rounding", self.score_rounding, ScoreRounding)
         _check_choice("period_combination", self.period_combination, PeriodCombination)
         if self.holiday_calendar not in HOLIDAY_CALENDARS:

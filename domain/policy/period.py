@@ -117,6 +117,23 @@ def criteria_total(policy: Policy, scores: Mapping[str, Decimal]) -> Computed[De
     return Computed(total, (step,))
 
 
+def criteria_groups(
+    policy: Policy, scores: Mapping[str, Decimal]
+) -> tuple[tuple[str, Decimal, Decimal | None], ...]:
+    """Form 01's group rows (I, II, III): each group's maximum and the sum of its scored
+    sub-criteria (None when none of them is scored)."""
+    groups: dict[str, tuple[Decimal, Decimal | None]] = {}
+    with exact():
+        for criterion in policy.criteria_maxima:
+            group = criterion.code.partition(".")[0]
+            maximum, total = groups.get(group, (Decimal(0), None))
+            score = scores.get(criterion.code)
+            if score is not None:
+                total = (total or Decimal(0)) + score
+            groups[group] = (maximum + criterion.maximum, total)
+    return tuple((group, maximum, total) for group, (maximum, total) in groups.items())
+
+
 def task_ratio(
     policy: Policy, components: TaskComponents, leader: LeaderComponents | None
 ) -> Computed[Decimal]:

@@ -1,8 +1,9 @@
-"""The EXCELLENT quota of a peer group (Art. 20(5)).
+"""The EXCELLENT quota of a pool (Art. 20(5)).
 
 EXCELLENT may not exceed ``ratio`` × the number rated GOOD. Candidates are
 ranked by annual score; a tie across the limit is never broken here: the tied
-servants stay PENDING until the head records a tie decision.
+servants stay PENDING until the head records a tie decision. Those already
+decided EXCELLENT take their places first (``fixed_excellent``).
 """
 
 from __future__ import annotations
@@ -58,10 +59,12 @@ class QuotaOutcome:
     base: QuotaBase
     base_count: int  # the number the ratio was applied to
     ratio: Decimal
-    good_count: int  # rated GOOD by score, candidates not included
+    good_count: int  # rated GOOD (decided, or by score after the cap), candidates not included
     tied_refs: tuple[str, ...] = ()  # tied across the limit
     tie_decision_ref: str | None = None
     grant_ref: str | None = None
+    fixed_excellent: int = 0  # already decided EXCELLENT: they take their places first
+    excess: int = 0  # decided EXCELLENT above what the pool allows (0: within the quota)
 
     def entry(self, ref: str) -> QuotaEntry:
         for entry in self.entries:
@@ -79,36 +82,51 @@ def _floor(value: Decimal) -> int:
 
 
 def quota_limit(
-    policy: Policy, candidates: int, good_count: int, ratio: Decimal
+    policy: Policy, candidates: int, good_count: int, ratio: Decimal, fixed_excellent: int = 0
 ) -> Computed[tuple[int, int]]:
-    """(k, base count): how many of ``candidates`` may be EXCELLENT."""
-    if candidates < 0 or good_count < 0:
+    """(k, base count): how many of ``candidates`` may be EXCELLENT.
+
+    ``fixed_excellent`` are those already decided EXCELLENT in the pool: they take
+    their places first. When even k = 0 does not fit, k is 0 (see ``quota_excess``).
+    """
+    if candidates < 0 or good_count < 0 or fixed_excellent < 0:
         raise errors.InvalidValue("counts must not be negative")
     r = text(ratio)
+    e = fixed_excellent
     with exact():
         if policy.quota_base == "good_or_better":
-            base_count = good_count + candidates
-            k = min(candidates, _floor(ratio * base_count))
-            formula = "k = min(C, ⌊ratio × (G + C)⌋)"
+            base_count = good_count + candidates + e
+            allowed = _floor(ratio * base_count)
+            k = max(0, min(candidates, allowed - e))
+            formula = (
+                "k = min(C, ⌊ratio × (G + C + E)⌋ − E)" if e else "k = min(C, ⌊ratio × (G + C)⌋)"
+            )
+            total = f"{good_count} + {candidates}" + (f" + {e}" if e else "")
             substitution = (
-                f"min({candidates}, ⌊{r} × ({good_count} + {candidates})⌋ = "
-                f"{_floor(ratio * base_count)})"
+                f"min({candidates}, ⌊{r} × ({total})⌋{f' − {e}' if e else ''} = {allowed - e})"
             )
         else:
-            # Those moved down count as GOOD: the largest k with k ≤ ⌊ratio × (G + C − k)⌋.
+            # Those moved down count as GOOD: the largest k with E + k ≤ ⌊ratio × (G + C − k)⌋.
             tried: list[str] = []
             k = candidates
             while True:
                 allowed = _floor(ratio * (good_count + candidates - k))
-                ok = k <= allowed
-                tried.append(f"k={k}: ⌊{r} × {good_count + candidates - k}⌋ = {allowed}")
+                ok = e + k <= allowed
+                seats = f"{e} + {k} ≤ " if e else ""
+                tried.append(f"k={k}: {seats}⌊{r} × {good_count + candidates - k}⌋ = {allowed}")
                 tried[-1] += " ✓" if ok else " ✗"
-                if ok:
+                if ok or k == 0:
                     break
                 k -= 1
             base_count = good_count + candidates - k
-            formula = "largest k ≤ C with k ≤ ⌊ratio × (G + C − k)⌋"
-            substitution = f"G={good_count}, C={candidates}: " + "; ".join(tried)
+            formula = (
+                "largest k ≤ C with E + k ≤ ⌊ratio × (G + C − k)⌋"
+                if e
+                else "largest k ≤ C with k ≤ ⌊ratio × (G + C − k)⌋"
+            )
+            substitution = f"G={good_count}, C={candidates}{f', E={e}' if e else ''}: " + "; ".join(
+                tried
+            )
     step = Step(
         key="quota_limit",
         label="EXCELLENT limit",
@@ -118,6 +136,19 @@ def quota_limit(
         rule="Art. 20(5); param quota_base, quota_rounding",
     )
     return Computed((k, base_count), (step,))
+
+
+def quota_excess(
+    policy: Policy, candidates: int, good_count: int, ratio: Decimal, fixed_excellent: int
+) -> int:
+    """How many of those decided EXCELLENT are above what the pool allows, even with every
+    open candidate rated GOOD (0 when the pool is within its quota)."""
+    with exact():
+        if policy.quota_base == "good_or_better":
+            allowed = _floor(ratio * (good_count + candidates + fixed_excellent))
+        else:
+            allowed = _floor(ratio * (good_count + candidates))
+    return max(0, fixed_excellent - allowed)
 
 
 def _ratio(policy: Policy, grant: QuotaGrant | None) -> tuple[Decimal, Step]:
@@ -183,15 +214,17 @@ def apply_quota(
     good_count: int,
     grant: QuotaGrant | None = None,
     tie_decision: TieDecision | None = None,
+    fixed_excellent: int = 0,
 ) -> Computed[QuotaOutcome]:
-    """Rank the EXCELLENT-by-score candidates of one peer group and apply the limit.
+    """Rank the EXCELLENT-by-score candidates of one pool and apply the limit.
 
     ``candidates`` are (servant ref, annual score) of those EXCELLENT by score after
-    FAIL triggers; ``good_count`` is the number rated GOOD by score.
+    FAIL triggers; ``good_count`` is the number rated GOOD without the quota;
+    ``fixed_excellent`` the number already decided EXCELLENT.
     """
     _check_candidates(policy, candidates)
     ratio, ratio_step = _ratio(policy, grant)
-    limit = quota_limit(policy, len(candidates), good_count, ratio)
+    limit = quota_limit(policy, len(candidates), good_count, ratio, fixed_excellent)
     k, base_count = limit.value
     ranked = sorted(candidates, key=lambda c: (-c[1], c[0]))
     scores = [score for _, score in ranked]
@@ -234,6 +267,18 @@ def apply_quota(
         entries.append(QuotaEntry(ref, score, rank, outcome, reason))
 
     steps = [ratio_step, *limit.steps]
+    excess = quota_excess(policy, len(candidates), good_count, ratio, fixed_excellent)
+    if fixed_excellent:
+        steps.append(
+            Step(
+                key="quota_decided",
+                label="already decided EXCELLENT",
+                formula="decided EXCELLENT take their places before the open candidates",
+                substitution=f"{fixed_excellent} decided EXCELLENT, {k} place(s) left",
+                result="over the quota by " + str(excess) if excess else "within the quota",
+                rule="Art. 20(5); Art. 21",
+            )
+        )
     steps.append(
         Step(
             key="quota_ranking",
@@ -283,5 +328,7 @@ def apply_quota(
         tied_refs=tied,
         tie_decision_ref=decision.document_ref if decision is not None else None,
         grant_ref=grant.document_ref if grant is not None else None,
+        fixed_excellent=fixed_excellent,
+        excess=excess,
     )
     return Computed(result, tuple(steps))

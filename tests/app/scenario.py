@@ -110,3 +110,53 @@ def assign(
 def log_size(app: MinhBach) -> int:
     """The position of the newest event (0 when the log is empty)."""
     return app.recorder.max_notification_id() or 0
+
+
+# One task done on time (ratio 1, 70 points) plus the general criteria.
+FULL_CRITERIA = {
+    "I.1": "5",
+    "I.2": "5",
+    **{f"{g}.{n}": "2.5" for g in ("II", "III") for n in range(1, 5)},
+}  # 100
+GOOD_CRITERIA = {"I.1": "5", "I.2": "5", "II.1": "2.5", "II.2": "2.5"}  # 85
+EVALUATORS = {"GD": AUTHORITY, "PGD": manager("GD"), "TP1": manager("GD"), "TP2": manager("GD")}
+
+
+def evaluator(code: str) -> CommandContext:
+    return EVALUATORS.get(code) or manager("TP2" if code == "CV3" else "TP1")
+
+
+def work(
+    app: MinhBach,
+    code: str,
+    criteria: dict[str, str],
+    month: int = 3,
+    by: CommandContext | None = None,
+) -> None:
+    """One month for ``code``: a task done on time, then the evaluator's criteria."""
+    period = f"{YEAR}-{month:02d}"
+    task = f"{code}-{period}"
+    boss = by or evaluator(code)
+    app.execute(
+        c.AssignTask.model_validate(
+            {
+                "task": task,
+                "servant": code,
+                "product": "BC",
+                "quantity": "2",
+                "period": period,
+                "assigned_on": f"{period}-01",
+                "deadline": f"{period}-10",
+            }
+        ),
+        boss,
+    )
+    app.execute(
+        c.SubmitResult.model_validate(
+            {"task": task, "completed_quantity": "2", "completed_on": f"{period}-09"}
+        ),
+        servant(code),
+    )
+    app.execute(c.AssessResult(task=task, outcome="accepted"), boss)
+    scores = {k: Decimal(v) for k, v in criteria.items()}
+    app.execute(c.ScoreCriteria(servant=code, period=period, scores=scores), boss)

@@ -79,6 +79,8 @@ class Facts:
     criteria: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     leader: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     disciplines: list[DisciplineDecision.Recorded] = field(default_factory=list)
+    managing_agency: str | None = None
+    organisation_levels: dict[str | None, Level] = field(default_factory=dict)  # unit or agency
 
     def unit(self, code: str) -> str:
         return self.servants[code][0]
@@ -110,7 +112,11 @@ def read_facts(app: MinhBach) -> Facts:
 
 def _apply(facts: Facts, event: Any) -> None:
     key = event.originator_id
-    if isinstance(event, Agency.UnitOpened):
+    if isinstance(event, Agency.Registered):
+        facts.managing_agency = event.managing_agency
+    elif isinstance(event, Agency.OrganisationLevelDecided):
+        facts.organisation_levels[event.unit_code] = Level(event.level)
+    elif isinstance(event, Agency.UnitOpened):
         facts.units.append(event.unit_code)
         if event.is_leadership:
             facts.board_unit = event.unit_code
@@ -249,18 +255,45 @@ class QuotaCase:
     outcome: QuotaOutcome
 
 
+def organisation_cap(facts: Facts, servant: str) -> Level | None:
+    """Art. 20(6): a head's level is not above their organisation's — the agency's
+    for its director, the unit's for a unit head (Art. 2(1)(b): units are organisations)."""
+    if facts.leadership(servant) is not LeadershipRole.HEAD:
+        return None
+    unit = facts.unit(servant)
+    return facts.organisation_levels[None if unit == facts.board_unit else unit]
+
+
+def worse(level: Level, cap: Level | None) -> Level:
+    return level if cap is None or level.rank >= cap.rank else cap
+
+
+def pool_of(facts: Facts, servant: str) -> str:
+    """Art. 10(2)(a): the managing agency classifies the director, among the heads of
+    its agencies; everyone else is in their peer group (Art. 20(5)(a))."""
+    director = facts.unit(servant) == facts.board_unit
+    if director and facts.leadership(servant) is LeadershipRole.HEAD and facts.managing_agency:
+        return f"{facts.managing_agency}: heads of agencies"
+    return facts.peer_group(servant)
+
+
 def quota_cases(policy: Policy, facts: Facts, annual: dict[str, Decimal]) -> list[QuotaCase]:
-    """Art. 20(5) per peer group, among those not FAIL by a trigger (Art. 20(4))."""
+    """Art. 20(5) per pool, among those not FAIL by a trigger (Art. 20(4)); a head whom
+    the organisation caps below EXCELLENT is no candidate, and counts in the base only
+    when capped to GOOD (Art. 20(5)(a) counts those rated GOOD)."""
     failed = {s for s in annual if fail_reasons(policy, facts, s)}
     groups: dict[str, list[str]] = defaultdict(list)
     for servant in annual:
         if servant not in failed:
-            groups[facts.peer_group(servant)].append(servant)
+            groups[pool_of(facts, servant)].append(servant)
     cases = []
     for group, members in sorted(groups.items()):
-        by_level = {s: level_for_score(policy, annual[s]) for s in members}
-        candidates = [(s, annual[s]) for s in members if by_level[s] is Level.EXCELLENT]
-        good = sum(1 for s in members if by_level[s] is Level.GOOD)
+        rated = {
+            s: worse(level_for_score(policy, annual[s]), organisation_cap(facts, s))
+            for s in members
+        }
+        candidates = [(s, annual[s]) for s in members if rated[s] is Level.EXCELLENT]
+        good = sum(1 for s in members if rated[s] is Level.GOOD)
         outcome = apply_quota(policy, candidates, good).value
         cases.append(QuotaCase(group, candidates, good, outcome))
     return cases
@@ -469,10 +502,12 @@ def test_projected_classifications_equal_the_independent_computation(
     projected = {row["servant_code"]: row for row in rows}
     assert {code: Decimal(row["annual_score"]) for code, row in projected.items()} == annual
 
-    # The organisation's decided level caps its head (Art. 20(6)): the head
-    # leaves the quota and counts as GOOD in it.
-    org_level = Level(projector.state.agencies[agency].organisation_levels[(YEAR, None)])
-    head = loaded.first.people["head"].code
+    # Every head's organisation has its level for the year: the agency's caps the
+    # director, each unit's its head (Art. 20(6)); none is left pending.
+    assert set(facts.organisation_levels) == {
+        None,
+        *(u for u in facts.units if u != facts.board_unit),
+    }
     expected: dict[str, str | None] = {}
     for case in quota_cases(policy, facts, annual):
         for entry in case.outcome.entries:
@@ -482,10 +517,12 @@ def test_projected_classifications_equal_the_independent_computation(
         if fail_reasons(policy, facts, servant):
             expected[servant] = "FAIL"
         elif servant not in expected:
-            expected[servant] = level_for_score(policy, score).value
-    if head in expected and expected[head] == "EXCELLENT" and org_level is not Level.EXCELLENT:
-        expected[head] = org_level.value
+            capped = worse(level_for_score(policy, score), organisation_cap(facts, servant))
+            expected[servant] = capped.value
     assert {code: row["proposed_level"] for code, row in projected.items()} == expected
+    # Art. 10(2)(a): the director is classified by the managing agency, in its pool of heads.
+    director = projected[loaded.first.people["head"].code]
+    assert (director["pool_authority"], director["pool_group"]) == ("UBND-HN", "nguoi-dung-dau")
     pending = {code for code, row in projected.items() if row["status"] == "pending_tie"}
     assert len(pending) == 2
     assert all(projected[code]["tied_with"] == sorted(pending) for code in pending)

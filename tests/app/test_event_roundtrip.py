@@ -25,6 +25,7 @@ from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
 from domain.principal import AdminRoster, Principal
+from domain.quota_pool import QuotaPool
 from domain.receipt import CommandReceipt
 from domain.servant import CivilServant
 from domain.task import Task
@@ -44,6 +45,7 @@ AGGREGATES = (
     AdminRoster,
     Appeal,
     PersonnelDecision,
+    QuotaPool,
 )
 
 

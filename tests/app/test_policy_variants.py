@@ -103,6 +103,14 @@ def _peer_group_of_five(app: MinhBach) -> None:
             ),
             manager(evaluator),
         )
+    # TP1 heads P1: with P1's level recorded as GOOD, TP1 is rated GOOD; without it
+    # TP1 would be pending the organisation's level and count for nothing (Art. 20(6)).
+    app.execute(
+        c.DecideOrganisationLevel.model_validate(
+            {"agency": "SNV", "year": 2026, "level": "GOOD", "unit": "P1"}
+        ),
+        AUTHORITY,
+    )
 
 
 def test_art_20_5_quota_base_variant_changes_the_proposal(

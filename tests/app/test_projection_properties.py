@@ -1,31 +1,42 @@
-"""Property: a view rebuilt from scratch equals the incrementally maintained
-view, row for row — whatever the history (amendments, annulments, moves,
-reassignments, exemptions, moves between a monthly and a quarterly agency, policy
-variants adopted), however the runner was batched, stopped and resumed."""
+"""Properties of the projections over generated histories.
+
+A view rebuilt from scratch equals the incrementally maintained view, row for
+row — whatever the history (amendments, annulments, moves, reassignments,
+exemptions, moves between a monthly and a quarterly agency, policy variants
+adopted, proposals and decisions), however the runner was batched, stopped and
+resumed. And whatever the competent authority tries to decide, within the
+decree's room or against it, the decided levels obey what the decree makes
+mandatory and the quota holds counting final levels (Art. 11, 20, 21)."""
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from domain import commands as c
 from domain.application import MinhBach
+from domain.classification import Classification, classification_id
 from domain.errors import DomainError
+from domain.policy import ND335_2025_V1, classify_pool
+from domain.quota_pool import PoolKey
 from domain.servant import CivilServant, servant_id
 from domain.storage import storage_from_url
 from domain.task import Task, task_id
+from projections.pools import pool_policy
+from projections.queries import standings
 from projections.runner import Projector
 from tests.app.projection_helpers import view_rows
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import AUTHORITY, HR, STAFF, build_agency, manager, servant, with_source
 
+# Each example builds a database from scratch: in memory-backed storage when there is some.
+SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 SERVANTS = sorted(STAFF)
 EVALUATORS = [manager("TP1"), manager("TP2"), manager("GD"), manager("GQ"), AUTHORITY]
 VARIANTS = [None, "quota-good-or-better", "periods-per-result", "delay-per-recorded-delay"]
@@ -35,7 +46,7 @@ servants = st.sampled_from(SERVANTS)
 months = st.integers(1, 3)
 picks = st.integers(0, 50)  # which earlier task or decision an operation refers to
 
-operations = st.one_of(
+fact_operations = st.one_of(
     # assign, submit (0–5 days late), fail it `failures` times, then accept (or leave open)
     st.tuples(
         st.just("work"),
@@ -47,20 +58,37 @@ operations = st.one_of(
         st.booleans(),
     ),
     st.tuples(st.just("amend"), picks, st.integers(1, 3), st.booleans()),
-    st.tuples(st.just("criteria"), servants, months, st.sampled_from(["0", "1.5", "2.5"])),
+    # "max": every criterion scored at its maximum, 20 points: EXCELLENT with spotless tasks
+    st.tuples(st.just("criteria"), servants, months, st.sampled_from(["0", "1.5", "2.5", "max"])),
     st.tuples(st.just("leader"), servants, months, st.sampled_from(["dd", "e"])),
     st.tuples(st.just("discipline"), servants),
     st.tuples(st.just("annul"), picks),
     st.tuples(st.just("exempt"), picks),
     st.tuples(st.just("reassign"), picks, servants),
     st.tuples(st.just("move"), servants, st.sampled_from(["P1", "P2"]), months),
-    st.tuples(st.just("org_level"), st.sampled_from(["EXCELLENT", "GOOD", "COMPLETE"])),
+    st.tuples(
+        st.just("org_level"),
+        st.sampled_from(["EXCELLENT", "GOOD", "COMPLETE"]),
+        st.sampled_from([None, "P1", "P2"]),  # the agency, or one unit (its head is capped)
+    ),
     # to the quarterly SNQ or back to the monthly SNV, in the middle of a month
     st.tuples(st.just("transfer"), servants, st.booleans(), months),
     st.tuples(st.just("adopt"), st.sampled_from(["SNV", "SNQ"]), st.sampled_from(VARIANTS), months),
+)
+LEVELS = ["EXCELLENT", "GOOD", "COMPLETE", "FAIL"]
+# HR proposes and the authority decides: the computed level, or any other level with
+# or without a reason — within the decree's room and against its hard rules.
+decision_operations = st.one_of(
+    st.tuples(
+        st.just("propose"), servants, st.sampled_from([*LEVELS, None, "computed"]), st.booleans()
+    ),
+    st.tuples(st.just("decide"), servants, st.sampled_from([*LEVELS, "computed"]), st.booleans()),
+)
+runner_operations = st.one_of(
     st.tuples(st.just("project"), st.sampled_from([1, 3, 10, 0])),
     st.tuples(st.just("restart")),
 )
+operations = st.one_of(fact_operations, decision_operations, runner_operations)
 
 
 class History:
@@ -70,6 +98,7 @@ class History:
         self.app = app
         self.tasks: list[str] = []
         self.decisions: list[str] = []
+        self.classified = 0  # classification decisions tried, for their numbers
 
     def as_evaluator(self, command: c.Command, source: str | None = None) -> bool:
         """Apply as the first evaluator the rules accept (authority follows placements)."""
@@ -87,8 +116,10 @@ class History:
         return self.app.load(Task, task_id(self.tasks[pick % len(self.tasks)]), "task")
 
     def apply(self, op: tuple[Any, ...]) -> None:
-        with contextlib.suppress(DomainError):
+        try:
             getattr(self, op[0])(*op[1:])
+        except DomainError as error:
+            event(f"{op[0]} refused: {error.code}")
 
     def period(self, code: str, month: int) -> str:
         """The servant's period for ``month``: the month, or its quarter at a quarterly agency."""
@@ -143,7 +174,10 @@ class History:
             )
 
     def criteria(self, code: str, month: int, value: str) -> None:
-        scores = {k: Decimal(value) for k in CRITERIA}
+        scores = {
+            k: ND335_2025_V1.criterion(k).maximum if value == "max" else Decimal(value)
+            for k in CRITERIA
+        }
         self.as_evaluator(
             c.ScoreCriteria(servant=code, period=self.period(code, month), scores=scores)
         )
@@ -216,12 +250,59 @@ class History:
             with_source(AUTHORITY, f"QĐ {len(self.decisions)}/QĐ-UBND"),
         )
 
-    def org_level(self, level: str) -> None:
+    def org_level(self, level: str, unit: str | None = None) -> None:
         self.app.execute(
             c.DecideOrganisationLevel.model_validate(
-                {"agency": "SNV", "year": 2026, "level": level}
+                {"agency": "SNV", "year": 2026, "level": level, "unit": unit}
             ),
             AUTHORITY,
+        )
+
+    def _level(self, code: str, level: str | None) -> str | None:
+        """``computed``: the level the facts give, through the handlers' own port."""
+        if level != "computed":
+            return level
+        facts = self.app.pool_facts(code, 2026)
+        found = classify_pool(facts).members[code].proposal.value.level if facts else None
+        return found.value if found else None
+
+    def propose(self, code: str, level: str | None, reasoned: bool) -> None:
+        self.app.execute(
+            c.ProposeClassification.model_validate(
+                {
+                    "servant": code,
+                    "year": 2026,
+                    "level": self._level(code, level),
+                    "basis": "views",
+                    "departure_reason": "lý do ghi rõ" if reasoned else None,
+                }
+            ),
+            HR,
+        )
+
+    def decide(self, code: str, level: str, reasoned: bool) -> None:
+        wanted = self._level(code, level)
+        if wanted is None:
+            return
+        found = self.app.find(Classification, classification_id(code, 2026))
+        if found is None:  # HR proposes the computed level first (Art. 21(1)(d))
+            self.propose(code, "computed", False)
+        self.classified += 1
+        number = f"QĐ-XL-{self.classified}"
+        self.app.execute(
+            c.DecideClassification.model_validate(
+                {
+                    "servant": code,
+                    "year": 2026,
+                    "decision_no": number,
+                    "level": wanted,
+                    "minutes_ref": "BB 1",
+                    "party_committee_ref": "CV 1-ĐU",
+                    "departure_reason": "lý do ghi rõ" if reasoned else None,
+                    "replaces": found.decisions[-1] if found and found.decisions else None,
+                }
+            ),
+            with_source(AUTHORITY, number),
         )
 
 
@@ -234,7 +315,7 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(operations, min_size=5, max_size=30))
 def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
         storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
         app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
         build_agency(app)
@@ -259,4 +340,62 @@ def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:
         assert view_rows(fresh) == incremental
         assert _in_memory(fresh) == in_memory
         fresh.engine.dispose()
+        app.close()
+
+
+def _final(row: dict[str, Any]) -> str | None:
+    level: str | None = row["decided_level"] or row["proposed_level"]
+    return level
+
+
+def _check_decided_years(projector: Projector) -> None:
+    """Every decided level obeys the mandatory rules; every pool holds its quota."""
+    agencies = projector.state.agencies
+    with projector.engine.connect() as conn:
+        rows = [row for code in agencies for row in standings(conn, code, 2026, limit=1000)[0]]
+    pools: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        pools.setdefault((row["pool_authority"], row["pool_group"]), []).append(row)
+        decided = row["decided_level"]
+        if decided is None:
+            continue
+        event(f"decided {decided}" + (" departing" if row["departs_from_proposal"] else ""))
+        assert row["classifiable"], row  # Art. 11(1)
+        assert not row["fail_triggers"] or decided == "FAIL", row  # Art. 11(3)(a), 20(4)
+        if row["is_head"] and decided != "FAIL":  # Art. 20(6)
+            agency = agencies[row["agency_code"]]
+            unit = None if row["unit_code"] == agency.leadership_unit() else row["unit_code"]
+            cap = agency.organisation_levels.get((2026, unit))
+            assert cap is not None, row
+            assert LEVELS.index(decided) >= LEVELS.index(cap), row
+        assert not row["departs_from_proposal"] or row["departure_reason"], row  # Art. 21
+    for (authority, group), members in pools.items():  # Art. 20(5)(a), on final levels
+        policy = pool_policy(PoolKey(authority, group, 2026), agencies)
+        excellent = sum(_final(r) == "EXCELLENT" for r in members)
+        # A pending tie counts as GOOD: what it is if the head chooses nobody.
+        good = sum(_final(r) == "GOOD" or r["status"] == "pending_tie" for r in members)
+        base = good if policy.quota_base == "good_only" else good + excellent
+        assert excellent <= int(policy.quota_ratio * base), members
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    st.lists(fact_operations, min_size=5, max_size=30),
+    st.lists(decision_operations, min_size=1, max_size=25),
+)
+def test_decisions_obey_the_mandatory_rules(
+    facts: list[tuple[Any, ...]], decisions: list[tuple[Any, ...]]
+) -> None:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
+        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
+        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
+        build_agency(app)
+        build_quarterly_agency(app)
+        applying = History(app)
+        for op in [*facts, *decisions]:
+            applying.apply(op)
+        projector = Projector(app)
+        projector.catch_up()
+        _check_decided_years(projector)
+        projector.engine.dispose()
         app.close()

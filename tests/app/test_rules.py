@@ -20,6 +20,7 @@ from domain.task import Task, task_id
 from tests.app.scenario import (
     ADMIN,
     AUTHORITY,
+    GOOD_CRITERIA,
     HR,
     assign,
     build_agency,
@@ -27,6 +28,7 @@ from tests.app.scenario import (
     manager,
     servant,
     with_source,
+    work,
 )
 
 
@@ -346,20 +348,28 @@ def test_decided_level_departing_from_the_proposal_needs_a_reason(agency: MinhBa
         )
         return agency.execute(command, AUTHORITY)
 
+    work(agency, "CV1", GOOD_CRITERIA)  # 85: GOOD
     rejected(agency, errors.InvalidState, lambda: decide(decision_no="D1", level="GOOD"))
     agency.execute(
         c.ProposeClassification(servant="CV1", year=2026, level="GOOD", basis="log 1"), HR
     )
-    rejected(agency, errors.InvalidValue, lambda: decide(decision_no="D1", level="EXCELLENT"))
+    rejected(
+        agency, errors.DepartureWithoutReason, lambda: decide(decision_no="D1", level="COMPLETE")
+    )
     decide(decision_no="D1", level="GOOD")
     # Art. 21(3): a later decision replaces the earlier one, naming it.
     rejected(agency, errors.InvalidValue, lambda: decide(decision_no="D2", level="GOOD"))
-    decide(
-        decision_no="D2", level="EXCELLENT", departure_reason="thành tích đột xuất", replaces="D1"
-    )
+    decide(decision_no="D2", level="COMPLETE", departure_reason="vi phạm quy chế", replaces="D1")
 
 
 def test_leaders_classification_needs_the_party_committee_view(agency: MinhBach) -> None:
+    work(agency, "TP1", GOOD_CRITERIA)
+    agency.execute(
+        c.DecideOrganisationLevel.model_validate(
+            {"agency": "SNV", "year": 2026, "level": "GOOD", "unit": "P1"}
+        ),
+        AUTHORITY,
+    )
     agency.execute(
         c.ProposeClassification(servant="TP1", year=2026, level="GOOD", basis="log 1"), HR
     )

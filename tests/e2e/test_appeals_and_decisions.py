@@ -622,6 +622,49 @@ def test_ledger_proofs_over_http_verify(world: World) -> None:
     )
 
 
+def test_departures_need_a_reason_and_are_listed_for_inspectors(world: World) -> None:
+    """Art. 21: HR proposes, the authority decides; a level other than the computed one
+    needs a written reason, whoever sets it, and inspectors find every such year."""
+    body = {"servant": "CV1", "year": YEAR, "level": "COMPLETE", "basis": "views"}
+    world.error(world.post("hr", "propose_classification", body), 422, "departure_without_reason")
+    world.ok(
+        world.post("hr", "propose_classification", {**body, "departure_reason": "chậm tiến độ"})
+    )
+    decision = {
+        "servant": "CV1",
+        "year": YEAR,
+        "decision_no": "QĐ 600/QĐ-SNV",
+        "level": "COMPLETE",
+        "minutes_ref": "BB 6",
+        "source_ref": "QĐ 600/QĐ-SNV",
+    }
+    world.error(
+        world.post("authority", "decide_classification", decision), 422, "departure_without_reason"
+    )
+    # Art. 20(5): with CV2 the only other one rated GOOD, 20% of 1 admits no EXCELLENT.
+    excellent = {**decision, "level": "EXCELLENT", "departure_reason": "sáng kiến"}
+    world.error(world.post("authority", "decide_classification", excellent), 422, "quota_exceeded")
+    decided = world.ok(
+        world.post(
+            "authority", "decide_classification", {**decision, "departure_reason": "chậm tiến độ"}
+        )
+    )
+    classify(world, "CV2", "GOOD", "QĐ 601/QĐ-SNV")  # the computed level: no departure
+    listed = world.ok(
+        world.get(
+            "inspector", f"/agencies/SNV/years/{YEAR}/departures", min_position=decided["position"]
+        )
+    )
+    [row] = listed["items"]
+    assert (row["servant_code"], row["proposed_level"], row["decided_level"]) == (
+        "CV1",
+        "GOOD",
+        "COMPLETE",
+    )
+    assert row["hr_departs"] and row["hr_departure_reason"] == row["departure_reason"]
+    world.error(world.get("cv1", f"/agencies/SNV/years/{YEAR}/departures"), 403, "not_authorised")
+
+
 def _second_agency_notified(app: MinhBach) -> CommandContext:
     """SXD with CVX, classified GOOD and notified; returns SXD's HR context."""
     app.execute(c.RegisterAgency(code="SXD", title="Sở Xây dựng"), ADMIN)
@@ -640,7 +683,16 @@ def _second_agency_notified(app: MinhBach) -> CommandContext:
         ADMIN,
     )
     hr_sxd = CommandContext(Actor("hr-sxd", Role.HR, "SXD"))
-    proposal = {"servant": "CVX", "year": YEAR, "level": "GOOD", "basis": "views"}
+    # CVX has no scorable period: GOOD departs from the computed "not classified" and
+    # needs its written reason (Art. 21).
+    reason = "đánh giá tại cuộc họp, không có kỳ chấm điểm"
+    proposal = {
+        "servant": "CVX",
+        "year": YEAR,
+        "level": "GOOD",
+        "basis": "views",
+        "departure_reason": reason,
+    }
     app.execute(c.ProposeClassification.model_validate(proposal), hr_sxd)
     app.execute(
         c.DecideClassification(
@@ -649,6 +701,7 @@ def _second_agency_notified(app: MinhBach) -> CommandContext:
             decision_no="QĐ 7/QĐ-SXD",
             level=Level.GOOD,
             minutes_ref="BB 7",
+            departure_reason=reason,
         ),
         AUTHORITY,
     )

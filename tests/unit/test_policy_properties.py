@@ -7,19 +7,34 @@ from decimal import ROUND_FLOOR, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.errors import (
+    AboveOrganisationLevel,
+    DepartureWithoutReason,
+    DomainError,
+    FailTriggerApplies,
+    NotClassifiable,
+    OrganisationLevelPending,
+    QuotaExceeded,
+)
 from domain.policy import (
     ND335_2025_V1,
+    FailTrigger,
     LeaderComponents,
+    PoolFacts,
+    PoolMember,
     QuotaGrant,
     QuotaVerdict,
     TaskOutcome,
     TieDecision,
     apply_quota,
+    check_decided_level,
+    classify_pool,
     level_for_score,
     period_result,
     period_score,
     task_components,
 )
+from domain.values import Level
 
 P = ND335_2025_V1
 OR_BETTER = P.with_changes(version=2, quota_base="good_or_better")
@@ -206,3 +221,102 @@ ratios = st.decimals(min_value=0, max_value=1, places=6, allow_nan=False, allow_
 def test_period_score_is_monotone_in_the_task_ratio(r1: Decimal, r2: Decimal, c: Decimal) -> None:
     low, high = sorted((r1, r2))
     assert period_score(P, c, low).value <= period_score(P, c, high).value
+
+
+# --- the decision step (Art. 11, 20, 21) ---------------------------------------
+
+TRIGGER = FailTrigger("discipline", ("KL-1",), "reprimand", "Art. 20(4)(c)")
+# Few distinct scores, so that ties across the limit happen.
+annual_scores = st.sampled_from(["45", "60", "75", "85", "89.99", "90", "92", "95", "95"])
+NAMED_REFUSALS = (
+    NotClassifiable,
+    FailTriggerApplies,
+    OrganisationLevelPending,
+    AboveOrganisationLevel,
+    QuotaExceeded,
+    DepartureWithoutReason,
+)
+
+
+@st.composite
+def pools(draw: st.DrawFn) -> PoolFacts:
+    members = []
+    for i in range(draw(st.integers(min_value=1, max_value=14))):
+        head = draw(st.integers(0, 4)) == 0
+        scored = draw(st.integers(0, 9)) != 0  # now and then no scorable period
+        members.append(
+            PoolMember(
+                ref=f"S{i:02d}",
+                annual_score=Decimal(draw(annual_scores)) if scored else None,
+                classifiable=draw(st.integers(0, 7)) != 0,
+                triggers=(TRIGGER,) if draw(st.integers(0, 7)) == 0 else (),
+                is_head=head,
+                organisation_level=draw(st.none() | st.sampled_from(Level)) if head else None,
+            )
+        )
+    policy = draw(st.sampled_from([P, OR_BETTER]))
+    return PoolFacts(policy, "SNV", "chuyen-vien", 2026, tuple(members))
+
+
+decisions = st.lists(
+    st.tuples(st.integers(0, 13), st.sampled_from(Level), st.booleans()), max_size=20
+)
+
+
+def _rated_within_the_quota(facts: PoolFacts) -> None:
+    """Counting final levels (a pending tie counts as GOOD, what it is if nobody is
+    chosen): EXCELLENT ≤ ratio × those rated GOOD (or GOOD and better)."""
+    standing = classify_pool(facts)
+    finals = [m.final for m in standing.members.values()]
+    pending = sum(m.proposal.value.status == "pending_tie" for m in standing.members.values())
+    excellent = finals.count(Level.EXCELLENT)
+    good = finals.count(Level.GOOD) + pending
+    ratio = facts.policy.quota_ratio
+    base = good if facts.policy.quota_base == "good_only" else good + excellent
+    assert standing.excess == 0
+    assert excellent <= _floor(ratio * base)
+
+
+@BOUNDED
+@given(pools(), decisions)
+def test_decisions_within_and_against_the_hard_rules(
+    facts: PoolFacts, wanted: list[tuple[int, Level, bool]]
+) -> None:
+    """Whatever the authority tries: nothing above FAIL under a trigger, no level under
+    6 months, no head above their organisation, the quota held on final levels, and a
+    departure from the computed proposal only with a reason."""
+    _rated_within_the_quota(facts)
+    for index, level, reasoned in wanted:
+        ref = facts.members[index % len(facts.members)].ref
+        try:
+            check = check_decided_level(facts, ref, level, "lý do" if reasoned else None)
+        except DomainError as error:
+            assert isinstance(error, NAMED_REFUSALS)
+            continue
+        assert reasoned or not check.departs
+        facts = facts.deciding(ref, level)
+        for member in facts.members:
+            if member.decided is None:
+                continue
+            assert member.classifiable
+            assert not member.triggers or member.decided is Level.FAIL
+            if member.is_head and member.decided is not Level.FAIL:
+                assert member.organisation_level is not None
+                assert member.decided.rank >= member.organisation_level.rank
+        _rated_within_the_quota(facts)
+
+
+@BOUNDED
+@given(pools(), st.lists(st.integers(0, 13), max_size=14))
+def test_deciding_the_computed_proposal_is_never_refused(
+    facts: PoolFacts, order: list[int]
+) -> None:
+    """The computed proposal, decided in any order, one after another, always passes."""
+    for index in order:
+        ref = facts.members[index % len(facts.members)].ref
+        proposal = classify_pool(facts).members[ref].proposal.value
+        if proposal.level is None:
+            continue
+        assert check_decided_level(facts, ref, proposal.level, None).departs is False
+        facts = facts.deciding(ref, proposal.level)
+        _rated_within_the_quota(facts)

@@ -1,0 +1,141 @@
+"""Web pages: the median time to answer each page of the demo, signed in as the
+person who would open it, through a real ``minhbach serve --demo``.
+
+One server is started (``benchmarks/http_server.py``'s ``running_server``: an SQLite
+file in a temp folder, the demo agency loaded by the server itself). The HR
+officer, the manager (head of TCBC) and a civil servant sign in through the
+sign-in form like a browser (one cookie jar each). Each page is then requested
+``--requests`` times one after the other (after ``--warm-up`` requests that
+are not counted), and the table gives the median and the 95th percentile of
+the wall-clock time from sending the request to the last byte of the answer,
+over loopback — rendering the template, the queries behind it, the session
+check, the CSRF and security headers all included. The target is a median
+under 300 ms per page; the script exits 1 when a page misses it.
+
+Run it::
+
+    .venv/bin/python benchmarks/web_pages.py                  # 30 requests per page
+    .venv/bin/python benchmarks/web_pages.py --requests 100
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a file, this file's folder would come first on the path and hide the
+# standard library's ``http`` package from httpx: the repository comes instead.
+if __package__ in (None, ""):
+    sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from api.bootstrap import printed_logins
+from benchmarks.http_server import running_server
+
+TARGET_MS = 300.0
+YEAR_PAGES = f"/agencies/SNV-HN/years/{2026}"
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+# (who, label, path, expected status)
+PAGES: tuple[tuple[str | None, str, str, int], ...] = (
+    (None, "sign-in form", "/signin", 200),
+    ("hr", "home", "/", 200),
+    ("hr", "standings", f"{YEAR_PAGES}/standings", 200),
+    ("hr", "standings, filtered", f"{YEAR_PAGES}/standings?unit=TCBC&level=GOOD", 200),
+    ("hr", "standings.csv", f"{YEAR_PAGES}/standings.csv", 200),
+    ("hr", "standings.xlsx", f"{YEAR_PAGES}/standings.xlsx", 200),
+    ("hr", "distribution", f"{YEAR_PAGES}/distribution", 200),
+    ("hr", "quota", f"{YEAR_PAGES}/quota", 200),
+    ("hr", "quota.xlsx", f"{YEAR_PAGES}/quota.xlsx", 200),
+    ("hr", "to do", f"{YEAR_PAGES}/worklist", 200),
+    ("hr", "set a password", "/people/password", 200),
+    ("manager", "standings (own unit)", f"{YEAR_PAGES}/standings", 200),
+    ("civil_servant", "home", "/", 200),
+    ("civil_servant", "403 page", f"{YEAR_PAGES}/standings", 403),
+    (None, "API docs (/docs)", "/docs", 200),
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    who: str
+    page: str
+    median_ms: float
+    p95_ms: float
+
+
+def signed_in(base_url: str, login: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=30, follow_redirects=True)
+    form = client.get("/signin")
+    token = CSRF.search(form.text)
+    assert token, "no CSRF token on the sign-in form"
+    answer = client.post(
+        "/signin", data={"login": login, "password": password, "csrf_token": token.group(1)}
+    )
+    assert answer.status_code == 200 and "/signin" not in str(answer.url), answer.status_code
+    return client
+
+
+def time_page(
+    client: httpx.Client, path: str, status: int, warm_up: int, requests: int
+) -> list[float]:
+    times = []
+    for n in range(warm_up + requests):
+        started = time.perf_counter()
+        answer = client.get(path)
+        elapsed = time.perf_counter() - started
+        if answer.status_code != status:
+            raise RuntimeError(f"{path}: {answer.status_code}, expected {status}")
+        if n >= warm_up:
+            times.append(elapsed * 1000)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warm-up", type=int, default=3, help="untimed requests per page first")
+    args = parser.parse_args(argv)
+
+    print("starting minhbach serve --demo (loads the demo agency) …", file=sys.stderr)
+    with (
+        tempfile.TemporaryDirectory(prefix="minhbach-web-bench-") as folder,
+        running_server(Path(folder)) as server,
+    ):
+        logins = printed_logins(server.stdout.read_text(encoding="utf-8"))
+        clients = {
+            role: signed_in(server.base_url, logins[role][0], logins[role][1])
+            for role in ("hr", "manager", "civil_servant")
+        }
+        anonymous = httpx.Client(base_url=server.base_url, timeout=30)
+        timings = []
+        for who, label, path, status in PAGES:
+            client = clients[who] if who else anonymous
+            times = time_page(client, path, status, args.warm_up, args.requests)
+            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            timings.append(Timing(who or "—", label, statistics.median(times), p95))
+        for client in (*clients.values(), anonymous):
+            client.close()
+
+    print(f"\n{args.requests} requests per page, one at a time, after {args.warm_up} untimed\n")
+    print("| page | signed in as | median ms | p95 ms |")
+    print("|---|---|---:|---:|")
+    for t in timings:
+        print(f"| {t.page} | {t.who} | {t.median_ms:.1f} | {t.p95_ms:.1f} |")
+    slow = [t for t in timings if t.median_ms >= TARGET_MS]
+    verdict = "every page" if not slow else f"{len(slow)} pages NOT"
+    print(f"\n{verdict} under the {TARGET_MS:.0f} ms median target")
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

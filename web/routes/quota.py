@@ -1,0 +1,70 @@
+"""The EXCELLENT quota of each peer group (Art. 20(5)): G, the candidates, the
+limit, who is pending on a tie and who was moved down by the quota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import reads
+from web.exports import Column, Format, Table, download
+from web.i18n import N_
+from web.labels import LEVELS, QUOTA_VERDICTS, REASONS, STATUSES
+from web.screens import AgencyYear, AgencyYearDep
+from web.templating import render
+
+router = APIRouter()
+
+COLUMNS = (
+    Column(N_("Peer group"), lambda r: r["peer_group"]),
+    Column(N_("Rated GOOD by score (G)"), lambda r: r["good_count"], "int"),
+    Column(N_("EXCELLENT limit"), lambda r: r["limit"], "int"),
+    Column(N_("Quota rank"), lambda r: r["quota_rank"], "int"),
+    Column(N_("Civil servant code"), lambda r: r["servant_code"]),
+    Column(N_("Full name"), lambda r: r["servant_name"]),
+    Column(N_("Unit"), lambda r: r["unit_name"]),
+    Column(N_("Annual score"), lambda r: r["annual_score"], "decimal"),
+    Column(N_("Quota outcome"), lambda r: r["quota_verdict"], words=QUOTA_VERDICTS),
+    Column(N_("Proposed level"), lambda r: r["proposed_level"], words=LEVELS),
+    Column(N_("Status"), lambda r: r["status"], words=STATUSES),
+    Column(N_("Reason"), lambda r: r["reason"], words=REASONS),
+    Column(N_("Tied with"), lambda r: ", ".join(r["tied_with"])),
+)
+
+
+def _groups(screen: AgencyYear) -> tuple[list[dict[str, Any]], int]:
+    who = screen.viewer
+    groups, position = reads.quota_groups(
+        who.svc, who.scope, screen.agency, screen.year, screen.unit
+    )
+    for group in groups:
+        screen.with_names(group["candidates"])
+    return groups, position
+
+
+@router.get("/agencies/{agency}/years/{year}/quota", response_class=HTMLResponse)
+def quota_page(request: Request, screen: AgencyYearDep) -> HTMLResponse:
+    groups, position = _groups(screen)
+    return render(
+        request,
+        screen.viewer,
+        "quota.html",
+        screen=screen,
+        current="quota",
+        groups=groups,
+        position=position,
+    )
+
+
+@router.get("/agencies/{agency}/years/{year}/quota.{fmt}")
+def quota_download(screen: AgencyYearDep, fmt: Format) -> Response:
+    groups, position = _groups(screen)
+    rows = [
+        {**candidate, "good_count": group["good_count"], "limit": group["limit"]}
+        for group in groups
+        for candidate in group["candidates"]
+    ]
+    table = Table(f"han-muc-{screen.agency}-{screen.year}", N_("Quota"), COLUMNS, rows)
+    return download(table, fmt, screen.viewer.locale, position)

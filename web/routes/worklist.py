@@ -1,0 +1,72 @@
+"""What is left to do in a year: classifications still to propose (HR) or to
+decide (the competent authority), and decisions that depart from the proposal."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import reads
+from web.exports import Column, Format, Table, download
+from web.i18n import N_
+from web.labels import LEVELS, REASONS, STATUSES
+from web.screens import AgencyYear, AgencyYearDep
+from web.templating import render
+
+router = APIRouter()
+Which = Literal["to_propose", "to_decide", "departing"]
+TITLES: dict[str, str] = {
+    "to_propose": N_("Still to propose"),
+    "to_decide": N_("Still to decide"),
+    "departing": N_("Decisions that depart from the proposal"),
+}
+
+COLUMNS = (
+    Column(N_("Civil servant code"), lambda r: r["servant_code"]),
+    Column(N_("Full name"), lambda r: r["servant_name"]),
+    Column(N_("Unit code"), lambda r: r["unit_code"]),
+    Column(N_("Unit"), lambda r: r["unit_name"]),
+    Column(N_("Peer group"), lambda r: r["peer_group"]),
+    Column(N_("Annual score"), lambda r: r["annual_score"], "decimal"),
+    Column(N_("Proposed level"), lambda r: r["proposed_level"], words=LEVELS),
+    Column(N_("Status"), lambda r: r["status"], words=STATUSES),
+    Column(N_("Reason"), lambda r: r["reason"], words=REASONS),
+    Column(N_("Decided level"), lambda r: r["decided_level"], words=LEVELS),
+    Column(N_("Decision number"), lambda r: r["decision_no"]),
+)
+
+
+def _rows(screen: AgencyYear, which: str) -> tuple[list[dict[str, object]], int]:
+    who = screen.viewer
+    rows, position = reads.worklist(
+        who.svc, who.scope, screen.agency, screen.year, which, screen.unit
+    )
+    return screen.with_names(rows), position
+
+
+@router.get("/agencies/{agency}/years/{year}/worklist", response_class=HTMLResponse)
+def worklist_page(request: Request, screen: AgencyYearDep) -> HTMLResponse:
+    lists = []
+    position = 0
+    for which, title in TITLES.items():
+        rows, position = _rows(screen, which)
+        lists.append((which, title, rows))
+    return render(
+        request,
+        screen.viewer,
+        "worklist.html",
+        screen=screen,
+        current="worklist",
+        lists=lists,
+        position=position,
+    )
+
+
+@router.get("/agencies/{agency}/years/{year}/worklist-{which}.{fmt}")
+def worklist_download(screen: AgencyYearDep, which: Which, fmt: Format) -> Response:
+    rows, position = _rows(screen, which)
+    name = f"viec-can-lam-{which.replace('_', '-')}-{screen.agency}-{screen.year}"
+    table = Table(name, TITLES[which], COLUMNS, rows)
+    return download(table, fmt, screen.viewer.locale, position)
