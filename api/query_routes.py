@@ -398,7 +398,7 @@ def _redacted(state: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/agencies/{agency}/years/{year}/departures", response_model=Listing)
 def departures(
-    agency: str,
+    agency: CodePath,
     year: Annotated[int, Path(ge=2000, le=2100)],
     svc: ServicesDep,
     scope: ScopeDep,
