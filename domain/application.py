@@ -21,6 +21,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    StoredEvent,
     Transcoding,
     UUIDAsHex,
 )
@@ -49,6 +50,7 @@ Clock = Callable[[], datetime]
 CONFLICT_RETRIES = 3
 
 log = logging.getLogger("minhbach.clock")
+_TIME_SCAN = 64  # how far back from the head the newest readable time is looked for
 
 
 def utc_now() -> datetime:
@@ -126,12 +128,28 @@ class MinhBach(Application[UUID]):
             return None
         if self._newest is not None and self._newest[0] == head:
             return self._newest[1]
-        found = self.recorder.select_notifications(start=head, limit=1)
-        if not found:
+        # Read back from the head: an event this version cannot read (a poison event,
+        # halted on by the follower) must not stop the writers, so its time is skipped.
+        start = max(1, head - _TIME_SCAN + 1)
+        for stored in reversed(self.recorder.select_notifications(start=start, limit=_TIME_SCAN)):
+            at = self._stored_time(stored)
+            if at is not None:
+                self._newest = (head, at)
+                return at
+        return None
+
+    def _stored_time(self, stored: StoredEvent) -> datetime | None:
+        """An event's recorded time, read from its state without resolving its class."""
+        try:
+            state = stored.state
+            if self.mapper.cipher:
+                state = self.mapper.cipher.decrypt(state)
+            if self.mapper.compressor:
+                state = self.mapper.compressor.decompress(state)
+            at = self.mapper.transcoder.decode(state).get("timestamp")
+        except Exception:  # an unreadable event has no time to offer
             return None
-        event: Any = self.mapper.to_domain_event(found[0])
-        self._newest = (head, event.timestamp)
-        return self._newest[1]
+        return at if isinstance(at, datetime) else None
 
     def recording_time(self) -> datetime:
         """The clock's time, never earlier than the newest recorded time: a clock that

@@ -138,6 +138,19 @@ class Follower:
                 wait = 0.0 if self.projector.position != before else self.interval
                 self._note_head(self.projector.head)
             stop.wait(wait)
+        with guard:
+            self.sign_on_stop()
+
+    def sign_on_stop(self) -> None:
+        """Sign what the ledger has hashed, so that a clean stop leaves no event
+        outside a checkpoint until the next follower's first one."""
+        ledger = self.projector.ledger
+        if ledger is None or ledger.signer is None:
+            return
+        try:
+            ledger.sign_if_due(force=True)
+        except Exception:
+            log.exception("could not sign the ledger's checkpoint on stopping")
 
     # --- health ---------------------------------------------------------------
 
