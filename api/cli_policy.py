@@ -14,9 +14,9 @@ LEVELS = ["EXCELLENT", "GOOD", "COMPLETE", "FAIL"]
 
 
 def _app(args: argparse.Namespace) -> MinhBach:
-    from api.cli import _open
+    from api.cli_common import open_app
 
-    return _open(args.database_url)
+    return open_app(args.database_url)
 
 
 def cmd_policy_list(args: argparse.Namespace) -> int:
@@ -74,10 +74,10 @@ def cmd_policy_adopt(args: argparse.Namespace) -> int:
 
 
 def cmd_interim(args: argparse.Namespace) -> int:
-    from api.cli import _print_table, _projector
+    from api.cli_common import print_table, projector_of
     from projections.queries import interim_page
 
-    projector = _projector(args)
+    projector = projector_of(args)
     position = projector.catch_up()
     with projector.engine.connect() as conn:
         rows, total = interim_page(
@@ -89,7 +89,7 @@ def cmd_interim(args: argparse.Namespace) -> int:
             level=args.level,
             limit=args.limit,
         )
-    _print_table(
+    print_table(
         rows,
         ["servant_code", "unit_code", "peer_group", "periods", "score", "level", "policy_variant"],
     )

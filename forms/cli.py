@@ -24,13 +24,13 @@ def _as_of_time(text: str | None) -> datetime | None:
 
 
 def _produce(args: argparse.Namespace, kind: str, subject: dict[str, Any], file_format: str) -> int:
-    from api.cli import _open
+    from api.cli_common import open_app
     from forms.documents import covering_checkpoint, make, signed_position
     from projections.ledger import Ledger
     from projections.replay import replay
     from projections.signing import signer_from_environment
 
-    app = _open(args.database_url)
+    app = open_app(args.database_url)
     ledger = Ledger(app, signer=signer_from_environment())
     ledger.catch_up(force_checkpoint=True)  # a fresh checkpoint covers "now" when we can sign
     moment = _as_of_time(args.as_of_time)
@@ -87,7 +87,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_receipt(args: argparse.Namespace) -> int:
-    from api.cli import _open, _public_key
+    from api.cli_common import open_app, public_keys
     from forms.evidence import load_log
     from forms.extract import receipt_from_bytes
     from forms.verification import stored_leaves, verify_receipt
@@ -97,7 +97,7 @@ def cmd_verify_receipt(args: argparse.Namespace) -> int:
     try:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
         receipt = receipt_from_bytes(data)
-        public = _public_key(args.public_key)
+        public = public_keys(args.public_key)
     except (OSError, ReceiptError, ValueError) as error:
         print(f"minhbach verify-receipt: {error}", file=sys.stderr)
         return 2
@@ -119,7 +119,7 @@ def cmd_verify_receipt(args: argparse.Namespace) -> int:
             loaded.app.close()
             source = f"the export {args.evidence}"
         else:
-            app = _open(args.database_url)
+            app = open_app(args.database_url)
             engine = engine_for(app.storage)
             report = verify_receipt(
                 app,
@@ -164,12 +164,12 @@ def _print_report(report: Any, source: str) -> int:
 
 
 def cmd_export_log(args: argparse.Namespace) -> int:
-    from api.cli import _open
+    from api.cli_common import open_app
     from forms.evidence import export_log
     from projections.ledger import Ledger
     from projections.signing import signer_from_environment
 
-    app = _open(args.database_url)
+    app = open_app(args.database_url)
     ledger = Ledger(app, signer=signer_from_environment())
     ledger.catch_up(force_checkpoint=True)
     with Path(args.out).open("w", encoding="utf-8") as out:

@@ -1,0 +1,85 @@
+"""What the command line's commands share: opening the store, the views and the
+ledger, printing a table, reading a moment."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from api.cli_errors import CliError
+from domain.application import Clock, MinhBach, utc_now
+from domain.storage import storage_from_url
+
+if TYPE_CHECKING:
+    from projections.ledger import Ledger
+    from projections.replay import Replayed
+    from projections.runner import Projector
+
+
+def open_app(url: str | None, clock: Clock = utc_now) -> MinhBach:
+    return MinhBach(storage_from_url(url), clock=clock)
+
+
+def projector_of(args: argparse.Namespace) -> Projector:
+    from projections.ledger import CHECKPOINT_SECONDS, Ledger
+    from projections.runner import Projector
+    from projections.signing import signer_from_environment
+    from projections.tracking import engine_for
+
+    app = open_app(args.database_url)
+    engine = engine_for(app.storage)
+    ledger = Ledger(app, engine, signer_from_environment(), CHECKPOINT_SECONDS)
+    return Projector(app, engine, getattr(args, "batch_size", 500), ledger)
+
+
+def ledger_of(args: argparse.Namespace) -> Ledger:
+    from projections.ledger import Ledger
+    from projections.signing import signer_from_environment
+
+    return Ledger(open_app(args.database_url), signer=signer_from_environment())
+
+
+def print_table(rows: list[dict[str, object]], columns: list[str]) -> None:
+    widths = [
+        max([len(c), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows)])
+        for c in columns
+    ]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in rows:
+        cells = [str(row.get(c) if row.get(c) is not None else "") for c in columns]
+        print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)))
+
+
+def public_keys(paths: list[str] | None) -> Any:
+    """The ledger's public keys (several across a key rotation), or None."""
+    import os
+
+    from projections import signing
+
+    if paths:
+        return [signing.load_public(Path(path).read_bytes()) for path in paths]
+    if configured := os.environ.get("MINHBACH_LEDGER_PUBLIC_KEY"):
+        return signing.load_public(Path(configured).read_bytes())
+    signer = signing.signer_from_environment()
+    return signer.public if signer else None
+
+
+def as_of_replay(app: MinhBach, args: argparse.Namespace) -> Replayed:
+    from projections.replay import replay
+
+    if args.as_of_position is not None and args.as_of_time is not None:
+        raise CliError("give --as-of-position or --as-of-time, not both")
+    return replay(app, upto=args.as_of_position, until=args.as_of_time)
+
+
+def moment(text: str) -> datetime:
+    """An ISO 8601 moment (UTC when it names no offset), for ``--as-of-time``."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment: write e.g. 2026-12-01T00:00:00+07:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
