@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from domain.errors import InvalidValue, NotAuthorised
 from domain.values import Period
 from projections import queries
 from projections.interim import SPAN_PATTERN
+from projections.queries import PageFilters, PageSlice
 
 MinPosition = Annotated[
     int | None, Query(ge=0, description="Wait until the views reflect this log position")
@@ -128,14 +130,14 @@ def servant_year(
     )
 
 
-def _slice(sort: str, order: str | None, page: int, page_size: int) -> dict[str, Any]:
+def _slice(sort: str, order: str | None, page: int, page_size: int) -> PageSlice:
     """Sort, direction and page as the query functions take them."""
-    return {
-        "sort": sort,
-        "descending": None if order is None else order == "desc",
-        "limit": page_size,
-        "offset": (page - 1) * page_size,
-    }
+    return PageSlice(
+        sort=sort,
+        descending=None if order is None else order == "desc",
+        limit=page_size,
+        offset=(page - 1) * page_size,
+    )
 
 
 def _standings(
@@ -310,20 +312,11 @@ def period_results(
 ) -> Listing:
     """One period's results across an agency (a unit, a peer group, a level)."""
     Period.parse(period)
-    unit = reads.unit_in_scope(scope, agency, unit)
-    position, lag = reads.fresh(svc, min_position)
-    with svc.views.engine.connect() as conn:
-        rows, total = queries.period_results_page(
-            conn,
-            agency,
-            period,
-            unit=unit,
-            peer_group=peer_group,
-            level=level,
-            **_slice(sort, order, page, page_size),
-        )
-    return Listing(
-        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+    filters = PageFilters(
+        unit=unit, peer_group=peer_group, level=level, **_slice(sort, order, page, page_size)
+    )
+    return _results_listing(
+        svc, scope, queries.period_results_page, agency, period, filters, page, min_position
     )
 
 
@@ -346,20 +339,36 @@ def interim_results(
 ) -> Listing:
     """Quarter or half-year results across an agency: the basis of bonuses (Art. 23(1)(d),
     23(2)(d)) and of reassignment (Art. 23(2)(c))."""
-    unit = reads.unit_in_scope(scope, agency, unit)
+    filters = PageFilters(
+        unit=unit, peer_group=peer_group, level=level, **_slice(sort, order, page, page_size)
+    )
+    return _results_listing(
+        svc, scope, queries.interim_page, agency, span, filters, page, min_position
+    )
+
+
+def _results_listing(
+    svc: Services,
+    scope: ReadScope,
+    page_of: Callable[..., tuple[list[dict[str, Any]], int]],
+    agency: str,
+    which: str,
+    filters: PageFilters,
+    page: int,
+    min_position: int | None,
+) -> Listing:
+    """A page of one period's or one span's results, within the caller's scope."""
+    filters["unit"] = reads.unit_in_scope(scope, agency, filters.get("unit"))
     position, lag = reads.fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
-        rows, total = queries.interim_page(
-            conn,
-            agency,
-            span,
-            unit=unit,
-            peer_group=peer_group,
-            level=level,
-            **_slice(sort, order, page, page_size),
-        )
+        rows, total = page_of(conn, agency, which, **filters)
     return Listing(
-        items=rows, total=total, page=page, page_size=page_size, position=position, lag=lag
+        items=rows,
+        total=total,
+        page=page,
+        page_size=filters["limit"],
+        position=position,
+        lag=lag,
     )
 
 

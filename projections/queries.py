@@ -7,11 +7,12 @@ far behind the views are (read-your-writes).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
+from typing_extensions import Unpack
 
 from projections.tables import (
     annual_classifications,
@@ -124,56 +125,49 @@ def _sorted(query: Select[Any], table: Any, sort: str, descending: bool | None) 
     return query.order_by(key, table.c.servant_code)
 
 
+class PageSlice(TypedDict, total=False):
+    """How a listing is ordered and which page of it is read."""
+
+    sort: str
+    descending: bool | None
+    limit: int
+    offset: int
+
+
+class PageFilters(PageSlice, total=False):
+    """What a listing of results is narrowed by, and its slice."""
+
+    unit: str | None
+    peer_group: str | None
+    level: str | None
+
+
 def period_results_page(
-    conn: Connection,
-    agency: str,
-    period: str,
-    *,
-    unit: str | None = None,
-    peer_group: str | None = None,
-    level: str | None = None,
-    sort: str = "score",
-    descending: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    conn: Connection, agency: str, period: str, **filters: Unpack[PageFilters]
 ) -> tuple[list[Row], int]:
     """One period's results in an agency, filtered and sorted."""
-    table = period_results
-    query = select(table).where(table.c.agency_code == agency, table.c.period == period)
-    if unit is not None:
-        query = query.where(table.c.unit_code == unit)
-    if peer_group is not None:
-        query = query.where(table.c.peer_group == peer_group)
-    if level is not None:
-        query = query.where(table.c.level == level)
-    total = _count(conn, query)
-    return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
+    return _results_page(conn, period_results, period_results.c.period == period, agency, filters)
 
 
 def interim_page(
-    conn: Connection,
-    agency: str,
-    span: str,
-    *,
-    unit: str | None = None,
-    peer_group: str | None = None,
-    level: str | None = None,
-    sort: str = "score",
-    descending: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    conn: Connection, agency: str, span: str, **filters: Unpack[PageFilters]
 ) -> tuple[list[Row], int]:
     """One quarter's or half-year's results in an agency (Art. 23(1–2)), filtered and sorted."""
-    table = interim_results
-    query = select(table).where(table.c.agency_code == agency, table.c.span == span)
-    if unit is not None:
-        query = query.where(table.c.unit_code == unit)
-    if peer_group is not None:
-        query = query.where(table.c.peer_group == peer_group)
-    if level is not None:
-        query = query.where(table.c.level == level)
+    return _results_page(conn, interim_results, interim_results.c.span == span, agency, filters)
+
+
+def _results_page(
+    conn: Connection, table: Table, which: ColumnElement[bool], agency: str, filters: PageFilters
+) -> tuple[list[Row], int]:
+    query = select(table).where(table.c.agency_code == agency, which)
+    for name in ("unit", "peer_group", "level"):
+        if (value := filters.get(name)) is not None:
+            column = table.c.unit_code if name == "unit" else table.c[name]
+            query = query.where(column == value)
     total = _count(conn, query)
-    return _rows(conn, _sorted(query, table, sort, descending).limit(limit).offset(offset)), total
+    ordered = _sorted(query, table, filters.get("sort", "score"), filters.get("descending"))
+    limit, offset = filters.get("limit", 100), filters.get("offset", 0)
+    return _rows(conn, ordered.limit(limit).offset(offset)), total
 
 
 def departures(conn: Connection, agency: str, year: int, *, unit: str | None = None) -> list[Row]:
