@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from typing_extensions import Unpack
+
 from api.auth import ReadScope
 from api.deps import Services
 from domain.errors import NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
 from projections import queries
+from projections.queries import PageFilters
 
 Row = dict[str, Any]
 
@@ -70,29 +73,14 @@ def standings(
     agency: str,
     year: int,
     *,
-    unit: str | None = None,
-    peer_group: str | None = None,
-    level: str | None = None,
-    sort: str = "score",
-    descending: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
     min_position: int | None = None,
     as_of_position: int | None = None,
     as_of_time: datetime | None = None,
+    **chosen: Unpack[PageFilters],
 ) -> Page:
     """Annual standings of an agency within the caller's scope — now, or as of a
     past position or moment."""
-    unit = unit_in_scope(scope, agency, unit)
-    chosen: dict[str, Any] = {
-        "unit": unit,
-        "peer_group": peer_group,
-        "level": level,
-        "sort": sort,
-        "descending": descending,
-        "limit": limit,
-        "offset": offset,
-    }
+    chosen["unit"] = unit_in_scope(scope, agency, chosen.get("unit"))
     if as_of_position is not None or as_of_time is not None:
         replayed = svc.replays.at(as_of_position, as_of_time)
         rows, total = queries.standings_from_rows(

@@ -72,17 +72,11 @@ def standings(
     conn: Connection,
     agency: str,
     year: int,
-    *,
-    unit: str | None = None,
-    peer_group: str | None = None,
-    level: str | None = None,
-    sort: str = "score",
-    descending: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    **filters: Unpack[PageFilters],
 ) -> tuple[list[Row], int]:
     """Annual classifications of one agency, best score first, with a rank
     (equal scores share it) within the chosen scope."""
+    unit, peer_group, level = _narrowing(filters)
     table = annual_classifications
     partition = []
     if peer_group is not None:
@@ -104,7 +98,7 @@ def standings(
     if level is not None:
         outer = outer.where(effective_level(inner) == level)
     total = _count(conn, outer)
-    return _rows(conn, _sorted(outer, inner, sort, descending).limit(limit).offset(offset)), total
+    return _rows(conn, _page(outer, inner, filters)), total
 
 
 SORTS = ("score", "servant", "unit", "peer_group")
@@ -165,9 +159,17 @@ def _results_page(
             column = table.c.unit_code if name == "unit" else table.c[name]
             query = query.where(column == value)
     total = _count(conn, query)
+    return _rows(conn, _page(query, table, filters)), total
+
+
+def _narrowing(filters: PageFilters) -> tuple[str | None, str | None, str | None]:
+    return filters.get("unit"), filters.get("peer_group"), filters.get("level")
+
+
+def _page(query: Select[Any], table: Any, filters: PageSlice) -> Select[Any]:
+    """The query ordered as ``filters`` asks, cut to its page."""
     ordered = _sorted(query, table, filters.get("sort", "score"), filters.get("descending"))
-    limit, offset = filters.get("limit", 100), filters.get("offset", 0)
-    return _rows(conn, ordered.limit(limit).offset(offset)), total
+    return ordered.limit(filters.get("limit", 100)).offset(filters.get("offset", 0))
 
 
 def departures(conn: Connection, agency: str, year: int, *, unit: str | None = None) -> list[Row]:
@@ -199,16 +201,12 @@ def standings_from_rows(
     rows: Iterable[Row],
     agency: str,
     year: int,
-    *,
-    unit: str | None = None,
-    peer_group: str | None = None,
-    level: str | None = None,
-    sort: str = "score",
-    descending: bool | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    **filters: Unpack[PageFilters],
 ) -> tuple[list[Row], int]:
     """The same answer as ``standings`` computed from rows in memory (as of a replay)."""
+    unit, peer_group, level = _narrowing(filters)
+    sort, descending = filters.get("sort", "score"), filters.get("descending")
+    limit, offset = filters.get("limit", 100), filters.get("offset", 0)
     chosen = [
         {k: v for k, v in row.items() if not k.startswith("_")}
         for row in rows
