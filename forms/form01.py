@@ -99,25 +99,14 @@ def _score_cell(value: str | None) -> str:
 
 
 def render(data: dict[str, Any], receipt: Receipt) -> bytes:
-    pdf = layout.Page(receipt)
-    servant, result = data["servant"], data["result"]
-    layout.national_header(
-        pdf, data["agency"]["name"], servant["unit_name"], wording.FORM_01_NUMBER
+    pdf = layout.servant_page(
+        receipt,
+        data,
+        wording.FORM_01_NUMBER,
+        wording.FORM_01_TITLE,
+        f"(Kỳ theo dõi, đánh giá: {data['period_label']})",
     )
-    layout.title(pdf, wording.FORM_01_TITLE, f"(Kỳ theo dõi, đánh giá: {data['period_label']})")
-    layout.as_of_notice(pdf, receipt)
-    layout.field_lines(
-        pdf,
-        [
-            ("Họ và tên", f"{servant['full_name']} ({servant['code']})"),
-            (
-                "Chức vụ, chức danh",
-                f"{servant['position']} ({wording.LEADERSHIP[servant['leadership']]})",
-            ),
-            ("Đơn vị công tác", f"{servant['unit_name']}, {data['agency']['name']}"),
-        ],
-    )
-    pdf.gap(2)
+    result = data["result"]
     _criteria_table(pdf, data)
     pdf.gap(3)
     _task_table(pdf, data)

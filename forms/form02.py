@@ -92,25 +92,10 @@ def _label(code: str) -> str:
 
 
 def render(data: dict[str, Any], receipt: Receipt) -> bytes:
-    pdf = layout.Page(receipt)
-    servant, row = data["servant"], data["classification"]
-    layout.national_header(
-        pdf, data["agency"]["name"], servant["unit_name"], wording.FORM_02_NUMBER
+    pdf = layout.servant_page(
+        receipt, data, wording.FORM_02_NUMBER, wording.FORM_02_TITLE, f"Năm {data['year']}"
     )
-    layout.title(pdf, wording.FORM_02_TITLE, f"Năm {data['year']}")
-    layout.as_of_notice(pdf, receipt)
-    layout.field_lines(
-        pdf,
-        [
-            ("Họ và tên", f"{servant['full_name']} ({servant['code']})"),
-            (
-                "Chức vụ, chức danh",
-                f"{servant['position']} ({wording.LEADERSHIP[servant['leadership']]})",
-            ),
-            ("Đơn vị công tác", f"{servant['unit_name']}, {data['agency']['name']}"),
-        ],
-    )
-    pdf.gap(2)
+    row = data["classification"]
     pdf.line_text("I. TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ", 11, "B")
     pdf.gap(1)
     pdf.font(9.5)

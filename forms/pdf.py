@@ -126,6 +126,29 @@ def field_lines(pdf: Page, fields: list[tuple[str, str]], size: float = 11) -> N
         pdf.ln(size * 0.55)
 
 
+def servant_page(
+    receipt: Receipt, data: dict[str, Any], form_number: str, heading: str, subtitle: str
+) -> Page:
+    """A servant's form begun: the national header, the title, the as-of notice and
+    who the form is about (Form 01 and Form 02 open alike)."""
+    pdf = Page(receipt)
+    servant, agency = data["servant"], data["agency"]["name"]
+    national_header(pdf, agency, servant["unit_name"], form_number)
+    title(pdf, heading, subtitle)
+    as_of_notice(pdf, receipt)
+    role = wording.LEADERSHIP[servant["leadership"]]
+    field_lines(
+        pdf,
+        [
+            ("Họ và tên", f"{servant['full_name']} ({servant['code']})"),
+            ("Chức vụ, chức danh", f"{servant['position']} ({role})"),
+            ("Đơn vị công tác", f"{servant['unit_name']}, {agency}"),
+        ],
+    )
+    pdf.gap(2)
+    return pdf
+
+
 def dotted_lines(pdf: Page, label: str, count: int = 2, value: str = "") -> None:
     """A heading followed by lines to write on (or the recorded value)."""
     pdf.font(11)
