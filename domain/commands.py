@@ -134,6 +134,18 @@ class RecordLeaving(Command):
     reason: Reason
 
 
+class AssignDeputyArea(Command):
+    """Art. 15(4): the units and/or servants a deputy is in charge of from a date (the
+    assignment decision in ``source_ref``); it replaces the deputy's previous area from
+    that date. Their d counts the servants of this area only."""
+
+    name = "assign_deputy_area"
+    deputy: Code
+    units: Annotated[tuple[Code, ...], Field(max_length=100)] = ()
+    servants: Annotated[tuple[Code, ...], Field(max_length=1000)] = ()
+    effective_from: Day
+
+
 class AddProduct(Command):
     name = "add_product"
     agency: Code
@@ -555,6 +567,7 @@ COMMANDS: dict[str, type[Command]] = {
         PlaceServant,
         RecordLeave,
         RecordLeaving,
+        AssignDeputyArea,
         AddProduct,
         ChangeFactor,
         WithdrawProduct,
