@@ -262,7 +262,24 @@ class RecordDiscipline(Command):
     public_service_related: bool
     violation_ref: Code | None = None
     decided_on: Day
-    counted_year: Year | None = Field(None, description="Defaults to the year decided")
+    counted_year: Year | None = Field(
+        None,
+        description="Defaults to the year decided, or the year of a violation at a former "
+        "organisation (Art. 11(3)(c–d))",
+    )
+    related_decision: Code | None = Field(
+        None,
+        description="The servant's other discipline decision (Party or administrative) for "
+        "the same act: the two count once (Art. 11(3)(a))",
+    )
+    violation_agency: Code | None = Field(
+        None,
+        description="The organisation where the violation happened, when it is not the "
+        "servant's agency on the day decided (Art. 11(3)(c–d))",
+    )
+    violation_on: Day | None = Field(
+        None, description="When the violation happened (with violation_agency)"
+    )
 
 
 class AnnulDiscipline(Command):
@@ -279,6 +296,11 @@ class RecordConclusion(Command):
     kind: ConclusionKind
     year: Year
     concluded_on: Day
+    violation_ref: Code | None = Field(
+        None,
+        description="The violation concluded on: a later discipline decision for it (same "
+        "violation_ref) does not count again (Art. 11(3)(b))",
+    )
 
 
 class WithdrawConclusion(Command):

@@ -538,7 +538,8 @@ class Deriver:
             year,
             [_discipline_fact(d) for d in self.state.disciplines.get(code, {}).values()],
             [_conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
-            any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year),
+            _was_leader(servant, year),
+            lambda earlier: _was_leader(servant, earlier),
         )
         pool = pool_key(policy, placement, agency, year)
         classification = self.state.classifications.get(key)
@@ -586,6 +587,10 @@ def _employment(servant: CivilServant, year: int) -> list[DateSpan]:
     return [DateSpan(start, end)] if start <= end else []
 
 
+def _was_leader(servant: CivilServant, year: int) -> bool:
+    return any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year)
+
+
 def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
     return DisciplineFact(
         ref=decision.decision_no,
@@ -594,6 +599,8 @@ def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
         counted_year=decision.counted_year,
         annulled=decision.annulled,
         violation_ref=decision.violation_ref,
+        related_ref=decision.related_decision,
+        former_organisation=decision.at_former_organisation,
     )
 
 
@@ -603,6 +610,7 @@ def _conclusion_fact(conclusion: AuthorityConclusion) -> ConclusionFact:
         kind=ConclusionKind(conclusion.kind),
         year=conclusion.year,
         withdrawn=conclusion.withdrawn,
+        violation_ref=conclusion.violation_ref,
     )
 
 
