@@ -193,11 +193,19 @@ class CivilServant(Audited):
         return last, period.last_day
 
     def deputy_area_on(self, day: date) -> DeputyArea | None:
-        """The area assigned to this deputy in force on ``day`` (None: none recorded)."""
+        """The area assigned to this deputy in force on ``day`` (None: none recorded).
+
+        An area lapses when the deputy moves to another unit or agency: it was assigned
+        for the post they held."""
         current = None
         for area in self.deputy_areas:
             if area.effective <= day:
                 current = area
+        if current is None:
+            return None
+        then, now = self.placement_on(current.effective), self.placement_on(day)
+        if (then.agency_code, then.unit_code) != (now.agency_code, now.unit_code):
+            return None
         return current
 
     @property

@@ -141,6 +141,21 @@ def test_art_15_4_an_area_applies_from_its_date_and_months_before_keep_the_old_o
     rebuilt.engine.dispose()
 
 
+def test_art_15_4_an_area_lapses_when_the_deputy_moves_to_another_unit(
+    app: MinhBach, projector: Projector
+) -> None:
+    work(app, "CV3", "TP2", "2026-03", fail=True)
+    work(app, "CV1", "TP1", "2026-03")
+    area(app, "PP1", "2026-01-01", servants=["CV1"])
+    app.execute(
+        c.PlaceServant.model_validate({"servant": "PP1", "effective": "2026-02-01", "unit": "P2"}),
+        HR,
+    )
+    work(app, "PP1", "TP2", "2026-03")
+    # Deputy of P2 from February: P1's area no longer applies; P2's staff count (CV3).
+    assert row(projector, "PP1", "2026-03")["d"] == "0.5"
+
+
 def test_art_15_4_the_explanation_names_the_area_and_its_decision(
     app: MinhBach, projector: Projector
 ) -> None:
