@@ -134,6 +134,18 @@ class RecordLeaving(Command):
     reason: Reason
 
 
+class AssignDeputyArea(Command):
+    """Art. 15(4): the units and/or servants a deputy is in charge of from a date (the
+    assignment decision in ``source_ref``); it replaces the deputy's previous area from
+    that date. Their d counts the servants of this area only."""
+
+    name = "assign_deputy_area"
+    deputy: Code
+    units: Annotated[tuple[Code, ...], Field(max_length=100)] = ()
+    servants: Annotated[tuple[Code, ...], Field(max_length=1000)] = ()
+    effective_from: Day
+
+
 class AddProduct(Command):
     name = "add_product"
     agency: Code
@@ -250,7 +262,24 @@ class RecordDiscipline(Command):
     public_service_related: bool
     violation_ref: Code | None = None
     decided_on: Day
-    counted_year: Year | None = Field(None, description="Defaults to the year decided")
+    counted_year: Year | None = Field(
+        None,
+        description="Defaults to the year decided, or the year of a violation at a former "
+        "organisation (Art. 11(3)(c–d))",
+    )
+    related_decision: Code | None = Field(
+        None,
+        description="The servant's other discipline decision (Party or administrative) for "
+        "the same act: the two count once (Art. 11(3)(a))",
+    )
+    violation_agency: Code | None = Field(
+        None,
+        description="The organisation where the violation happened, when it is not the "
+        "servant's agency on the day decided (Art. 11(3)(c–d))",
+    )
+    violation_on: Day | None = Field(
+        None, description="When the violation happened (with violation_agency)"
+    )
 
 
 class AnnulDiscipline(Command):
@@ -267,6 +296,11 @@ class RecordConclusion(Command):
     kind: ConclusionKind
     year: Year
     concluded_on: Day
+    violation_ref: Code | None = Field(
+        None,
+        description="The violation concluded on: a later discipline decision for it (same "
+        "violation_ref) does not count again (Art. 11(3)(b))",
+    )
 
 
 class WithdrawConclusion(Command):
@@ -555,6 +589,7 @@ COMMANDS: dict[str, type[Command]] = {
         PlaceServant,
         RecordLeave,
         RecordLeaving,
+        AssignDeputyArea,
         AddProduct,
         ChangeFactor,
         WithdrawProduct,

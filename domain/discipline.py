@@ -4,6 +4,7 @@ of Art. 20(4), with the counting rules of Art. 11(3)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
@@ -22,6 +23,7 @@ class DisciplineDecision(Audited):
 
     class Recorded(Audited.Event, AggregateCreated):
         TOPIC = "minhbach.discipline:Recorded"
+        class_version = 2
         decision_no: str
         servant_code: str
         form: str
@@ -29,7 +31,19 @@ class DisciplineDecision(Audited):
         violation_ref: str | None  # one violation counts once (Party and administrative)
         decided_on: date
         counted_year: int
-        agency_code: str  # the organisation where the violation happened
+        agency_code: str  # the servant's agency on the day decided (whose HR recorded it)
+        # The servant's other decision for the same act (Party or administrative).
+        related_decision: str | None
+        # Where and when the violation happened, when recorded (Art. 11(3)(c–d)).
+        violation_agency: str | None
+        violation_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Decisions recorded before links and violation places were kept.
+            state["related_decision"] = None
+            state["violation_agency"] = None
+            state["violation_on"] = None
 
         def apply(self, decision: DisciplineDecision) -> None:
             decision.decision_no = self.decision_no
@@ -40,6 +54,9 @@ class DisciplineDecision(Audited):
             decision.decided_on = self.decided_on
             decision.counted_year = self.counted_year
             decision.agency_code = self.agency_code
+            decision.related_decision = self.related_decision
+            decision.violation_agency = self.violation_agency
+            decision.violation_on = self.violation_on
 
     class Annulled(Audited.Event):
         TOPIC = "minhbach.discipline:Annulled"
@@ -59,6 +76,16 @@ class DisciplineDecision(Audited):
         self.counted_year = 0
         self.agency_code = ""
         self.annulled = False
+        self.related_decision: str | None = None
+        self.violation_agency: str | None = None
+        self.violation_on: date | None = None
+
+    @property
+    def at_former_organisation(self) -> str | None:
+        """The organisation of the violation, when it is not the deciding one."""
+        if self.violation_agency is not None and self.violation_agency != self.agency_code:
+            return self.violation_agency
+        return None
 
 
 class AuthorityConclusion(Audited):
@@ -68,11 +95,17 @@ class AuthorityConclusion(Audited):
 
     class Recorded(Audited.Event, AggregateCreated):
         TOPIC = "minhbach.discipline:ConclusionRecorded"
+        class_version = 2
         conclusion_no: str
         servant_code: str
         kind: str
         year: int
         concluded_on: date
+        violation_ref: str | None  # the violation concluded on (Art. 11(3)(b))
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["violation_ref"] = None
 
         def apply(self, conclusion: AuthorityConclusion) -> None:
             conclusion.conclusion_no = self.conclusion_no
@@ -80,6 +113,7 @@ class AuthorityConclusion(Audited):
             conclusion.kind = self.kind
             conclusion.year = self.year
             conclusion.concluded_on = self.concluded_on
+            conclusion.violation_ref = self.violation_ref
 
     class Withdrawn(Audited.Event):
         TOPIC = "minhbach.discipline:ConclusionWithdrawn"
@@ -96,3 +130,4 @@ class AuthorityConclusion(Audited):
         self.year = 0
         self.concluded_on = date.min
         self.withdrawn = False
+        self.violation_ref: str | None = None

@@ -12,7 +12,7 @@ from datetime import date
 from domain.actors import CommandContext, Role
 from domain.agency import Agency
 from domain.errors import MissingSourceDocument, NotAuthorised, OutsideAgency, OutsideUnit
-from domain.servant import CivilServant
+from domain.servant import CivilServant, Placement
 from domain.values import LeadershipRole
 
 
@@ -57,6 +57,44 @@ def may_evaluate(evaluator: CivilServant, subject: CivilServant, agency: Agency,
     if ev.leadership is LeadershipRole.HEAD:
         return True
     return ev.leadership is LeadershipRole.DEPUTY and sub.leadership is LeadershipRole.STAFF
+
+
+def authority_rank(placement: Placement, agency: Agency | None) -> int:
+    """Staff 0, a unit's deputy 1 and head 2, the board's deputies 3 and head 4: a
+    leader's d counts only people of a lower rank, so it is computed after theirs."""
+    board = agency is not None and placement.unit_code == agency.leadership_unit()
+    role = {LeadershipRole.STAFF: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
+    return role[placement.leadership] + (2 if board and placement.leadership.is_leader else 0)
+
+
+def counts_for_leader_d(
+    leader: CivilServant,
+    subject: CivilServant,
+    agency: Agency,
+    on: date,
+    without_area: str = "evaluated",
+) -> bool:
+    """Art. 15(3)(a), 15(4): is ``subject`` among those whose levels make ``leader``'s d?
+
+    A head: everyone they may evaluate (Art. 10). A deputy with an assigned area: the
+    servants of that area (its units' people and those named) of a lower rank than the
+    deputy — a unit's deputy, its staff; a board deputy, anyone outside the board. A
+    deputy with no area recorded (``without_area``, the policy's
+    ``deputy_without_area``): those they may evaluate (``evaluated``), or their head's
+    whole area below them (``head_area``)."""
+    ev = leader.placement_on(on)
+    deputy = ev.leadership is LeadershipRole.DEPUTY
+    area = leader.deputy_area_on(on) if deputy else None
+    sub = subject.placement_on(on)
+    below = authority_rank(sub, agency) < authority_rank(ev, agency)
+    if leader.code == subject.code or ev.agency_code != sub.agency_code:
+        return False
+    if area is None:
+        if deputy and without_area == "head_area":
+            on_board = ev.unit_code == agency.leadership_unit()
+            return (on_board or ev.unit_code == sub.unit_code) and below
+        return may_evaluate(leader, subject, agency, on)
+    return ev.agency_code == area.agency_code and area.covers(subject.code, sub) and below
 
 
 def check_evaluator(

@@ -39,6 +39,24 @@ class Leave:
     end: date
 
 
+@dataclass(frozen=True)
+class DeputyArea:
+    """The units and servants a deputy is in charge of from ``effective`` (Art. 15(4)),
+    until the next assignment; ``document_ref`` is the decision that assigned them."""
+
+    effective: date
+    agency_code: str
+    unit_codes: tuple[str, ...]
+    servant_codes: tuple[str, ...]
+    document_ref: str | None
+
+    def covers(self, subject: str, placement: Placement) -> bool:
+        """True if ``subject`` (placed at ``placement``) is in this area."""
+        return placement.agency_code == self.agency_code and (
+            placement.unit_code in self.unit_codes or subject in self.servant_codes
+        )
+
+
 class CivilServant(Audited):
     TOPIC = "minhbach.servant:CivilServant"
 
@@ -101,6 +119,27 @@ class CivilServant(Audited):
         def apply(self, servant: CivilServant) -> None:
             servant.leaves.append(Leave(LeaveKind(self.kind), self.start, self.end))
 
+    class DeputyAreaAssigned(Audited.Event):
+        """The area a deputy is in charge of from a date (Art. 15(4)): units and/or
+        servants of their agency; it replaces the previous area from that date."""
+
+        TOPIC = "minhbach.servant:DeputyAreaAssigned"
+        effective: date
+        agency_code: str
+        unit_codes: tuple[str, ...]
+        servant_codes: tuple[str, ...]
+
+        def apply(self, servant: CivilServant) -> None:
+            area = DeputyArea(
+                self.effective,
+                self.agency_code,
+                tuple(self.unit_codes),
+                tuple(self.servant_codes),
+                self.source_ref,
+            )
+            # Several areas from one day: the later recorded wins (stable sort).
+            servant.deputy_areas = sorted([*servant.deputy_areas, area], key=lambda a: a.effective)
+
     class Left(Audited.Event):
         """Left the civil service (retirement, resignation, dismissal…)."""
 
@@ -118,6 +157,7 @@ class CivilServant(Audited):
         self.placements: list[Placement] = []
         self.leaves: list[Leave] = []
         self.left_on: date | None = None
+        self.deputy_areas: list[DeputyArea] = []
 
     def placement_on(self, day: date) -> Placement:
         """The placement in force on ``day`` (the first one before employment)."""
@@ -151,6 +191,22 @@ class CivilServant(Audited):
             if evaluates_by(placement.agency_code) == period.kind.value:
                 return placement, min(period.last_day, ends or period.last_day)
         return last, period.last_day
+
+    def deputy_area_on(self, day: date) -> DeputyArea | None:
+        """The area assigned to this deputy in force on ``day`` (None: none recorded).
+
+        An area lapses when the deputy moves to another unit or agency: it was assigned
+        for the post they held."""
+        current = None
+        for area in self.deputy_areas:
+            if area.effective <= day:
+                current = area
+        if current is None:
+            return None
+        then, now = self.placement_on(current.effective), self.placement_on(day)
+        if (then.agency_code, then.unit_code) != (now.agency_code, now.unit_code):
+            return None
+        return current
 
     @property
     def placement(self) -> Placement:

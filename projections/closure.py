@@ -80,7 +80,8 @@ def _period_records(
     placement = found.placement_on(day)
     agency = state.agencies.get(placement.agency_code)
     if placement.leadership.is_leader and agency is not None:
-        for subordinate in deriver.subordinates(found, agency, day):
+        policy = agency.policy_on(Period.parse(period).first_day)
+        for subordinate in deriver.subordinates(found, agency, day, policy):
             records.add(servant_id(subordinate))
             queue.append((subordinate, period))
     return records

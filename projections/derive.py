@@ -46,8 +46,8 @@ from domain.policy import (
 )
 from domain.policy import PeriodResult as PolicyPeriodResult
 from domain.quota_pool import PoolKey, pool_key
-from domain.scope import may_evaluate
-from domain.servant import CivilServant, Placement
+from domain.scope import authority_rank, counts_for_leader_d
+from domain.servant import CivilServant, DeputyArea, Placement
 from domain.task import Task
 from domain.values import (
     AssessmentOutcome,
@@ -104,9 +104,7 @@ def task_outcome(task: Task, servant: str) -> TaskOutcome:
 
 def leader_rank(placement: Placement, agency: Agency | None) -> int:
     """Order of computation: a leader's d needs their subordinates' levels first."""
-    board = agency is not None and placement.unit_code == agency.leadership_unit()
-    role = {LeadershipRole.STAFF: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
-    return role[placement.leadership] + (2 if board and placement.leadership.is_leader else 0)
+    return authority_rank(placement, agency)
 
 
 @dataclass(frozen=True)
@@ -118,6 +116,7 @@ class PeriodComputation:
     leader: LeaderComponents | None
     subordinates: tuple[str, ...]
     leader_steps: tuple[Step, ...] = ()
+    area: DeputyArea | None = None  # a deputy's assigned area on the day (Art. 15(4))
 
 
 class Deriver:
@@ -133,7 +132,7 @@ class Deriver:
         self.appeal_rows: dict[NumberKey, Row] = {}
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[PoolKey, set[str]] = {}
-        self._evaluators: dict[Any, list[str]] = {}
+        self._evaluators: dict[Any, tuple[list[str], list[str]]] = {}
 
     def views(self) -> dict[str, dict[Any, Row]]:
         """Every derived row, by table name and primary key (live, not copies)."""
@@ -289,14 +288,19 @@ class Deriver:
 
     # -- periods --
 
-    def subordinates(self, leader: CivilServant, agency: Agency, day: date) -> list[str]:
+    def subordinates(
+        self, leader: CivilServant, agency: Agency, day: date, policy: Policy | None = None
+    ) -> list[str]:
+        """Those whose period levels make ``leader``'s d on ``day`` (Art. 15(3–4));
+        ``policy`` is the one of the period (default: the agency's on ``day``)."""
+        without_area = (policy or policy_at(agency, day)).deputy_without_area
         servants = self.state.servants
         return sorted(
             code
             for code in self.state.servants_of.get(agency.code, ())
             if (other := servants[code]).employed_during(day, day)
             and other.placement_on(day).agency_code == agency.code
-            and may_evaluate(leader, other, agency, day)
+            and counts_for_leader_d(leader, other, agency, day, without_area)
         )
 
     def evaluators_of(self, servant: CivilServant, day: date) -> list[str]:
@@ -307,22 +311,38 @@ class Deriver:
         placement = servant.placement_on(day)
         shared = (placement.agency_code, placement.unit_code, day)
         staff = placement.leadership is LeadershipRole.STAFF
-        if staff and shared in self._evaluators:
-            return self._evaluators[shared]
         agency = self.state.agencies.get(placement.agency_code)
         if agency is None:
             return []
         servants = self.state.servants
-        found = sorted(
+        if staff and shared in self._evaluators:
+            by_unit, naming = self._evaluators[shared]
+        else:
+            leaders = [
+                other
+                for code in sorted(self.state.leaders_of.get(agency.code, ()))
+                if (other := servants[code]).placement_on(day).leadership.is_leader
+                and other.placement_on(day).agency_code == agency.code
+            ]
+            # Deputies whose area names servants one by one (Art. 15(4)) are asked for
+            # each servant; for everyone else the unit and role decide. A deputy with
+            # no area is asked under the widest reading: one re-derived too many is
+            # harmless, one missed is not.
+            naming = [o.code for o in leaders if (a := o.deputy_area_on(day)) and a.servant_codes]
+            by_unit = [
+                o.code
+                for o in leaders
+                if o.code not in naming
+                and counts_for_leader_d(o, servant, agency, day, "head_area")
+            ]
+            if staff:
+                self._evaluators[shared] = (by_unit, naming)
+        found = by_unit + [
             code
-            for code in self.state.leaders_of.get(agency.code, ())
-            if (other := servants[code]).placement_on(day).leadership.is_leader
-            and other.placement_on(day).agency_code == agency.code
-            and may_evaluate(other, servant, agency, day)
-        )
-        if staff:
-            self._evaluators[shared] = found
-        return found
+            for code in naming
+            if counts_for_leader_d(servants[code], servant, agency, day, "head_area")
+        ]
+        return sorted(found)
 
     def compute_period(self, key: PeriodKey) -> PeriodComputation | None:
         code, period_code = key
@@ -339,8 +359,11 @@ class Deriver:
         leader = None
         subordinates: tuple[str, ...] = ()
         leader_steps: tuple[Step, ...] = ()
+        area = None
         if placement.leadership.is_leader and agency is not None:
-            subordinates = tuple(self.subordinates(servant, agency, day))
+            subordinates = tuple(self.subordinates(servant, agency, day, policy))
+            if placement.leadership is LeadershipRole.DEPUTY:
+                area = servant.deputy_area_on(day)
             levels = [
                 (ref, Level(row["level"]))
                 for ref in subordinates
@@ -364,7 +387,9 @@ class Deriver:
                 for name, label, value in (("dd", "đ", leader.dd), ("e", "e", leader.e))
             )
         result = period_result(policy, outcomes, scores, leader)
-        return PeriodComputation(key, placement, policy, result, leader, subordinates, leader_steps)
+        return PeriodComputation(
+            key, placement, policy, result, leader, subordinates, leader_steps, area
+        )
 
     def period_row(self, computation: PeriodComputation) -> Row:
         code, period_code = computation.key
@@ -513,7 +538,8 @@ class Deriver:
             year,
             [_discipline_fact(d) for d in self.state.disciplines.get(code, {}).values()],
             [_conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
-            any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year),
+            _was_leader(servant, year),
+            lambda earlier: _was_leader(servant, earlier),
         )
         pool = pool_key(policy, placement, agency, year)
         classification = self.state.classifications.get(key)
@@ -561,6 +587,10 @@ def _employment(servant: CivilServant, year: int) -> list[DateSpan]:
     return [DateSpan(start, end)] if start <= end else []
 
 
+def _was_leader(servant: CivilServant, year: int) -> bool:
+    return any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year)
+
+
 def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
     return DisciplineFact(
         ref=decision.decision_no,
@@ -569,6 +599,8 @@ def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
         counted_year=decision.counted_year,
         annulled=decision.annulled,
         violation_ref=decision.violation_ref,
+        related_ref=decision.related_decision,
+        former_organisation=decision.at_former_organisation,
     )
 
 
@@ -578,6 +610,7 @@ def _conclusion_fact(conclusion: AuthorityConclusion) -> ConclusionFact:
         kind=ConclusionKind(conclusion.kind),
         year=conclusion.year,
         withdrawn=conclusion.withdrawn,
+        violation_ref=conclusion.violation_ref,
     )
 
 

@@ -24,7 +24,7 @@ from domain.discipline import conclusion_id
 from domain.errors import NotFound
 from domain.evaluation import evaluation_id
 from domain.policy import Step
-from domain.servant import servant_id
+from domain.servant import DeputyArea, servant_id
 from domain.task import task_id
 from domain.values import Period
 from projections.ledger import Ledger
@@ -48,6 +48,19 @@ class EventRef:
 
 _STEP_FIELDS = tuple(f.name for f in fields(Step))
 _REF_FIELDS = tuple(f.name for f in fields(EventRef))
+
+
+def _subordinates_formula(area: DeputyArea | None) -> str:
+    """Whose levels make d: a deputy's assigned area, or those the leader may evaluate."""
+    if area is None:
+        return "those the leader may evaluate on the period's last day"
+    parts = [f"units {', '.join(area.unit_codes)}"] if area.unit_codes else []
+    parts += [f"servants {', '.join(area.servant_codes)}"] if area.servant_codes else []
+    document = f" ({area.document_ref})" if area.document_ref else ""
+    return (
+        f"the deputy's assigned area from {area.effective.isoformat()}{document}: "
+        f"{'; '.join(parts)}, below the deputy's rank"
+    )
 
 
 def _step(step: Step, sources: dict[str, list[int]]) -> dict[str, Any]:
@@ -162,11 +175,11 @@ class Explainer:
                 {
                     "key": "subordinates",
                     "label": "servants under the leader's authority (for d)",
-                    "formula": "those the leader may evaluate on the period's last day",
+                    "formula": _subordinates_formula(computation.area),
                     "substitution": ", ".join(computation.subordinates) or "none",
                     "result": str(len(computation.subordinates)),
                     "refs": list(computation.subordinates),
-                    "rule": "Art. 10, Art. 15(3)",
+                    "rule": "Art. 15(4)" if computation.area else "Art. 10, Art. 15(3)",
                     "events": [],
                 },
             )

@@ -139,12 +139,12 @@ class DomainState:
         elif isinstance(aggregate, DisciplineDecision):
             self.disciplines[aggregate.servant_code][aggregate.id] = aggregate
             self.years_of[aggregate.servant_code].add(aggregate.counted_year)
-            dirty.years.add((aggregate.servant_code, aggregate.counted_year))
+            dirty.years |= self.discipline_years(aggregate.servant_code)
             dirty.disciplines.add(aggregate.id)
         elif isinstance(aggregate, AuthorityConclusion):
             self.conclusions[aggregate.servant_code][aggregate.id] = aggregate
             self.years_of[aggregate.servant_code].add(aggregate.year)
-            dirty.years.add((aggregate.servant_code, aggregate.year))
+            dirty.years |= self.discipline_years(aggregate.servant_code)
         elif isinstance(aggregate, Classification):
             self.classifications[(aggregate.servant_code, aggregate.year)] = aggregate
             self.years_of[aggregate.servant_code].add(aggregate.year)
@@ -174,6 +174,13 @@ class DomainState:
                 for code in self.servants_of.get(aggregate.code, ()):
                     dirty.periods |= {(code, p) for p in self.periods_of[code]}
                     dirty.years |= {(code, year) for year in self.years_of[code]}
+
+    def discipline_years(self, servant: str) -> set[YearKey]:
+        """Every year a servant's disciplines or conclusions count in: one of them can
+        use up a violation for the others, across years (Art. 11(3)(a–b))."""
+        years = {d.counted_year for d in self.disciplines.get(servant, {}).values()}
+        years |= {c.year for c in self.conclusions.get(servant, {}).values()}
+        return {(servant, year) for year in years}
 
     def leader_periods(self, agencies: set[str]) -> set[PeriodKey]:
         return {

@@ -12,6 +12,7 @@ from domain import commands as c
 from domain.handlers import (
     appeals,
     catalogue,
+    deputies,
     discipline,
     evaluation,
     organisation,
@@ -34,6 +35,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.PlaceServant: organisation.place_servant,
     c.RecordLeave: organisation.record_leave,
     c.RecordLeaving: organisation.record_leaving,
+    c.AssignDeputyArea: deputies.assign_deputy_area,
     # catalogue
     c.AddProduct: catalogue.add_product,
     c.ChangeFactor: catalogue.change_factor,

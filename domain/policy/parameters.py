@@ -26,6 +26,8 @@ ProtectedLeave = Literal["counts_as_worked", "exempt_from_minimum"]
 AgencyHeadPool = Literal["managing_agency", "own_agency"]
 # How months and quarters combine in one mean (Art. 17(3), 19(1)); see domain/policy/combination.py
 PeriodCombination = Literal["by_month", "per_result"]
+# Art. 15(4): whose levels make the d of a deputy with no assigned area recorded.
+DeputyWithoutArea = Literal["evaluated", "head_area"]
 ScoreRounding = Literal[
     "ROUND_HALF_UP",
     "ROUND_HALF_EVEN",
@@ -125,6 +127,10 @@ class Policy:
     # registered in domain/policy/holidays.py, with its legal source.
     holiday_calendar: str = "VN-civil-service"
     # --- end of the block ---------------------------------------------------------
+    # Art. 15(4): a deputy is judged within the area assigned to them. With no area
+    # recorded: those they may evaluate (Art. 10: a unit's staff; for a board deputy,
+    # nobody) — "evaluated" — or their head's whole area below them — "head_area".
+    deputy_without_area: DeputyWithoutArea = "evaluated"
 
     def __post_init__(self) -> None:
         _check_choice("delay_counting", self.delay_counting, DelayCounting)
@@ -136,6 +142,7 @@ class Policy:
         _check_choice("agency_head_pool", self.agency_head_pool, AgencyHeadPool)
         _check_choice("score_rounding", self.score_rounding, ScoreRounding)
         _check_choice("period_combination", self.period_combination, PeriodCombination)
+        _check_choice("deputy_without_area", self.deputy_without_area, DeputyWithoutArea)
         if self.holiday_calendar not in HOLIDAY_CALENDARS:
             raise ValueError(f"no holiday calendar {self.holiday_calendar!r}")
         if self.variant is not None and not self.variant.strip():

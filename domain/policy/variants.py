@@ -111,6 +111,20 @@ VARIANT_LIST: tuple[PolicyVariant, ...] = (
             "result counts once in the mean"
         ),
     ),
+    PolicyVariant(
+        name="deputy-head-area",
+        policy_id="ND335-2025",
+        version=1,
+        overrides=(("deputy_without_area", "head_area"),),
+        description_vi=(
+            "Cấp phó chưa được ghi nhận phạm vi phụ trách được đánh giá tiêu chí kết quả hoạt "
+            "động (d) trên toàn bộ phạm vi của người đứng đầu, trừ cấp lãnh đạo ngang hoặc cao hơn"
+        ),
+        description_en=(
+            "A deputy with no assigned area recorded: d counts the head's whole area below "
+            "the deputy"
+        ),
+    ),
 )
 
 

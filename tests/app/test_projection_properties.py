@@ -39,10 +39,17 @@ from tests.app.scenario import AUTHORITY, HR, STAFF, build_agency, manager, serv
 SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 SERVANTS = sorted(STAFF)
 EVALUATORS = [manager("TP1"), manager("TP2"), manager("GD"), manager("GQ"), AUTHORITY]
-VARIANTS = [None, "quota-good-or-better", "periods-per-result", "delay-per-recorded-delay"]
+VARIANTS = [
+    None,
+    "quota-good-or-better",
+    "periods-per-result",
+    "delay-per-recorded-delay",
+    "deputy-head-area",
+]
 CRITERIA = ("I.1", "I.2", "II.1", "II.2", "III.1", "III.4")
 
 servants = st.sampled_from(SERVANTS)
+VIOLATIONS = st.sampled_from([None, "VP-1", "VP-2"])
 months = st.integers(1, 3)
 picks = st.integers(0, 50)  # which earlier task or decision an operation refers to
 
@@ -74,6 +81,26 @@ fact_operations = st.one_of(
     # to the quarterly SNQ or back to the monthly SNV, in the middle of a month
     st.tuples(st.just("transfer"), servants, st.booleans(), months),
     st.tuples(st.just("adopt"), st.sampled_from(["SNV", "SNQ"]), st.sampled_from(VARIANTS), months),
+    # a deputy's area from a month (Art. 15(4)): units and/or servants, some refused
+    st.tuples(
+        st.just("area"),
+        st.sampled_from(["PP1", "PGD"]),
+        st.lists(st.sampled_from(["P1", "P2"]), max_size=2, unique=True),
+        st.lists(servants, max_size=3, unique=True),
+        months,
+    ),
+    # discipline across years (Art. 11(3)): this year or the next, one act under two
+    # decisions, a violation used by a conclusion first, at a former organisation
+    st.tuples(
+        st.just("discipline_across"),
+        servants,
+        st.sampled_from(["2026-09-10", "2027-02-15"]),
+        VIOLATIONS,
+        st.one_of(st.none(), picks),
+        st.booleans(),
+    ),
+    st.tuples(st.just("conclude"), servants, VIOLATIONS),
+    st.tuples(st.just("withdraw"), picks),
 )
 LEVELS = ["EXCELLENT", "GOOD", "COMPLETE", "FAIL"]
 # HR proposes and the authority decides: the computed level, or any other level with
@@ -99,6 +126,8 @@ class History:
         self.tasks: list[str] = []
         self.decisions: list[str] = []
         self.classified = 0  # classification decisions tried, for their numbers
+        self.decided_for: dict[str, list[str]] = {}  # discipline decisions per servant
+        self.conclusions: list[str] = []
 
     def as_evaluator(self, command: c.Command, source: str | None = None) -> bool:
         """Apply as the first evaluator the rules accept (authority follows placements)."""
@@ -210,6 +239,70 @@ class History:
             with_source(AUTHORITY, f"QĐ {number}"),
         )
         self.decisions.append(number)
+        self.decided_for.setdefault(code, []).append(number)
+
+    def area(self, deputy: str, units: list[str], members: list[str], month: int) -> None:
+        self.app.execute(
+            c.AssignDeputyArea(
+                deputy=deputy,
+                units=tuple(units),
+                servants=tuple(members),
+                effective_from=date(2026, month, 1),
+            ),
+            with_source(HR, f"QĐ phân công {month}"),
+        )
+
+    def discipline_across(
+        self, code: str, decided_on: str, violation: str | None, pick: int | None, former: bool
+    ) -> None:
+        number = f"KL-{len(self.decisions)}"
+        earlier = self.decided_for.get(code, [])
+        related = earlier[pick % len(earlier)] if pick is not None and earlier else None
+        found = self.app.load(CivilServant, servant_id(code), "servant")
+        here = found.placement_on(date.fromisoformat(decided_on)).agency_code
+        # At a former organisation: one the servant worked in (else the handler refuses).
+        elsewhere = sorted({p.agency_code for p in found.placements} - {here})
+        self.app.execute(
+            c.RecordDiscipline.model_validate(
+                {
+                    "decision_no": number,
+                    "servant": code,
+                    "form": "warning",
+                    "public_service_related": True,
+                    "decided_on": decided_on,
+                    "violation_ref": violation,
+                    "related_decision": related,
+                    "violation_agency": elsewhere[0] if former and elsewhere else None,
+                }
+            ),
+            with_source(HR, f"QĐ {number}"),
+        )
+        self.decisions.append(number)
+        self.decided_for.setdefault(code, []).append(number)
+
+    def conclude(self, code: str, violation: str | None) -> None:
+        number = f"KC-{len(self.conclusions)}"
+        self.app.execute(
+            c.RecordConclusion.model_validate(
+                {
+                    "conclusion_no": number,
+                    "servant": code,
+                    "kind": "degradation",
+                    "year": 2026,
+                    "concluded_on": "2026-11-20",
+                    "violation_ref": violation,
+                }
+            ),
+            with_source(HR, f"KL {number}"),
+        )
+        self.conclusions.append(number)
+
+    def withdraw(self, pick: int) -> None:
+        if self.conclusions:
+            number = self.conclusions[pick % len(self.conclusions)]
+            self.app.execute(
+                c.WithdrawConclusion(conclusion_no=number, reason="thu hồi"), AUTHORITY
+            )
 
     def annul(self, pick: int) -> None:
         if self.decisions:
@@ -323,6 +416,28 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
         ("adopt", "SNV", "periods-per-result", 1),
         ("discipline", "CV1"),
         ("project", 1),
+    ]
+)
+@example(  # deputies judged within their areas; discipline across years and agencies
+    [
+        ("work", "CV1", 2, 0, 1, False, False),
+        ("work", "PP1", 2, 0, 0, False, True),
+        ("project", 1),
+        ("area", "PP1", [], ["CV2"], 1),
+        ("area", "PGD", ["P1"], [], 2),
+        ("work", "PGD", 2, 0, 0, False, True),
+        ("conclude", "CV1", "VP-1"),
+        ("discipline_across", "CV1", "2027-02-15", "VP-1", None, False),
+        ("discipline_across", "CV1", "2026-09-10", None, None, False),
+        ("discipline_across", "CV1", "2027-02-15", None, 1, False),
+        ("project", 3),
+        ("transfer", "CV2", True, 2),
+        ("discipline_across", "CV2", "2027-02-15", None, None, True),
+        ("restart",),
+        ("withdraw", 0),
+        ("annul", 1),
+        ("area", "PP1", ["P1"], [], 3),
+        ("project", 10),
     ]
 )
 def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:

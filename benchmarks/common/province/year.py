@@ -269,6 +269,9 @@ class Province:
             decided_on=decided_on,
             counted_year=self.year,
             agency_code=person.agency,
+            related_decision=None,
+            violation_agency=None,
+            violation_on=None,
         )
         if person.agency == self.history.agencies[0]:  # annulled on appeal
             decision.record(
@@ -362,6 +365,7 @@ class Province:
             kind="degradation",
             year=year,
             concluded_on=date(year, 12, 20),
+            violation_ref=None,
         )
         self.saver.add(conclusion)
 
