@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from api.auth import caller_of
+from api.bootstrap import issue
 from api.http import create_app
 from domain import commands as c
 from domain.actors import Actor, CommandContext, Role
@@ -152,6 +153,13 @@ def test_a_reviewer_reads_their_cases_overdue_first_with_working_days(cases: Cas
     assert "Đơn kiến nghị KN-01" in case.text
     assert "29/12/2026" in case.text  # due 7 working days after Sunday 20 Dec
     assert "QĐ 10/QĐ-SNV" in case.text
+    token = issue(cases.app, "reviewer", "test")
+    bearer = {"Authorization": f"Bearer {token}"}
+    listed = cases.client.get("/api/v1/appeals", headers=bearer).json()["items"]  # the same list
+    [item] = listed
+    # Due Tuesday 29 Dec 2026; on Saturday 9 Jan: 30, 31 Dec and 4–8 Jan (1 Jan is off).
+    assert item["overdue"] and item["working_days_left"] == -7
+    assert (item["level_as_filed"], item["level_now"]) == ("COMPLETE", "COMPLETE")
     cases.sign_in("other-reviewer")
     assert "KN-01" not in cases.client.get("/appeals").text
     assert cases.client.get("/appeals/SNV/KN-01").status_code == 403
