@@ -193,7 +193,11 @@ def _with_deadline_and_results(svc: Services, rows: list[Row]) -> list[Row]:
         servants = sorted({servant for servant, _ in years})
         query = select(table).where(table.c.servant_code.in_(servants))
         found = {(r["servant_code"], r["year"]): r for r in _select(svc, query)}
+    calendars: dict[tuple[str, int], HolidayCalendar] = {}
     for row in rows:
+        key = (row["agency_code"], row["year"])
+        if key not in calendars:
+            calendars[key] = _calendar(svc, *key)
         now = found.get((row["servant_code"], row["year"]), {})
         levels = {d["decision_no"]: d["level"] for d in now.get("decisions") or []}
         row["level_as_filed"] = levels.get(row["decision_no"])
@@ -201,7 +205,7 @@ def _with_deadline_and_results(svc: Services, rows: list[Row]) -> list[Row]:
         row["decision_now"] = now.get("decision_no")
         row["overdue"] = row["status"] == "open" and row["due_on"] < today
         row["working_days_left"] = (
-            _calendar(svc, row["agency_code"], row["year"]).working_days_until(today, row["due_on"])
+            calendars[key].working_days_until(today, row["due_on"])
             if row["status"] == "open"
             else None
         )
