@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from api.auth import caller_of, new_token
 from domain import commands as c
@@ -12,6 +14,9 @@ from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach
 from domain.passwords import hash_new_password
 from domain.principal import Principal, principal_id
+
+if TYPE_CHECKING:
+    from demo.petitions import PetitionStory
 
 SYSTEM = CommandContext(Actor("system", Role.ADMIN), "first start")
 ADMIN = "admin"
@@ -107,3 +112,23 @@ PRINTED_LOGIN = re.compile(
 def printed_logins(stdout: str) -> dict[str, tuple[str, str, str]]:
     """Role key → (login, password, token) as ``serve --demo`` printed them."""
     return {role: (login, pw, token) for role, login, pw, token in PRINTED_LOGIN.findall(stdout)}
+
+
+def record_demo_petitions(database_url: str, days_later: int = 21) -> PetitionStory:
+    """The demo and its petition story in the database at ``database_url``, recorded
+    by a clock that moves ``days_later`` days on: ``serve --demo`` then runs on from
+    there, with the petition overdue (the screens of petitions and inspection)."""
+    from demo import load_demo
+    from demo.clock import DEMO_CLOCK_AT, DEMO_YEAR
+    from demo.petitions import record_petitions
+    from domain.storage import storage_from_url
+
+    now = [DEMO_CLOCK_AT]
+
+    def later() -> None:
+        now[0] += timedelta(days=days_later)
+
+    app = MinhBach(storage_from_url(database_url), clock=lambda: now[0])
+    load_demo(app, DEMO_YEAR)
+    demo_logins(app)  # the reviewer's principal (new passwords and tokens at every start)
+    return record_petitions(app, DEMO_YEAR, "demo-appeals-reviewer", later)

@@ -1,7 +1,6 @@
 """Documents over HTTP: Form 01, Form 02 and the yearly summary (same scopes as the
-servant-year and standings queries), and receipt verification — an endpoint and a
-public page ``/verify`` where anyone pastes a receipt or uploads the document or a
-photo of its QR code."""
+servant-year and standings queries), and receipt verification — the endpoint here,
+and ``check_receipt`` behind the public web page ``/verify`` (web/routes/verify.py)."""
 
 from __future__ import annotations
 
@@ -11,34 +10,29 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Response
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
+from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import attachment
 from api.reads import servant_in_scope, unit_in_scope
 from domain.commands import PERIOD_PATTERN
-from domain.errors import DomainError, InvalidState, InvalidValue
+from domain.errors import InvalidState, InvalidValue
 from forms.documents import Document, covering_checkpoint, make, signed_position, subject_of
-from forms.extract import receipt_from_bytes
 from forms.receipt import Receipt, ReceiptError
 from forms.verification import ReceiptReport, stored_leaves, verify_receipt
 from projections import signing
 
 router = APIRouter(tags=["documents"])
-page_router = APIRouter(include_in_schema=False)
 
 AsOfPosition = Annotated[int | None, Query(ge=0, description="As the log stood at this position")]
 AsOfTime = Annotated[
     datetime | None, Query(description="As the log stood at this moment (ISO 8601)")
 ]
 YearPath = Annotated[int, PathParam(ge=2000, le=2100)]
-MAX_UPLOAD = 20 * 1024 * 1024
 PUBLIC_KEY_FILE = "MINHBACH_LEDGER_PUBLIC_KEY"
 
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -92,6 +86,51 @@ def _file(document: Document) -> Response:
     return Response(document.data, media_type=document.media_type, headers=headers)
 
 
+# The files, within the caller's scope: the API's routes and the web pages' buttons.
+
+
+def form_01_file(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    period: str,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Response:
+    servant_in_scope(svc, scope, code)
+    subject = subject_of("form-01", servant=code, period=period)
+    return _document(svc, "form-01", subject, as_of_position, as_of_time)
+
+
+def form_02_file(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    year: int,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Response:
+    servant_in_scope(svc, scope, code)
+    subject = subject_of("form-02", servant=code, year=year)
+    return _document(svc, "form-02", subject, as_of_position, as_of_time)
+
+
+def summary_file(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    year: int,
+    unit: str | None,
+    file_format: str = "pdf",
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Response:
+    """The agency's summary, or its unit's for a unit's manager."""
+    unit = unit_in_scope(scope, agency, unit)
+    subject = subject_of("summary", agency=agency, year=year, unit=unit)
+    return _document(svc, "summary", subject, as_of_position, as_of_time, file_format)
+
+
 @router.get(
     "/servants/{code}/periods/{period}/forms/01",
     response_class=Response,
@@ -106,9 +145,7 @@ def form_01(
     as_of_time: AsOfTime = None,
 ) -> Response:
     """Form 01 (Phiếu theo dõi, đánh giá công chức) for one period, as PDF."""
-    servant_in_scope(svc, scope, code)
-    subject = subject_of("form-01", servant=code, period=period)
-    return _document(svc, "form-01", subject, as_of_position, as_of_time)
+    return form_01_file(svc, scope, code, period, as_of_position, as_of_time)
 
 
 @router.get(
@@ -123,9 +160,7 @@ def form_02(
     as_of_time: AsOfTime = None,
 ) -> Response:
     """Form 02 (Phiếu xếp loại chất lượng công chức) for one year, as PDF."""
-    servant_in_scope(svc, scope, code)
-    subject = subject_of("form-02", servant=code, year=year)
-    return _document(svc, "form-02", subject, as_of_position, as_of_time)
+    return form_02_file(svc, scope, code, year, as_of_position, as_of_time)
 
 
 @router.get(
@@ -142,9 +177,7 @@ def summary(
     as_of_time: AsOfTime = None,
 ) -> Response:
     """The agency's (or a unit's) year for the competent authority, as PDF or XLSX."""
-    unit = unit_in_scope(scope, agency, unit)
-    subject = subject_of("summary", agency=agency, year=year, unit=unit)
-    return _document(svc, "summary", subject, as_of_position, as_of_time, format)
+    return summary_file(svc, scope, agency, year, unit, format, as_of_position, as_of_time)
 
 
 # --- verification -----------------------------------------------------------------
@@ -180,7 +213,8 @@ def _public_key(svc: Services) -> Any:
     raise InvalidState("this service has no ledger key: check receipts offline instead")
 
 
-def _check(svc: Services, receipt: Receipt) -> ReceiptReport:
+def check_receipt(svc: Services, receipt: Receipt) -> ReceiptReport:
+    """The receipt against the log and the signed checkpoints (one check at a time)."""
     ledger = svc.views.ledger
     public = _public_key(svc)
     with _verifying:
@@ -219,47 +253,4 @@ def verify(body: ReceiptIn, svc: ServicesDep) -> Verification:
         receipt = Receipt.parse(body.receipt)
     except ReceiptError as error:
         raise InvalidValue(str(error)) from None
-    return _verification(_check(svc, receipt))
-
-
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
-
-
-def _page(result: Verification | None = None, error: str | None = None) -> HTMLResponse:
-    html = _templates.get_template("verify.html").render(result=result, error=error)
-    return HTMLResponse(html, status_code=200 if error is None else 400)
-
-
-@page_router.get("/verify", response_class=HTMLResponse)
-def verify_page() -> HTMLResponse:
-    """Paste a receipt, or upload the document or a photo of its QR code."""
-    return _page()
-
-
-@page_router.post("/verify", response_class=HTMLResponse)
-async def verify_submit(
-    request: Request,
-    receipt: Annotated[str, Form(max_length=20_000)] = "",
-    document: Annotated[UploadFile | None, File()] = None,
-) -> HTMLResponse:
-    svc: Services = request.app.state.services
-    data = b""
-    if document is not None and document.filename:
-        data = await document.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            return _page(error="Tệp quá lớn (tối đa 20 MB) / file too large")
-    elif receipt.strip():
-        data = receipt.strip().encode()
-    if not data:
-        return _page(error="Dán biên nhận hoặc chọn tệp / paste a receipt or choose a file")
-    try:
-        parsed = receipt_from_bytes(data)
-        report = await run_in_threadpool(_check, svc, parsed)
-    except (ReceiptError, ValueError) as error:
-        return _page(error=str(error))
-    except DomainError as error:
-        return _page(error=error.message)
-    return _page(_verification(report))
+    return _verification(check_receipt(svc, receipt))

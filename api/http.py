@@ -20,7 +20,6 @@ from api.audit_routes import router as audit_router
 from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
 from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
-from api.form_routes import page_router as form_pages
 from api.form_routes import router as form_router
 from api.live import LiveViews
 from api.params import CodePath, refuse_control_characters
@@ -239,6 +238,5 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(personnel_router, prefix=API_PREFIX)
     api.include_router(policy_router, prefix=API_PREFIX)
     api.include_router(form_router, prefix=API_PREFIX)
-    api.include_router(form_pages)
     web.install(api)
     return api

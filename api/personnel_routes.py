@@ -18,7 +18,7 @@ from api.deps import ScopeDep, Services, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import Listing
 from domain.agency import Agency, agency_id
-from domain.errors import InvalidValue, NotAuthorised, NotFound
+from domain.errors import NotAuthorised, NotFound
 from domain.policy import policy_in_force
 from domain.servant import CivilServant, servant_id
 from projections.publication import COLUMNS
@@ -51,17 +51,6 @@ def _listing(svc: Services, rows: list[dict[str, Any]]) -> Listing:
     )
 
 
-def _agency_allowed(scope: ReadScope, agency: str | None) -> str | None:
-    """The agency filter a caller must use (None: all, for those who read everything)."""
-    if scope.everything:
-        return agency
-    if scope.agency is None or scope.unit is not None or scope.servant is not None:
-        raise NotAuthorised("only HR, authorities, inspectors and admins list these")
-    if agency not in (None, scope.agency):
-        raise NotAuthorised(f"you may read {scope.agency} only")
-    return scope.agency
-
-
 @router.get("/appeals", response_model=Listing)
 def list_appeals(
     svc: ServicesDep,
@@ -70,22 +59,11 @@ def list_appeals(
     status: Annotated[Literal["open", "upheld", "amended"] | None, Query()] = None,
     overdue: Annotated[bool, Query(description="Open past their resolution date")] = False,
 ) -> Listing:
-    """Appeals, with their 7-working-day due dates; ``overdue`` lists the late ones.
-    An appeals reviewer sees the appeals assigned to them."""
-    query = select(appeals).order_by(appeals.c.due_on, appeals.c.appeal_no)
-    if scope.cases is not None:
-        query = query.where(appeals.c.servant_code.in_(sorted(scope.cases)))
-    elif scope.servant is not None:
-        query = query.where(appeals.c.servant_code == scope.servant)
-    else:
-        chosen = _agency_allowed(scope, agency)
-        if chosen is not None:
-            query = query.where(appeals.c.agency_code == chosen)
-    if status is not None:
-        query = query.where(appeals.c.status == status)
-    if overdue:
-        query = query.where(appeals.c.status == "open", appeals.c.due_on < svc.app.clock().date())
-    return _listing(svc, _rows(svc, query))
+    """Appeals, with their 7-working-day due dates and the working days left
+    (``working_days_left``, negative when overdue); ``overdue`` lists the late ones,
+    each with the level it contested beside the level now. An appeals reviewer sees
+    the appeals assigned to them."""
+    return _listing(svc, reads.appeals_list(svc, scope, agency, status, overdue))
 
 
 class AppealDetail(BaseModel):
@@ -96,40 +74,6 @@ class AppealDetail(BaseModel):
     classification_now: dict[str, Any] | None
 
 
-def _numbered(
-    svc: Services,
-    scope: ReadScope,
-    table: Any,
-    what: str,
-    number: str,
-    agency: str | None,
-) -> dict[str, Any]:
-    """The one row of that number the caller may read: numbers are per agency, so
-    the agency is needed only when the caller may read several."""
-    column = "appeal_no" if table is appeals else "decision_no"
-    query = select(table).where(table.c[column] == number)
-    if agency is not None:
-        query = query.where(table.c.agency_code == agency)
-    found = _rows(svc, query)
-    if not found:
-        raise NotFound(f"{what} {number} not found" + (f" in {agency}" if agency else ""))
-    readable = []
-    for row in found:
-        try:
-            reads.servant_in_scope(svc, scope, row["servant_code"])
-        except (NotAuthorised, NotFound):
-            continue
-        readable.append(row)
-    if not readable:
-        raise NotAuthorised(f"you may not read {what} {number}")
-    if len(readable) > 1:
-        raise InvalidValue(
-            f"{what} {number} is a number in several agencies: name the agency (?agency=…)",
-            agencies=sorted(row["agency_code"] for row in readable),
-        )
-    return readable[0]
-
-
 @router.get("/appeals/{appeal_no:path}", response_model=AppealDetail)
 def appeal_detail(
     appeal_no: Code, svc: ServicesDep, scope: ScopeDep, agency: AgencyFilter = None
@@ -137,22 +81,11 @@ def appeal_detail(
     """One appeal, with the result it contested beside the result now: the
     superseded result stays readable. Appeal numbers are per agency: ``agency``
     chooses when the caller reads several that share the number."""
-    row = _numbered(svc, scope, appeals, "appeal", appeal_no, agency)
-    key = (row["servant_code"], row["year"])
-    before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
-    now = _rows(
-        svc,
-        select(annual_classifications).where(
-            annual_classifications.c.servant_code == key[0],
-            annual_classifications.c.year == key[1],
-        ),
-    )
+    case = reads.appeal_case(svc, scope, appeal_no, agency)
     return AppealDetail(
-        appeal=row,
-        classification_when_filed={k: v for k, v in before.items() if not k.startswith("_")}
-        if before
-        else None,
-        classification_now=now[0] if now else None,
+        appeal=case.appeal,
+        classification_when_filed=case.when_filed,
+        classification_now=case.now,
     )
 
 
@@ -168,18 +101,7 @@ def list_decisions(
 ) -> Listing:
     """Personnel decisions; ``flagged=true`` lists those whose basis was revised
     since they were proposed or last reviewed."""
-    query = select(personnel_decisions).order_by(personnel_decisions.c.decision_no)
-    if scope.servant is not None:
-        query = query.where(personnel_decisions.c.servant_code == scope.servant)
-    else:
-        chosen = _agency_allowed(scope, agency)
-        if chosen is not None:
-            query = query.where(personnel_decisions.c.agency_code == chosen)
-    if flagged is not None:
-        query = query.where(personnel_decisions.c.flagged == flagged)
-    if status is not None:
-        query = query.where(personnel_decisions.c.status == status)
-    return _listing(svc, _rows(svc, query))
+    return _listing(svc, reads.decisions_list(svc, scope, agency, flagged, status))
 
 
 class Trace(BaseModel):
@@ -205,7 +127,7 @@ def decision_trace(
     """Decision → basis classifications → explanations → events with ledger proofs,
     as one document (check it offline with ``minhbach verify-trace``). Decision
     numbers are per agency, like the appeals'."""
-    row = _numbered(svc, scope, personnel_decisions, "personnel decision", decision_no, agency)
+    row = reads.numbered(svc, scope, personnel_decisions, "personnel decision", decision_no, agency)
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():

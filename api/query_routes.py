@@ -415,10 +415,7 @@ def departures(
 ) -> Listing:
     """Where HR's proposal or the competent authority's decision departs from the
     computed proposal, with the written reason of each (Art. 21)."""
-    unit = reads.unit_in_scope(scope, agency, None)
-    position, lag = reads.fresh(svc, min_position)
-    with svc.views.engine.connect() as conn:
-        rows = queries.departures(conn, agency, year, unit=unit)
+    rows, position, lag = reads.departures(svc, scope, agency, year, min_position)
     return Listing(
         items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
     )

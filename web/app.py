@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from web import errors, security_headers
 from web.deps import csrf_protected
-from web.routes import ROUTERS
+from web.routes import PUBLIC_FORMS, ROUTERS
 
 STATIC = Path(__file__).parent / "static"
 
@@ -22,5 +22,7 @@ def install(api: FastAPI) -> None:
     for router in ROUTERS:
         pages.include_router(router)
     api.include_router(pages)
+    for router in PUBLIC_FORMS:
+        api.include_router(router, include_in_schema=False)
     errors.install(api)
     security_headers.install(api)

@@ -53,6 +53,41 @@ QUOTA_VERDICTS = {
     "PENDING": N_("Pending"),
 }
 
+APPEAL_STATUSES = {
+    "open": N_("Open"),
+    "upheld": N_("Upheld"),
+    "amended": N_("Amended"),
+}
+
+DECISION_KINDS = {
+    "lower_position": N_("Appointment to a lower position"),
+    "dismissal": N_("Dismissal"),
+    "higher_position": N_("Appointment to a higher position"),
+    "commendation": N_("Commendation"),
+}
+
+DECISION_STATUSES = {
+    "proposed": N_("Proposed"),
+    "approved": N_("Approved"),
+    "executed": N_("Executed"),
+    "revoked": N_("Revoked"),
+}
+
+DOCUMENT_KINDS = {
+    "form-01": N_("Form 01: monitoring and assessment sheet"),
+    "form-02": N_("Form 02: quality classification sheet"),
+    "summary": N_("Summary of the year"),
+}
+
+# A receipt checked against the log (forms/verification.py).
+RECEIPT_VERDICTS = {
+    "valid": N_("MATCHES: the document shows the signed records, unchanged since"),
+    "changed": N_("MATCHES as of its position, but the records have changed since"),
+    "refused": N_("DOES NOT MATCH: the receipt or the document was altered"),
+    "tampered": N_("TAMPERED: the stored log was rewritten below the receipt's position"),
+    "unproven": N_("NOT PROVEN: no signed checkpoint covers it"),
+}
+
 # What went wrong, and what to do next, by error code (else by HTTP status).
 ERRORS = {
     "not_authorised": (

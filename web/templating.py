@@ -49,6 +49,11 @@ def environment(locale: str) -> Environment:
         role=lambda code: label(labels.ROLES, code),
         leadership=lambda code: label(labels.LEADERSHIP, code),
         verdict=lambda code: label(labels.QUOTA_VERDICTS, code),
+        appeal_status=lambda code: label(labels.APPEAL_STATUSES, code),
+        decision_kind=lambda code: label(labels.DECISION_KINDS, code),
+        decision_status=lambda code: label(labels.DECISION_STATUSES, code),
+        document_kind=lambda code: label(labels.DOCUMENT_KINDS, code),
+        receipt_verdict=lambda code: label(labels.RECEIPT_VERDICTS, code),
     )
     env.globals["locale"] = locale
     return env

@@ -61,6 +61,19 @@ class HolidayCalendar:
                 left -= 1
         return current
 
+    def working_days_until(self, today: date, due: date) -> int:
+        """Working days left from ``today`` to ``due``: 0 on the due day, 1 the working
+        day before, and negative once past it (-1 the first working day after)."""
+        if due >= today:
+            return self._working_days_after(today, due)
+        return -self._working_days_after(due, today)
+
+    def _working_days_after(self, start: date, end: date) -> int:
+        """Working days in (start, end]."""
+        return sum(
+            self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
+        )
+
 
 @cache
 def _days_off(country: str, year: int) -> Mapping[date, str]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,10 @@ def _healthy(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    """One demo service for every browser test: loading the demo takes a while."""
-    folder = tmp_path_factory.mktemp("web-demo")
+@contextmanager
+def serving_demo(folder: Path) -> Iterator[DemoServer]:
+    """``minhbach serve --demo`` on an SQLite file in ``folder`` (which may hold a
+    log already: the demo runs on from its newest recorded time)."""
     port = free_port()
     out_path, err_path = folder / "serve.out", folder / "serve.err"
     command = [
@@ -108,6 +109,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """One demo service for every browser test: loading the demo takes a while."""
+    with serving_demo(tmp_path_factory.mktemp("web-demo")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -71,3 +71,14 @@ def test_the_calendar_names_its_sources() -> None:
 def test_working_days_skip_weekends() -> None:
     friday = date(2026, 3, 6)
     assert CALENDAR.add_working_days(friday, 1) == friday + timedelta(days=3)
+
+
+def test_art_22_working_days_left_count_down_to_the_due_day_and_below() -> None:
+    received = date(2026, 2, 13)  # Friday before Tết; due Tuesday 3 March
+    due = CALENDAR.add_working_days(received, 7)
+    assert CALENDAR.working_days_until(received, due) == 7
+    assert CALENDAR.working_days_until(date(2026, 2, 20), due) == 7  # Tết does not count
+    assert CALENDAR.working_days_until(date(2026, 3, 2), due) == 1
+    assert CALENDAR.working_days_until(due, due) == 0
+    assert CALENDAR.working_days_until(date(2026, 3, 4), due) == -1
+    assert CALENDAR.working_days_until(date(2026, 3, 8), due) == -3  # Sunday after Friday

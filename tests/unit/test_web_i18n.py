@@ -14,10 +14,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from domain import commands
 from domain.actors import Role
 from domain.policy import classification as rules
 from domain.policy.quota import QuotaVerdict
 from domain.values import Level
+from forms import receipt, verification
 from web import labels
 from web.formatting import named, show_date, show_decimal
 from web.i18n import LOCALES, catalogue_path, translations
@@ -74,6 +76,13 @@ def test_every_code_the_domain_produces_has_a_name() -> None:
     assert {role.value for role in Role} == set(labels.ROLES)
     assert {verdict.value for verdict in QuotaVerdict} == set(labels.QUOTA_VERDICTS)
     assert {level.value for level in Level} == set(labels.LEVELS)
+    assert set(typing.get_args(commands.DecisionKind)) == set(labels.DECISION_KINDS)
+    outcomes = typing.get_args(commands.ResolveAppeal.model_fields["outcome"].annotation)
+    assert {"open", *outcomes} == set(labels.APPEAL_STATUSES)
+    assert set(receipt.KINDS) == set(labels.DOCUMENT_KINDS)
+    found = {verification.VALID, verification.CHANGED, verification.REFUSED}
+    found |= {verification.TAMPERED, verification.UNPROVEN}
+    assert found == set(labels.RECEIPT_VERDICTS)
 
 
 def test_values_are_shown_the_vietnamese_way() -> None:

@@ -6,13 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.routes import (
+    appeals,
     distribution,
+    documents,
     home,
+    inspection,
     language,
     people,
     quota,
     sign_in,
     standings,
+    verify,
     worklist,
 )
 
@@ -25,4 +29,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     quota.router,
     worklist.router,
     people.router,
+    appeals.router,
+    inspection.router,
+    documents.router,
 )
+
+# Public forms that change nothing and need no session (checking a receipt): no
+# CSRF token, so a receipt can be checked from a bookmarked or printed address.
+PUBLIC_FORMS: tuple[APIRouter, ...] = (verify.router,)

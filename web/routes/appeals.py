@@ -1,0 +1,51 @@
+"""Petitions (Art. 22): the list a signed-in person may read — an appeals
+reviewer's own cases, overdue ones first — and one case with its deadline in
+working days and the result it contested beside the result now."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+
+from api import reads
+from projections.directory import Directory
+from web.deps import SignedInDep
+from web.templating import render
+
+router = APIRouter()
+Code = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("/appeals", response_class=HTMLResponse)
+def appeals_page(request: Request, who: SignedInDep) -> HTMLResponse:
+    rows = reads.appeals_list(who.svc, who.scope, overdue_first=True)
+    position, _ = reads.fresh(who.svc, None)
+    return render(
+        request,
+        who,
+        "appeals.html",
+        rows=rows,
+        names=Directory(who.svc.views.projector.state),
+        today=who.svc.app.clock().date(),
+        position=position,
+    )
+
+
+@router.get("/appeals/{agency}/{appeal_no:path}", response_class=HTMLResponse)
+def appeal_page(request: Request, who: SignedInDep, agency: Code, appeal_no: Code) -> HTMLResponse:
+    case = reads.appeal_case(who.svc, who.scope, appeal_no, agency)
+    row = case.appeal
+    position, _ = reads.fresh(who.svc, None)
+    return render(
+        request,
+        who,
+        "appeal.html",
+        case=case,
+        appeal=row,
+        periods=reads.periods_of(who.svc, who.scope, row["servant_code"], row["year"]),
+        names=Directory(who.svc.views.projector.state),
+        today=who.svc.app.clock().date(),
+        position=position,
+    )
