@@ -26,6 +26,8 @@ ProtectedLeave = Literal["counts_as_worked", "exempt_from_minimum"]
 AgencyHeadPool = Literal["managing_agency", "own_agency"]
 # How months and quarters combine in one mean (Art. 17(3), 19(1)); see domain/policy/combination.py
 PeriodCombination = Literal["by_month", "per_result"]
+# Whose general-criteria scores count (Art. 17(2)): the evaluator's, or the servant's own.
+CriteriaSource = Literal["evaluator", "self"]
 ScoreRounding = Literal[
     "ROUND_HALF_UP",
     "ROUND_HALF_EVEN",
@@ -78,6 +80,9 @@ class Policy:
     task_weight: Decimal = Decimal(70)
     # General criteria (Art. 12(2), Appendix I)
     criteria_maxima: tuple[Criterion, ...] = dataclasses.field(default_factory=_criteria)
+    # Whose scores count: ``evaluator`` (the reviewing person confirms, Art. 17(2)) or
+    # ``self``; a period the counting source has not scored is pending confirmation.
+    criteria_source: CriteriaSource = "evaluator"
     # Levels (Art. 20(1–4)), applied to the rounded score
     threshold_excellent: Decimal = Decimal(90)
     threshold_good: Decimal = Decimal(70)
@@ -136,6 +141,7 @@ class Policy:
         _check_choice("agency_head_pool", self.agency_head_pool, AgencyHeadPool)
         _check_choice("score_rounding", self.score_rounding, ScoreRounding)
         _check_choice("period_combination", self.period_combination, PeriodCombination)
+        _check_choice("criteria_source", self.criteria_source, CriteriaSource)
         if self.holiday_calendar not in HOLIDAY_CALENDARS:
             raise ValueError(f"no holiday calendar {self.holiday_calendar!r}")
         if self.variant is not None and not self.variant.strip():

@@ -39,7 +39,13 @@ from tests.app.scenario import AUTHORITY, HR, STAFF, build_agency, manager, serv
 SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 SERVANTS = sorted(STAFF)
 EVALUATORS = [manager("TP1"), manager("TP2"), manager("GD"), manager("GQ"), AUTHORITY]
-VARIANTS = [None, "quota-good-or-better", "periods-per-result", "delay-per-recorded-delay"]
+VARIANTS = [
+    None,
+    "quota-good-or-better",
+    "periods-per-result",
+    "delay-per-recorded-delay",
+    "criteria-self-score",
+]
 CRITERIA = ("I.1", "I.2", "II.1", "II.2", "III.1", "III.4")
 
 servants = st.sampled_from(SERVANTS)
@@ -64,7 +70,25 @@ fact_operations = st.one_of(
     st.tuples(st.just("discipline"), servants),
     st.tuples(st.just("annul"), picks),
     st.tuples(st.just("exempt"), picks),
-    st.tuples(st.just("reassign"), picks, servants),
+    # with the holder's report that they cannot complete, or moved for another cause
+    st.tuples(
+        st.just("reassign"),
+        picks,
+        servants,
+        st.sampled_from(["cannot_complete", "coordination", "mistake"]),
+        st.booleans(),  # a new deadline for the taker
+    ),
+    st.tuples(st.just("cancel"), picks),
+    st.tuples(st.just("correct"), picks, st.sampled_from(["1", "3"]), st.booleans()),
+    # some sub-criteria only, by the evaluator or the servant (the rest keep their scores)
+    st.tuples(
+        st.just("partial_criteria"),
+        servants,
+        months,
+        st.lists(st.sampled_from(CRITERIA), min_size=1, max_size=3, unique=True),
+        st.sampled_from(["0.5", "1"]),
+        st.booleans(),
+    ),
     st.tuples(st.just("move"), servants, st.sampled_from(["P1", "P2"]), months),
     st.tuples(
         st.just("org_level"),
@@ -223,12 +247,52 @@ class History:
                 c.ConfirmObjectiveCause(task=task.code, scope="both", reason="khách quan"), "CV 1"
             )
 
-    def reassign(self, pick: int, to: str) -> None:
+    def reassign(self, pick: int, to: str, cause: str, new_deadline: bool) -> None:
         task = self.task(pick)
         if task is not None:
             self.as_evaluator(
-                c.ReassignTask(task=task.code, to_servant=to, on=task.assigned_on, reason="ốm")
+                c.ReassignTask.model_validate(
+                    {
+                        "task": task.code,
+                        "to_servant": to,
+                        "on": task.assigned_on,
+                        "reason": "ốm",
+                        "cause": cause,
+                        "report_ref": "BC-1" if cause == "cannot_complete" else None,
+                        "deadline": task.deadline.replace(day=20) if new_deadline else None,
+                    }
+                )
             )
+
+    def cancel(self, pick: int) -> None:
+        task = self.task(pick)
+        if task is not None:
+            self.as_evaluator(c.CancelTask(task=task.code, reason="giao nhầm"))
+
+    def correct(self, pick: int, quantity: str, deadline: bool) -> None:
+        task = self.task(pick)
+        if task is not None:
+            self.as_evaluator(
+                c.CorrectTask.model_validate(
+                    {
+                        "task": task.code,
+                        "reason": "sửa số lượng",
+                        "quantity": quantity,
+                        "deadline": task.deadline.replace(day=5) if deadline else None,
+                    }
+                )
+            )
+
+    def partial_criteria(
+        self, code: str, month: int, names: list[str], value: str, by_self: bool
+    ) -> None:
+        command = (c.SelfScoreCriteria if by_self else c.ScoreCriteria)(
+            servant=code, period=self.period(code, month), scores={k: Decimal(value) for k in names}
+        )
+        if by_self:
+            self.app.execute(command, servant(code))
+        else:
+            self.as_evaluator(command)
 
     def move(self, code: str, unit: str, month: int) -> None:
         self.app.execute(
