@@ -47,12 +47,20 @@ class PeriodResult:
     status: str = SCORED
 
 
+PENDING_PREFIX = "pending confirmation:"
+
+
 def pending_reason(policy: Policy) -> str:
     """Why a period waits: whose general-criteria scores are missing (Art. 17(2))."""
     return (
-        f"pending confirmation: {_SOURCE_TEXT[policy.criteria_source]} of the general "
+        f"{PENDING_PREFIX} {_SOURCE_TEXT[policy.criteria_source]} of the general "
         "criteria are not recorded"
     )
+
+
+def is_pending_confirmation(reason_not_scorable: str | None) -> bool:
+    """Whether a stored reason is ``pending_reason``'s (for readers of older row shapes)."""
+    return bool(reason_not_scorable and reason_not_scorable.startswith(PENDING_PREFIX))
 
 
 def criteria_source_step(policy: Policy, scores: Mapping[str, Decimal] | None) -> Step:

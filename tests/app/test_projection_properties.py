@@ -249,39 +249,41 @@ class History:
 
     def reassign(self, pick: int, to: str, cause: str, new_deadline: bool) -> None:
         task = self.task(pick)
-        if task is not None:
-            self.as_evaluator(
-                c.ReassignTask.model_validate(
-                    {
-                        "task": task.code,
-                        "to_servant": to,
-                        "on": task.assigned_on,
-                        "reason": "ốm",
-                        "cause": cause,
-                        "report_ref": "BC-1" if cause == "cannot_complete" else None,
-                        "deadline": task.deadline.replace(day=20) if new_deadline else None,
-                    }
-                )
-            )
+        if task is None:
+            return
+        command = c.ReassignTask.model_validate(
+            {
+                "task": task.code,
+                "to_servant": to,
+                "on": task.assigned_on,
+                "reason": "ốm",
+                "cause": cause,
+                "report_ref": "BC-1" if cause == "cannot_complete" else None,
+                "deadline": task.deadline.replace(day=20) if new_deadline else None,
+            }
+        )
+        if self.as_evaluator(command):
+            event(f"reassigned: {cause}")
 
     def cancel(self, pick: int) -> None:
         task = self.task(pick)
-        if task is not None:
-            self.as_evaluator(c.CancelTask(task=task.code, reason="giao nhầm"))
+        if task is not None and self.as_evaluator(c.CancelTask(task=task.code, reason="giao nhầm")):
+            event("cancelled")
 
     def correct(self, pick: int, quantity: str, deadline: bool) -> None:
         task = self.task(pick)
-        if task is not None:
-            self.as_evaluator(
-                c.CorrectTask.model_validate(
-                    {
-                        "task": task.code,
-                        "reason": "sửa số lượng",
-                        "quantity": quantity,
-                        "deadline": task.deadline.replace(day=5) if deadline else None,
-                    }
-                )
-            )
+        if task is None:
+            return
+        command = c.CorrectTask.model_validate(
+            {
+                "task": task.code,
+                "reason": "sửa số lượng",
+                "quantity": quantity,
+                "deadline": task.deadline.replace(day=5) if deadline else None,
+            }
+        )
+        if self.as_evaluator(command):
+            event("corrected")
 
     def partial_criteria(
         self, code: str, month: int, names: list[str], value: str, by_self: bool
@@ -291,8 +293,9 @@ class History:
         )
         if by_self:
             self.app.execute(command, servant(code))
-        else:
-            self.as_evaluator(command)
+            event("self-scored in part")
+        elif self.as_evaluator(command):
+            event("scored in part")
 
     def move(self, code: str, unit: str, month: int) -> None:
         self.app.execute(
@@ -387,6 +390,26 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
         ("adopt", "SNV", "periods-per-result", 1),
         ("discipline", "CV1"),
         ("project", 1),
+    ]
+)
+@example(  # Art. 17, 18(1)(d): each cause of reassignment, a chain, a cancel, a correction,
+    # criteria scored in part by both sources, and the self-score reading adopted
+    [
+        ("work", "CV1", 1, 0, 0, False, False),
+        ("work", "CV1", 1, 2, 1, False, False),
+        ("work", "CV2", 2, 0, 0, False, False),
+        ("reassign", 0, "CV2", "cannot_complete", True),
+        ("project", 1),
+        ("reassign", 0, "CV3", "coordination", False),
+        ("reassign", 1, "CV2", "mistake", False),
+        ("correct", 2, "3", True),
+        ("cancel", 1),
+        ("partial_criteria", "CV1", 1, ["I.1", "II.1"], "1", False),
+        ("project", 3),
+        ("partial_criteria", "CV1", 1, ["I.1"], "0.5", False),
+        ("partial_criteria", "CV2", 2, ["III.1"], "1", True),
+        ("adopt", "SNV", "criteria-self-score", 1),
+        ("project", 10),
     ]
 )
 def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:
