@@ -108,7 +108,17 @@ def _result_commands(roster: Roster, task: TaskPlan) -> Iterator[tuple[Command, 
     evaluator = roster.evaluator(roster.get(task.servant))
     if task.reassignment is not None:
         r = task.reassignment
-        yield c.ReassignTask(task=task.code, to_servant=r.to, on=r.on, reason=r.reason), evaluator
+        yield (
+            c.ReassignTask(
+                task=task.code,
+                to_servant=r.to,
+                on=r.on,
+                reason=r.reason,
+                cause="cannot_complete",  # she reported the sick leave (Art. 18(1)(d))
+                report_ref=f"DON-NGHI-OM-{task.code}",
+            ),
+            evaluator,
+        )
     for result in task.results:
         yield (
             c.SubmitResult(

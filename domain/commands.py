@@ -185,12 +185,44 @@ class AssignTask(Command):
     title: Text = ""
 
 
+ReassignmentCause = Literal["cannot_complete", "coordination", "mistake"]
+
+
 class ReassignTask(Command):
+    """Hand a task to another servant (Art. 18(1)(d)). Only ``cannot_complete`` (the
+    holder reported they cannot complete it, ``report_ref``) keeps it in the first
+    holder's assigned total as not completed; another cause moves it."""
+
     name = "reassign_task"
     task: Code
     to_servant: Code
     on: Day
     reason: Reason
+    cause: ReassignmentCause = Field(
+        description="cannot_complete (the holder's report), coordination, or mistake"
+    )
+    report_ref: Code | None = Field(
+        None, description="The holder's report that they cannot complete (cannot_complete)"
+    )
+    deadline: Day | None = Field(None, description="The taker's deadline (default: unchanged)")
+
+
+class CancelTask(Command):
+    """A task assigned by mistake: it then counts for nobody."""
+
+    name = "cancel_task"
+    task: Code
+    reason: Reason
+
+
+class CorrectTask(Command):
+    """Correct a task's quantity or deadline before any result is submitted."""
+
+    name = "correct_task"
+    task: Code
+    reason: Reason
+    quantity: Amount | None = None
+    deadline: Day | None = None
 
 
 class SubmitResult(Command):
@@ -595,6 +627,8 @@ COMMANDS: dict[str, type[Command]] = {
         WithdrawProduct,
         AssignTask,
         ReassignTask,
+        CancelTask,
+        CorrectTask,
         SubmitResult,
         AssessResult,
         AmendAssessment,

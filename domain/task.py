@@ -1,9 +1,12 @@
 """A task assigned from the catalogue, its results and their assessments (Art. 14, 18).
 
 The task copies the product's conversion factor on the day it is assigned.
-Reassignment (Art. 18(1)(d)) keeps the task in the first holder's assigned
-total; whoever takes it over counts its completed units outside their own
-assigned total. Assessments are never edited: an amendment is a new event.
+Reassignment (Art. 18(1)(d)) of a task its holder reported they cannot
+complete keeps it in that holder's assigned total; whoever takes it over
+counts its completed units outside their own assigned total. A reassignment
+for coordination or a mistake moves the task instead. A cancelled task counts
+for nobody; a correction changes quantity or deadline before any result.
+Assessments are never edited: an amendment is a new event.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
@@ -58,6 +62,7 @@ class Task(Audited):
             task.agency_code = self.agency_code
             task.assignee = self.servant_code
             task.holder = self.servant_code
+            task.counted_for = self.servant_code
             task.product_code = self.product_code
             task.factor = self.factor
             task.quantity = self.quantity
@@ -69,12 +74,50 @@ class Task(Audited):
 
     class Reassigned(Audited.Event):
         TOPIC = "minhbach.task:Reassigned"
+        class_version = 2
         to_servant: str
         on: date
         reason: str
+        cause: str  # cannot_complete | coordination | mistake
+        report_ref: str | None  # the holder's report, for cannot_complete
+        deadline: date | None  # the taker's deadline; None: unchanged
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Recorded when every reassignment kept the task with its first holder.
+            state["cause"] = "cannot_complete"
+            state["report_ref"] = None
+            state["deadline"] = None
 
         def apply(self, task: Task) -> None:
+            if self.cause != "cannot_complete" and task.counted_for == task.holder:
+                task.counted_for = self.to_servant  # moved: the taker's own task now
             task.holder = self.to_servant
+            if self.deadline is not None:
+                task.deadline = self.deadline
+
+    class Cancelled(Audited.Event):
+        """Assigned by mistake: the task counts in nobody's result."""
+
+        TOPIC = "minhbach.task:Cancelled"
+        reason: str
+
+        def apply(self, task: Task) -> None:
+            task.cancelled = True
+
+    class Corrected(Audited.Event):
+        """Quantity or deadline corrected before any result was submitted."""
+
+        TOPIC = "minhbach.task:Corrected"
+        quantity: Decimal | None
+        deadline: date | None
+        reason: str
+
+        def apply(self, task: Task) -> None:
+            if self.quantity is not None:
+                task.quantity = self.quantity
+            if self.deadline is not None:
+                task.deadline = self.deadline
 
     class ResultSubmitted(Audited.Event):
         TOPIC = "minhbach.task:ResultSubmitted"
@@ -144,6 +187,9 @@ class Task(Audited):
         self.agency_code = ""
         self.assignee = ""
         self.holder = ""
+        # Whose assigned total the task counts in (the assignee unless it moved).
+        self.counted_for = ""
+        self.cancelled = False
         self.product_code = ""
         self.factor = Decimal(0)
         self.quantity = Decimal(0)

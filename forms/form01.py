@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.errors import NotFound
 from domain.policy import criteria_groups, criteria_total
+from domain.policy.period import is_pending_confirmation
 from domain.values import Period
 from forms import pdf as layout
 from forms import wording
@@ -90,7 +91,9 @@ def content(replayed: Replayed, servant: str, period: str) -> dict[str, Any]:
         else None,
         "task_weight": text(policy.task_weight),
         "tasks": tasks,
-        "result": jsonable(row),
+        # The row as documents have always carried it: its later ``status`` column is
+        # left out, so the digest of a receipt issued before it still matches.
+        "result": jsonable({k: v for k, v in row.items() if k != "status"}),
     }
 
 
@@ -272,6 +275,10 @@ def _totals(pdf: layout.Page, data: dict[str, Any], result: dict[str, Any]) -> N
         )
         total = f"{wording.number(result['score'])} điểm"
         level = wording.level_words(result["level"])
+    elif is_pending_confirmation(result["reason_not_scorable"]):
+        # Art. 17(2): the general criteria await the evaluator's confirmation.
+        task_line = f"{wording.ratio(result['task_ratio'])} (= {formula}, tối đa 1)"
+        total, level = "chờ cấp có thẩm quyền xác nhận điểm tiêu chí chung", ""
     else:
         task_line = f"không tính điểm ({result['reason_not_scorable']})"
         total, level = "không tính điểm", ""

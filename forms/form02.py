@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from domain.errors import NotFound
+from domain.policy.period import is_pending_confirmation
 from domain.values import Period, PeriodKind
 from forms import pdf as layout
 from forms import wording
@@ -77,7 +78,9 @@ def _note(period: dict[str, Any], agency: str) -> str:
     if period["score"] is None and not period["agency_code"]:
         return "chưa có kết quả"
     notes = []
-    if not period["scorable"]:
+    if is_pending_confirmation(period["reason_not_scorable"]):
+        notes.append("chờ xác nhận điểm tiêu chí chung")
+    elif not period["scorable"]:
         notes.append(f"không tính điểm: {period['reason_not_scorable']}")
     if period["agency_code"] and period["agency_code"] != agency:
         notes.append(f"tại {period['agency_code']}")

@@ -21,6 +21,7 @@ from typing import Any
 from domain.agency import Agency
 from domain.appeal import Appeal
 from domain.discipline import AuthorityConclusion, DisciplineDecision
+from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
 from domain.policy import (
     Computed,
@@ -77,19 +78,21 @@ def _cents(score: Decimal | None) -> int | None:
 
 
 def task_outcome(task: Task, servant: str) -> TaskOutcome:
-    """What ``task`` brings ``servant``: the first holder keeps it in their assigned
-    total; whoever completes it (the last holder) gets the completed units."""
+    """What ``task`` brings ``servant``: it counts in the assigned total of whom it was
+    assigned to (the first holder, unless a reassignment for coordination or a mistake
+    moved it); whoever completes it (the last holder) gets the completed units. A
+    cancelled task brings nobody anything (Art. 18(1)(d))."""
     accepted = [a for a in task.assessments.values() if a.outcome is AssessmentOutcome.ACCEPTED]
     failed = sum(1 for a in task.assessments.values() if a.outcome is AssessmentOutcome.FAILED)
     submission = None
     if accepted:
         number = max(accepted, key=lambda a: a.number).submission
         submission = next(s for s in task.submissions if s.number == number)
-    completes = servant == task.holder and submission is not None
+    completes = servant == task.holder and submission is not None and not task.cancelled
     return TaskOutcome(
         ref=task.code,
         units=task.units,
-        counts_in_assigned=servant == task.assignee and not task.ad_hoc,
+        counts_in_assigned=servant == task.counted_for and not task.ad_hoc and not task.cancelled,
         completed_units=submission.completed_quantity * task.factor
         if completes and submission
         else Decimal(0),
@@ -100,6 +103,18 @@ def task_outcome(task: Task, servant: str) -> TaskOutcome:
         quality_exempt=task.quality_exempt,
         progress_exempt=task.progress_exempt,
     )
+
+
+def counted_scores(
+    policy: Policy, evaluation: PeriodEvaluation | None
+) -> dict[str, Decimal] | None:
+    """The general-criteria scores that count under ``policy.criteria_source`` (Art.
+    17(2)); None while that source has recorded none (pending confirmation)."""
+    if evaluation is None:
+        return None
+    if policy.criteria_source == "self":
+        return dict(evaluation.self_scores) if evaluation.self_scored else None
+    return dict(evaluation.scores) if evaluation.confirmed else None
 
 
 def leader_rank(placement: Placement, agency: Agency | None) -> int:
@@ -355,7 +370,7 @@ class Deriver:
         policy = policy_at(agency, period.first_day)
         outcomes = [task_outcome(t, code) for t in self.state.tasks(key)]
         evaluation = self.state.evaluations.get(key)
-        scores = dict(evaluation.scores) if evaluation else {}
+        scores = counted_scores(policy, evaluation)
         leader = None
         subordinates: tuple[str, ...] = ()
         leader_steps: tuple[Step, ...] = ()
@@ -407,6 +422,7 @@ class Deriver:
             "leadership": computation.placement.leadership.value,
             "scorable": value.scorable,
             "reason_not_scorable": value.reason_not_scorable,
+            "status": value.status,
             "assigned_units": _text(components.assigned_units) if components else None,
             "completed_units": _text(components.completed_units) if components else None,
             "a": _text(components.a) if components else None,

@@ -327,6 +327,8 @@ VI_LABELS = {
     "item_progress": "Tiến độ từng sản phẩm",
     "not_scorable": "Không đủ căn cứ tính điểm",
     "criteria_total": "Điểm tiêu chí chung",
+    "criteria_source": "Điểm tiêu chí chung được tính",
+    "pending_confirmation": "Chờ xác nhận",
     "task_ratio_uncapped": "Tỷ lệ hoàn thành nhiệm vụ (chưa giới hạn)",
     "task_ratio": "Tỷ lệ hoàn thành nhiệm vụ",
     "period_score_unrounded": "Điểm kỳ (chưa làm tròn)",

@@ -74,6 +74,7 @@ class DomainState:
     servants: dict[str, CivilServant] = field(default_factory=dict)
     tasks_by_period: dict[PeriodKey, set[UUID]] = field(default_factory=lambda: defaultdict(set))
     evaluations: dict[PeriodKey, PeriodEvaluation] = field(default_factory=dict)
+    task_servants: dict[UUID, set[str]] = field(default_factory=lambda: defaultdict(set))
     disciplines: dict[str, dict[UUID, DisciplineDecision]] = field(
         default_factory=lambda: defaultdict(dict)
     )
@@ -112,7 +113,10 @@ class DomainState:
 
     def _index(self, aggregate: Audited, dirty: Dirty) -> None:
         if isinstance(aggregate, Task):
-            for servant in {aggregate.assignee, aggregate.holder}:
+            # Everyone it was ever with: a move or a cancel changes the earlier ones too.
+            involved = self.task_servants[aggregate.id]
+            involved |= {aggregate.assignee, aggregate.holder, aggregate.counted_for}
+            for servant in involved:
                 key = (servant, aggregate.period)
                 self.tasks_by_period[key].add(aggregate.id)
                 self.periods_of[servant].add(aggregate.period)

@@ -43,6 +43,8 @@ period_results = Table(
     Column("leadership", String(16), nullable=False),
     Column("scorable", Boolean, nullable=False),
     Column("reason_not_scorable", Text),
+    # scored | not_scorable | pending_confirmation (general criteria not yet scored)
+    Column("status", String(32), nullable=False),
     Column("assigned_units", String(64)),
     Column("completed_units", String(64)),
     Column("a", String(64)),

@@ -43,6 +43,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     # tasks
     c.AssignTask: tasks.assign_task,
     c.ReassignTask: tasks.reassign_task,
+    c.CancelTask: tasks.cancel_task,
+    c.CorrectTask: tasks.correct_task,
     c.SubmitResult: tasks.submit_result,
     c.AssessResult: tasks.assess_result,
     c.AmendAssessment: tasks.amend_assessment,

@@ -74,7 +74,9 @@ def self_score_criteria(
     require_employed_in(servant, period)
     criteria_total(agency.policy_on(period.first_day), cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
-    evaluation.record(PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores))
+    evaluation.record(
+        PeriodEvaluation.CriteriaSelfScored, ctx, at, scores=dict(cmd.scores), replaces_all=False
+    )
     return Outcome([evaluation], {"id": str(evaluation.id)})
 
 
@@ -89,9 +91,14 @@ def score_criteria(
         records, ctx, at, cmd.appeal_ref, servant.code, cmd.name, period.code
     )
     require_employed_in(servant, period)
-    total = criteria_total(agency.policy_on(period.first_day), cmd.scores)
+    policy = agency.policy_on(period.first_day)
+    criteria_total(policy, cmd.scores)
     evaluation = _evaluation(records, servant, period, ctx, at)
-    evaluation.record(PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores))
+    evaluation.record(
+        PeriodEvaluation.CriteriaScored, ctx, at, scores=dict(cmd.scores), replaces_all=False
+    )
+    # The total of every sub-criterion scored so far, this command's and earlier ones'.
+    total = criteria_total(policy, evaluation.scores)
     return Outcome([evaluation, *appeal], {"id": str(evaluation.id), "total": str(total.value)})
 
 

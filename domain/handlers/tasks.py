@@ -1,4 +1,5 @@
-"""Handlers of tasks (Art. 14–16, 18): assignment, reassignment, results and their assessment."""
+"""Handlers of tasks (Art. 14–16, 18): assignment, reassignment, cancellation and
+correction, results and their assessment."""
 
 from __future__ import annotations
 
@@ -87,6 +88,12 @@ def _task(records: Records, code: str) -> Task:
     return records.load(Task, task_id(code), f"task {code}")
 
 
+def _require_open(task: Task) -> None:
+    """A cancelled task takes no more events: it counts for nobody."""
+    if task.cancelled:
+        raise InvalidState(f"task {task.code} was cancelled")
+
+
 def _check_task_evaluator(
     records: Records, ctx: CommandContext, task: Task, on: date
 ) -> CivilServant:
@@ -101,15 +108,69 @@ def reassign_task(
     require_role(ctx, EVALUATOR_ROLES, "reassign tasks")
     task = _task(records, cmd.task)
     _check_task_evaluator(records, ctx, task, cmd.on)
+    _require_open(task)
     if task.is_accepted():
         raise InvalidState(f"task {cmd.task} is already completed and accepted")
     if cmd.to_servant == task.holder:
         raise InvalidValue(f"task {cmd.task} is already held by {cmd.to_servant}")
+    # Art. 18(1)(d): only a servant who reported they cannot complete keeps the task.
+    if cmd.cause == "cannot_complete" and cmd.report_ref is None:
+        raise InvalidValue(
+            "a reassignment because the holder cannot complete needs their report (report_ref)"
+        )
+    if cmd.deadline is not None and cmd.deadline < cmd.on:
+        raise InvalidValue("the taker's deadline is before the reassignment date")
     taker, agency = load_servant_and_agency(records, ctx, cmd.to_servant, cmd.on)
     check_evaluator(ctx, acting_manager(records, ctx), taker, agency, cmd.on)
     require_employed_on(taker, cmd.on)
-    task.record(Task.Reassigned, ctx, at, to_servant=taker.code, on=cmd.on, reason=cmd.reason)
+    task.record(
+        Task.Reassigned,
+        ctx,
+        at,
+        to_servant=taker.code,
+        on=cmd.on,
+        reason=cmd.reason,
+        cause=cmd.cause,
+        report_ref=cmd.report_ref,
+        deadline=cmd.deadline,
+    )
+    return Outcome([task], {"id": str(task.id), "counted_for": task.counted_for})
+
+
+def cancel_task(records: Records, cmd: c.CancelTask, ctx: CommandContext, at: datetime) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "cancel tasks")
+    task = _task(records, cmd.task)
+    _check_task_evaluator(records, ctx, task, at.date())
+    _require_open(task)
+    if task.is_accepted():
+        raise InvalidState(f"task {cmd.task} is already completed and accepted")
+    task.record(Task.Cancelled, ctx, at, reason=cmd.reason)
     return Outcome([task], {"id": str(task.id)})
+
+
+def correct_task(
+    records: Records, cmd: c.CorrectTask, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, EVALUATOR_ROLES, "correct tasks")
+    task = _task(records, cmd.task)
+    _check_task_evaluator(records, ctx, task, at.date())
+    _require_open(task)
+    if task.submissions:
+        raise InvalidState(f"task {cmd.task} has a submitted result: it can no longer be corrected")
+    if cmd.quantity is None and cmd.deadline is None:
+        raise InvalidValue("a correction names a quantity, a deadline or both")
+    if cmd.quantity is not None:
+        require_positive(cmd.quantity, InvalidQuantity, "a task's quantity")
+    if cmd.deadline is not None and cmd.deadline < task.assigned_on:
+        raise InvalidValue("the deadline is before the assignment date")
+    quantity = task.quantity if cmd.quantity is None else cmd.quantity
+    deadline = task.deadline if cmd.deadline is None else cmd.deadline
+    if (quantity, deadline) == (task.quantity, task.deadline):
+        raise InvalidState(f"task {cmd.task} already has this quantity and deadline")
+    task.record(
+        Task.Corrected, ctx, at, quantity=cmd.quantity, deadline=cmd.deadline, reason=cmd.reason
+    )
+    return Outcome([task], {"id": str(task.id), "units": str(task.units)})
 
 
 def submit_result(
@@ -124,6 +185,7 @@ def submit_result(
         raise InvalidValue("completion date is before the task was assigned")
     if cmd.completed_on > at.date():
         raise InvalidValue("completion date is in the future")
+    _require_open(task)
     if task.is_accepted():
         raise InvalidState(f"task {cmd.task} is already completed and accepted")
     if task.unassessed_submission() is not None:
@@ -150,6 +212,7 @@ def assess_result(
     submission = task.unassessed_submission()
     # Scope first: the task's state is no one else's business.
     _check_task_evaluator(records, ctx, task, submission.completed_on if submission else at.date())
+    _require_open(task)
     if submission is None:
         raise NoResultToAssess(f"task {cmd.task} has no result awaiting assessment")
     number = len(task.assessments) + 1

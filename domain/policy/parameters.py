@@ -28,6 +28,8 @@ AgencyHeadPool = Literal["managing_agency", "own_agency"]
 PeriodCombination = Literal["by_month", "per_result"]
 # Art. 15(4): whose levels make the d of a deputy with no assigned area recorded.
 DeputyWithoutArea = Literal["evaluated", "head_area"]
+# Whose general-criteria scores count (Art. 17(2)): the evaluator's, or the servant's own.
+CriteriaSource = Literal["evaluator", "self"]
 ScoreRounding = Literal[
     "ROUND_HALF_UP",
     "ROUND_HALF_EVEN",
@@ -80,6 +82,9 @@ class Policy:
     task_weight: Decimal = Decimal(70)
     # General criteria (Art. 12(2), Appendix I)
     criteria_maxima: tuple[Criterion, ...] = dataclasses.field(default_factory=_criteria)
+    # Whose scores count: ``evaluator`` (the reviewing person confirms, Art. 17(2)) or
+    # ``self``; a period the counting source has not scored is pending confirmation.
+    criteria_source: CriteriaSource = "evaluator"
     # Levels (Art. 20(1–4)), applied to the rounded score
     threshold_excellent: Decimal = Decimal(90)
     threshold_good: Decimal = Decimal(70)
@@ -143,6 +148,7 @@ class Policy:
         _check_choice("score_rounding", self.score_rounding, ScoreRounding)
         _check_choice("period_combination", self.period_combination, PeriodCombination)
         _check_choice("deputy_without_area", self.deputy_without_area, DeputyWithoutArea)
+        _check_choice("criteria_source", self.criteria_source, CriteriaSource)
         if self.holiday_calendar not in HOLIDAY_CALENDARS:
             raise ValueError(f"no holiday calendar {self.holiday_calendar!r}")
         if self.variant is not None and not self.variant.strip():

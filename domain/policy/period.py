@@ -18,6 +18,11 @@ from domain.policy.tasks import (
 )
 from domain.values import Level
 
+SCORED = "scored"
+NOT_SCORABLE = "not_scorable"
+PENDING_CONFIRMATION = "pending_confirmation"
+_SOURCE_TEXT = {"evaluator": "the evaluator's scores", "self": "the servant's self-scores"}
+
 
 @dataclass(frozen=True)
 class LeaderComponents:
@@ -37,6 +42,38 @@ class PeriodResult:
     score: Decimal | None  # rounded per policy
     level: Level | None  # indicative level of the period
     reason_not_scorable: str | None = None
+    # ``scored``, ``not_scorable`` (no assigned task) or ``pending_confirmation`` (the
+    # counting source has not scored the general criteria: no score, not 0 points).
+    status: str = SCORED
+
+
+PENDING_PREFIX = "pending confirmation:"
+
+
+def pending_reason(policy: Policy) -> str:
+    """Why a period waits: whose general-criteria scores are missing (Art. 17(2))."""
+    return (
+        f"{PENDING_PREFIX} {_SOURCE_TEXT[policy.criteria_source]} of the general "
+        "criteria are not recorded"
+    )
+
+
+def is_pending_confirmation(reason_not_scorable: str | None) -> bool:
+    """Whether a stored reason is ``pending_reason``'s (for readers of older row shapes)."""
+    return bool(reason_not_scorable and reason_not_scorable.startswith(PENDING_PREFIX))
+
+
+def criteria_source_step(policy: Policy, scores: Mapping[str, Decimal] | None) -> Step:
+    """Which scores counted for the general criteria, or that none is recorded yet."""
+    source = _SOURCE_TEXT[policy.criteria_source]
+    return Step(
+        key="criteria_source",
+        label="general criteria counted",
+        formula=f"{source} (param criteria_source = {policy.criteria_source})",
+        substitution="none recorded" if scores is None else f"{len(scores)} sub-criteria scored",
+        result=PENDING_CONFIRMATION if scores is None else policy.criteria_source,
+        rule="Art. 17(2); param criteria_source",
+    )
 
 
 def validate_leader_component(policy: Policy, value: Decimal) -> Decimal:
@@ -238,13 +275,16 @@ def level_step(policy: Policy, score: Decimal, key: str = "level") -> Step:
 def period_result(
     policy: Policy,
     outcomes: Sequence[TaskOutcome],
-    criteria_scores: Mapping[str, Decimal],
+    criteria_scores: Mapping[str, Decimal] | None,
     leader: LeaderComponents | None,
 ) -> Computed[PeriodResult]:
-    """The whole period: components, criteria, ratio, score and indicative level."""
+    """The whole period: components, criteria, ratio, score and indicative level.
+
+    ``criteria_scores`` are the counting source's (``policy.criteria_source``); None when
+    that source has recorded nothing: the period is pending confirmation, with no score."""
     components = task_components(policy, outcomes)
-    criteria = criteria_total(policy, criteria_scores)
-    steps = components.steps + criteria.steps
+    criteria = criteria_total(policy, criteria_scores or {})
+    steps = (*components.steps, criteria_source_step(policy, criteria_scores), *criteria.steps)
     if components.value is None:
         result = PeriodResult(
             scorable=False,
@@ -254,9 +294,30 @@ def period_result(
             score=None,
             level=None,
             reason_not_scorable=NOT_SCORABLE_NO_ASSIGNED_TASK,
+            status=NOT_SCORABLE,
         )
         return Computed(result, steps)
     ratio = task_ratio(policy, components.value, leader)
+    if criteria_scores is None:
+        pending = PeriodResult(
+            scorable=False,
+            components=components.value,
+            criteria_total=criteria.value,
+            task_ratio=ratio.value,
+            score=None,
+            level=None,
+            reason_not_scorable=pending_reason(policy),
+            status=PENDING_CONFIRMATION,
+        )
+        step = Step(
+            key="pending_confirmation",
+            label="period score",
+            formula="general criteria + task ratio × 70, once the criteria are confirmed",
+            substitution="general criteria not recorded (not counted as 0)",
+            result=pending_reason(policy),
+            rule="Art. 17(1–2); param criteria_source",
+        )
+        return Computed(pending, steps + ratio.steps + (step,))
     score = period_score(policy, criteria.value, ratio.value)
     level = level_for_score(policy, score.value)
     result = PeriodResult(

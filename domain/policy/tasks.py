@@ -1,7 +1,9 @@
 """Task components a (quantity), b (quality), c (progress) of one servant in one period.
 
 Art. 14(2) and 18(1)(d): everything divides by the *assigned* standard units;
-work taken over from others and ad-hoc tasks add to the completed units only.
+work taken over from others and ad-hoc tasks add to the completed units only. Whose
+assigned total a task is in (after a reassignment, by its cause) and that a cancelled
+task is in nobody's is decided by the projections (``projections.derive.task_outcome``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class TaskOutcome:
 
     ref: str  # task id
     units: Decimal  # quantity × factor of the task as assigned
-    counts_in_assigned: bool  # False for ad-hoc tasks and work taken over (Art. 18(1)(d))
+    counts_in_assigned: bool  # False: ad-hoc, taken over (Art. 18(1)(d)), or cancelled
     completed_units: Decimal  # completed and accepted by this servant (0 if reassigned away)
     failed_assessments: int
     deadline: date
@@ -161,7 +163,7 @@ def task_components(
             Step(
                 key="assigned_units",
                 label="assigned units",
-                formula="Σ units of assigned tasks (ad-hoc and taken-over work excluded)",
+                formula="Σ units of assigned tasks (ad-hoc, taken-over, cancelled work excluded)",
                 substitution=_sum_text([text(o.units) for o in assigned]),
                 result=text(assigned_units),
                 refs=tuple(o.ref for o in assigned),

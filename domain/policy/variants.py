@@ -125,6 +125,20 @@ VARIANT_LIST: tuple[PolicyVariant, ...] = (
             "the deputy"
         ),
     ),
+    PolicyVariant(
+        name="criteria-self-score",
+        policy_id="ND335-2025",
+        version=1,
+        overrides=(("criteria_source", "self"),),
+        description_vi=(
+            "Điểm tiêu chí chung tính theo điểm công chức tự đánh giá (Mẫu 01); kỳ chưa có "
+            "điểm tự đánh giá là kỳ chờ xác nhận"
+        ),
+        description_en=(
+            "The general criteria count the servant's own scores (Form 01); a period without "
+            "them is pending confirmation"
+        ),
+    ),
 )
 
 

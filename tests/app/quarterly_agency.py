@@ -68,8 +68,9 @@ def work(
     on: date | None = None,
 ) -> None:
     """One task done on time and accepted (task ratio 1: 70 points); with ``criteria``,
-    every general criterion at its maximum too (30 points). Assigned on the period's
-    first day (or ``on``), due 9 days later."""
+    every general criterion at its maximum too (30 points), else the evaluator confirms
+    the period with no criterion scored (0 points). Assigned on the period's first day
+    (or ``on``), due 9 days later."""
     assigned, deadline = period_days(period)
     if on is not None:
         assigned, deadline = on, on + timedelta(days=9)
@@ -92,5 +93,5 @@ def work(
         servant(code),
     )
     app.execute(c.AssessResult(task=task, outcome="accepted"), manager(by))
-    if criteria:
-        app.execute(c.ScoreCriteria(servant=code, period=period, scores=FULL_CRITERIA), manager(by))
+    scores = FULL_CRITERIA if criteria else {}
+    app.execute(c.ScoreCriteria(servant=code, period=period, scores=scores), manager(by))

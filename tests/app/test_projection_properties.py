@@ -45,6 +45,7 @@ VARIANTS = [
     "periods-per-result",
     "delay-per-recorded-delay",
     "deputy-head-area",
+    "criteria-self-score",
 ]
 CRITERIA = ("I.1", "I.2", "II.1", "II.2", "III.1", "III.4")
 
@@ -71,7 +72,25 @@ fact_operations = st.one_of(
     st.tuples(st.just("discipline"), servants),
     st.tuples(st.just("annul"), picks),
     st.tuples(st.just("exempt"), picks),
-    st.tuples(st.just("reassign"), picks, servants),
+    # with the holder's report that they cannot complete, or moved for another cause
+    st.tuples(
+        st.just("reassign"),
+        picks,
+        servants,
+        st.sampled_from(["cannot_complete", "coordination", "mistake"]),
+        st.booleans(),  # a new deadline for the taker
+    ),
+    st.tuples(st.just("cancel"), picks),
+    st.tuples(st.just("correct"), picks, st.sampled_from(["1", "3"]), st.booleans()),
+    # some sub-criteria only, by the evaluator or the servant (the rest keep their scores)
+    st.tuples(
+        st.just("partial_criteria"),
+        servants,
+        months,
+        st.lists(st.sampled_from(CRITERIA), min_size=1, max_size=3, unique=True),
+        st.sampled_from(["0.5", "1"]),
+        st.booleans(),
+    ),
     st.tuples(st.just("move"), servants, st.sampled_from(["P1", "P2"]), months),
     st.tuples(
         st.just("org_level"),
@@ -316,12 +335,55 @@ class History:
                 c.ConfirmObjectiveCause(task=task.code, scope="both", reason="khách quan"), "CV 1"
             )
 
-    def reassign(self, pick: int, to: str) -> None:
+    def reassign(self, pick: int, to: str, cause: str, new_deadline: bool) -> None:
         task = self.task(pick)
-        if task is not None:
-            self.as_evaluator(
-                c.ReassignTask(task=task.code, to_servant=to, on=task.assigned_on, reason="ốm")
-            )
+        if task is None:
+            return
+        command = c.ReassignTask.model_validate(
+            {
+                "task": task.code,
+                "to_servant": to,
+                "on": task.assigned_on,
+                "reason": "ốm",
+                "cause": cause,
+                "report_ref": "BC-1" if cause == "cannot_complete" else None,
+                "deadline": task.deadline.replace(day=20) if new_deadline else None,
+            }
+        )
+        if self.as_evaluator(command):
+            event(f"reassigned: {cause}")
+
+    def cancel(self, pick: int) -> None:
+        task = self.task(pick)
+        if task is not None and self.as_evaluator(c.CancelTask(task=task.code, reason="giao nhầm")):
+            event("cancelled")
+
+    def correct(self, pick: int, quantity: str, deadline: bool) -> None:
+        task = self.task(pick)
+        if task is None:
+            return
+        command = c.CorrectTask.model_validate(
+            {
+                "task": task.code,
+                "reason": "sửa số lượng",
+                "quantity": quantity,
+                "deadline": task.deadline.replace(day=5) if deadline else None,
+            }
+        )
+        if self.as_evaluator(command):
+            event("corrected")
+
+    def partial_criteria(
+        self, code: str, month: int, names: list[str], value: str, by_self: bool
+    ) -> None:
+        command = (c.SelfScoreCriteria if by_self else c.ScoreCriteria)(
+            servant=code, period=self.period(code, month), scores={k: Decimal(value) for k in names}
+        )
+        if by_self:
+            self.app.execute(command, servant(code))
+            event("self-scored in part")
+        elif self.as_evaluator(command):
+            event("scored in part")
 
     def move(self, code: str, unit: str, month: int) -> None:
         self.app.execute(
@@ -437,6 +499,26 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
         ("withdraw", 0),
         ("annul", 1),
         ("area", "PP1", ["P1"], [], 3),
+        ("project", 10),
+    ]
+)
+@example(  # Art. 17, 18(1)(d): each cause of reassignment, a chain, a cancel, a correction,
+    # criteria scored in part by both sources, and the self-score reading adopted
+    [
+        ("work", "CV1", 1, 0, 0, False, False),
+        ("work", "CV1", 1, 2, 1, False, False),
+        ("work", "CV2", 2, 0, 0, False, False),
+        ("reassign", 0, "CV2", "cannot_complete", True),
+        ("project", 1),
+        ("reassign", 0, "CV3", "coordination", False),
+        ("reassign", 1, "CV2", "mistake", False),
+        ("correct", 2, "3", True),
+        ("cancel", 1),
+        ("partial_criteria", "CV1", 1, ["I.1", "II.1"], "1", False),
+        ("project", 3),
+        ("partial_criteria", "CV1", 1, ["I.1"], "0.5", False),
+        ("partial_criteria", "CV2", 2, ["III.1"], "1", True),
+        ("adopt", "SNV", "criteria-self-score", 1),
         ("project", 10),
     ]
 )

@@ -146,6 +146,7 @@ def test_a_failing_subordinate_halves_the_leaders_d_and_amendment_restores_it(
     assign(app, "CV1-T", to="CV1", by="TP1")
     complete(app, "CV1-T", "CV1", "TP1", "2026-03-20", outcome="failed")  # 10 days late, failed
     complete(app, "CV1-T", "CV1", "TP1", "2026-03-20")
+    app.execute(c.ScoreCriteria(servant="CV1", period="2026-03", scores={}), manager("TP1"))
     projector.catch_up()
     with projector.engine.connect() as conn:
         [cv1] = period_results_of(conn, "CV1")

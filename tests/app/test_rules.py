@@ -254,7 +254,14 @@ def test_task_keeps_the_factor_in_force_when_assigned(agency: MinhBach) -> None:
 def test_reassignment_keeps_the_task_with_its_first_holder(agency: MinhBach) -> None:
     assign(agency, "T1", to="CV1")
     agency.execute(
-        c.ReassignTask(task="T1", to_servant="CV2", on=date(2026, 3, 5), reason="nghỉ ốm"),
+        c.ReassignTask(
+            task="T1",
+            to_servant="CV2",
+            on=date(2026, 3, 5),
+            reason="nghỉ ốm",
+            cause="cannot_complete",
+            report_ref="DON-01",
+        ),
         manager("TP1"),
     )
     rejected(agency, errors.NotAuthorised, lambda: submit(agency, "T1", by="CV1"))

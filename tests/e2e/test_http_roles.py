@@ -186,14 +186,14 @@ def servant_registration(code: str, agency: str, unit: str) -> dict[str, Any]:
 
 
 def month_done(app: MinhBach, code: str, by: str, *, criteria: bool = True) -> None:
-    """A task for ``code`` in March, done and accepted; full criteria if asked."""
+    """A task for ``code`` in March, done and accepted; full criteria if asked, else the
+    evaluator confirms the month with no criterion scored (0 points)."""
     task = f"{code}-M3"
     assign(app, task, to=code, by=by)
     app.execute(c.SubmitResult.model_validate(submission(task)), servant(code))
     app.execute(c.AssessResult(task=task, outcome="accepted"), manager(by))
-    if criteria:
-        scores = {k: Decimal(v) for k, v in FULL_CRITERIA.items()}
-        app.execute(c.ScoreCriteria(servant=code, period="2026-03", scores=scores), manager(by))
+    scores = {k: Decimal(v) for k, v in FULL_CRITERIA.items()} if criteria else {}
+    app.execute(c.ScoreCriteria(servant=code, period="2026-03", scores=scores), manager(by))
 
 
 # --- roles ------------------------------------------------------------------
