@@ -45,7 +45,8 @@ def projector(app: MinhBach) -> Iterator[Projector]:
 
 
 def work(app: MinhBach, code: str, evaluator: str, period: str, *, fail: bool = False) -> None:
-    """One task in ``period``: on time with full criteria, or failed and 10 days late."""
+    """One task in ``period``: on time with full criteria, or failed and 10 days late
+    with no criteria points."""
     task = f"{code}-{period}"
     assign(app, task, to=code, by=evaluator, period=period)
     day = 20 if fail else 10
@@ -58,13 +59,14 @@ def work(app: MinhBach, code: str, evaluator: str, period: str, *, fail: bool = 
     app.execute(
         c.AssessResult(task=task, outcome="failed" if fail else "accepted"), manager(evaluator)
     )
-    if not fail:
-        app.execute(
-            c.ScoreCriteria.model_validate(
-                {"servant": code, "period": period, "scores": FULL_CRITERIA}
-            ),
-            manager(evaluator),
-        )
+    # The evaluator confirms the criteria (full, or none earned): an unconfirmed month
+    # would be pending confirmation, not failed (Art. 17(2)).
+    app.execute(
+        c.ScoreCriteria.model_validate(
+            {"servant": code, "period": period, "scores": {} if fail else FULL_CRITERIA}
+        ),
+        manager(evaluator),
+    )
 
 
 def area(app: MinhBach, deputy: str, effective: str, **members: Any) -> None:
