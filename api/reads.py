@@ -6,15 +6,21 @@ scope is decided in one place whatever the channel.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from api.auth import ReadScope
 from api.deps import Services
-from domain.errors import NotAuthorised, NotFound
+from domain.errors import InvalidState, NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
 from projections import queries
+from projections.bundle import make_bundle
+from projections.explain import Explainer, StoreEvents
+from projections.ledger import Checkpoint
+from projections.score_trail import ScoreChange, score_trail
 
 Row = dict[str, Any]
 
@@ -145,3 +151,96 @@ def peer_groups(
     unit = unit_in_scope(scope, agency, unit)
     with svc.views.engine.connect() as conn:
         return queries.peer_groups_of(conn, agency, year, unit)
+
+
+# --- one servant's year: the explanation, its evidence, the ledger's word ----------
+
+
+def _explainer(svc: Services, position: int | None, moment: datetime | None) -> Explainer:
+    return Explainer(StoreEvents(svc.app, svc.views.ledger), svc.replays.at(position, moment))
+
+
+def year_explanation(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    year: int,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Row:
+    """Every step behind a servant's annual classification, its events and the facts
+    that decided it — now, or as of a past position or moment."""
+    servant_in_scope(svc, scope, code)
+    return _explainer(svc, as_of_position, as_of_time).year(code, year)
+
+
+def period_explanation(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    period: str,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Row:
+    servant_in_scope(svc, scope, code)
+    return _explainer(svc, as_of_position, as_of_time).period(code, period)
+
+
+def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Row:
+    """The evidence bundle of a servant's year, as of the latest signed checkpoint."""
+    servant_in_scope(svc, scope, code)
+    if svc.views.ledger.signer is None:
+        raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
+    svc.views.catch_up()
+    with svc.views.locked():
+        return make_bundle(svc.app, svc.views.ledger, code, year)
+
+
+@dataclass(frozen=True)
+class LedgerWord:
+    """Whether the events behind a result are under the latest signed checkpoint."""
+
+    checkpoint: Checkpoint | None
+    total: int  # events behind the result
+    covered: int  # of which within the checkpoint's tree
+    uncovered: list[int]  # their log positions, for the others
+
+    @property
+    def all_covered(self) -> bool:
+        return self.checkpoint is not None and self.covered == self.total
+
+
+def ledger_word(svc: Services, explanation: Row) -> LedgerWord:
+    with svc.views.locked():
+        checkpoint = svc.views.ledger.latest()
+    size = checkpoint.size if checkpoint is not None else 0
+    inputs = explanation["inputs"]
+    uncovered = [
+        ref["position"] for ref in inputs if ref["leaf_index"] is None or ref["leaf_index"] >= size
+    ]
+    return LedgerWord(checkpoint, len(inputs), len(inputs) - len(uncovered), uncovered)
+
+
+_TRAILS: OrderedDict[tuple[int, str, int, int], dict[int, ScoreChange]] = OrderedDict()
+_TRAILS_KEPT = 16
+_trails_lock = threading.Lock()
+
+
+def year_score_trail(svc: Services, explanation: Row) -> dict[int, ScoreChange]:
+    """What each event behind ``explanation`` changed in the servant's scores, by log
+    position (kept for a few explanations: a log position never changes)."""
+    subject = explanation["subject"]
+    key = (id(svc), subject["servant"], subject["year"], explanation["as_of"]["position"])
+    with _trails_lock:
+        if key in _TRAILS:
+            _TRAILS.move_to_end(key)
+            return _TRAILS[key]
+    source = StoreEvents(svc.app)
+    positions = [ref["position"] for ref in explanation["inputs"]]
+    source.load(positions)
+    trail = score_trail(source, svc.app.mapper, positions, subject["servant"], subject["year"])
+    with _trails_lock:
+        _TRAILS[key] = trail
+        while len(_TRAILS) > _TRAILS_KEPT:
+            _TRAILS.popitem(last=False)
+    return trail

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from web import formatting, labels
+from web import formatting, labels, year_words
 from web.i18n import translations
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def environment(locale: str) -> Environment:
         leadership=lambda code: label(labels.LEADERSHIP, code),
         verdict=lambda code: label(labels.QUOTA_VERDICTS, code),
     )
+    env.filters.update(year_words.filters(locale, catalogue))
     env.globals["locale"] = locale
     return env
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.routes import (
+    decree,
     distribution,
     home,
     language,
     people,
     quota,
+    servant_year,
     sign_in,
     standings,
     worklist,
@@ -25,4 +27,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     quota.router,
     worklist.router,
     people.router,
+    servant_year.router,
+    decree.router,
 )
