@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from api.auth import ReadScope
 from api.deps import Services
@@ -23,6 +24,7 @@ from projections.ledger import Checkpoint
 from projections.score_trail import ScoreChange, score_trail
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,47 @@ def peer_groups(
 # --- one servant's year: the explanation, its evidence, the ledger's word ----------
 
 
-def _explainer(svc: Services, position: int | None, moment: datetime | None) -> Explainer:
-    return Explainer(StoreEvents(svc.app, svc.views.ledger), svc.replays.at(position, moment))
+# Explanations and score trails, kept for a few log positions: what the log held at
+# a position never changes (the ledger's size is part of the key, since an event's
+# leaf appears once the ledger catches up). Callers must not modify what they get.
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_KEPT_MOST = 32
+_kept_lock = threading.Lock()
+
+
+def _kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    with _kept_lock:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            found: T = _KEPT[key]
+            return found
+    value = compute()
+    with _kept_lock:
+        _KEPT[key] = value
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _explained(
+    svc: Services,
+    what: str,
+    code: str,
+    subject: int | str,
+    position: int | None,
+    moment: datetime | None,
+) -> Row:
+    replayed = svc.replays.at(position, moment)
+    ledger = svc.views.ledger
+    key = (id(svc), what, code, subject, replayed.position, len(ledger.tree))
+
+    def compute() -> Row:
+        explainer = Explainer(StoreEvents(svc.app, ledger), replayed)
+        if what == "year":
+            return explainer.year(code, int(subject))
+        return explainer.period(code, str(subject))
+
+    return _kept(key, compute)
 
 
 def year_explanation(
@@ -171,7 +212,7 @@ def year_explanation(
     """Every step behind a servant's annual classification, its events and the facts
     that decided it — now, or as of a past position or moment."""
     servant_in_scope(svc, scope, code)
-    return _explainer(svc, as_of_position, as_of_time).year(code, year)
+    return _explained(svc, "year", code, year, as_of_position, as_of_time)
 
 
 def period_explanation(
@@ -183,7 +224,7 @@ def period_explanation(
     as_of_time: datetime | None = None,
 ) -> Row:
     servant_in_scope(svc, scope, code)
-    return _explainer(svc, as_of_position, as_of_time).period(code, period)
+    return _explained(svc, "period", code, period, as_of_position, as_of_time)
 
 
 def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Row:
@@ -221,26 +262,16 @@ def ledger_word(svc: Services, explanation: Row) -> LedgerWord:
     return LedgerWord(checkpoint, len(inputs), len(inputs) - len(uncovered), uncovered)
 
 
-_TRAILS: OrderedDict[tuple[int, str, int, int], dict[int, ScoreChange]] = OrderedDict()
-_TRAILS_KEPT = 16
-_trails_lock = threading.Lock()
-
-
 def year_score_trail(svc: Services, explanation: Row) -> dict[int, ScoreChange]:
     """What each event behind ``explanation`` changed in the servant's scores, by log
-    position (kept for a few explanations: a log position never changes)."""
+    position."""
     subject = explanation["subject"]
-    key = (id(svc), subject["servant"], subject["year"], explanation["as_of"]["position"])
-    with _trails_lock:
-        if key in _TRAILS:
-            _TRAILS.move_to_end(key)
-            return _TRAILS[key]
-    source = StoreEvents(svc.app)
+    servant, year = subject["servant"], subject["year"]
     positions = [ref["position"] for ref in explanation["inputs"]]
-    source.load(positions)
-    trail = score_trail(source, svc.app.mapper, positions, subject["servant"], subject["year"])
-    with _trails_lock:
-        _TRAILS[key] = trail
-        while len(_TRAILS) > _TRAILS_KEPT:
-            _TRAILS.popitem(last=False)
-    return trail
+
+    def compute() -> dict[int, ScoreChange]:
+        source = StoreEvents(svc.app)
+        source.load(positions)
+        return score_trail(source, svc.app.mapper, positions, servant, year)
+
+    return _kept((id(svc), "trail", servant, year, explanation["as_of"]["position"]), compute)

@@ -3,7 +3,7 @@ person who would open it, through a real ``minhbach serve --demo``.
 
 One server is started (``benchmarks/http_server.py``'s ``running_server``: an SQLite
 file in a temp folder, the demo agency loaded by the server itself). The HR
-officer, the manager (head of TCBC) and a civil servant sign in through the
+officer, the manager (head of TCBC), a civil servant and an inspector sign in through the
 sign-in form like a browser (one cookie jar each). Each page is then requested
 ``--requests`` times one after the other (after ``--warm-up`` requests that
 are not counted), and the table gives the median and the 95th percentile of
@@ -43,6 +43,8 @@ from benchmarks.http_server import running_server
 
 TARGET_MS = 300.0
 YEAR_PAGES = f"/agencies/SNV-HN/years/{2026}"
+TIED = "/servants/SNV-HN-010/years/2026"  # the demo's civil servant, tied across the quota
+OTHER = "/servants/SNV-HN-021/years/2026"  # the one tied with them
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 # (who, label, path, expected status)
@@ -59,7 +61,12 @@ PAGES: tuple[tuple[str | None, str, str, int], ...] = (
     ("hr", "to do", f"{YEAR_PAGES}/worklist", 200),
     ("hr", "set a password", "/people/password", 200),
     ("manager", "standings (own unit)", f"{YEAR_PAGES}/standings", 200),
+    ("inspector", "a servant's year", TIED, 200),
+    ("inspector", "a servant's year, as of position 10000", f"{TIED}?as_of_position=10000", 200),
+    ("hr", "the decree", "/decree", 200),
     ("civil_servant", "home", "/", 200),
+    ("civil_servant", "own year", TIED, 200),
+    ("civil_servant", "another's year: 403", OTHER, 403),
     ("civil_servant", "403 page", f"{YEAR_PAGES}/standings", 403),
     (None, "API docs (/docs)", "/docs", 200),
 )
@@ -114,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         logins = printed_logins(server.stdout.read_text(encoding="utf-8"))
         clients = {
             role: signed_in(server.base_url, logins[role][0], logins[role][1])
-            for role in ("hr", "manager", "civil_servant")
+            for role in ("hr", "manager", "civil_servant", "inspector")
         }
         anonymous = httpx.Client(base_url=server.base_url, timeout=30)
         timings = []

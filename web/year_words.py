@@ -7,9 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from gettext import NullTranslations
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from projections.directory import Directory
 from projections.explain import SECTION_VI, VI_LABELS
 from web import formatting, labels
 
@@ -42,6 +46,35 @@ def cite(rule: str, locale: str) -> str:
     return " ".join(words) + found.group(3).replace("param ", "tham số ")
 
 
+@lru_cache(maxsize=1024)
+def rule_links(rule: str, locale: str) -> Markup:
+    """A step's or finding's rule, each article in it linked to the decree's text."""
+    cited = []
+    for part in rule.split(";"):
+        text = part.strip()
+        article = article_of(text)
+        words = escape(cite(text, locale))
+        cited.append(
+            Markup('<a class="rule" href="/decree#dieu-{}">{}</a>').format(article, words)
+            if article is not None
+            else Markup('<span class="rule">{}</span>').format(words)
+        )
+    return Markup("; ").join(cited)
+
+
+def person(names: Directory) -> Callable[[str | None], Markup]:
+    """ "Name (code)" for a servant's code, the code alone for anyone else."""
+
+    @lru_cache(maxsize=512)
+    def shown(code: str | None) -> Markup:
+        name = names.servant(code)
+        if name is None:
+            return escape(code or "")
+        return Markup('{} <span class="code">({})</span>').format(name, code)
+
+    return shown
+
+
 def period_text(code: str | None) -> str:
     """ "2026-03" → "03/2026"; "2026-Q2" → "Q2/2026"."""
     if not code or "-" not in code:
@@ -50,6 +83,7 @@ def period_text(code: str | None) -> str:
     return f"{part}/{year}"
 
 
+@lru_cache(maxsize=4096)
 def moment_text(value: str | None) -> str:
     """An event's recorded time (ISO 8601, UTC) in Hà Nội time, dd/mm/yyyy hh:mm."""
     if not value:
@@ -93,6 +127,7 @@ def filters(locale: str, catalogue: NullTranslations) -> dict[str, Callable[...,
     return {
         "article": lambda rule: str(article_of(rule) or ""),
         "rule": lambda rule: cite(rule, locale),
+        "rule_links": lambda rule: rule_links(rule, locale),
         "period": period_text,
         "datetime_text": moment_text,
         "step": step,

@@ -26,6 +26,7 @@ from projections.findings import changes
 from web.charts import COLOURS, score_bars, thresholds
 from web.deps import SignedInDep
 from web.templating import render
+from web.year_words import person
 
 router = APIRouter()
 YearNumber = Annotated[int, Path(ge=2000, le=2100)]
@@ -125,6 +126,7 @@ def servant_year_page(
         year=year,
         name=names.servant(code),
         names=names,
+        who=person(names),
         result=result,
         explanation=shown,
         findings=shown.get("findings", []),
