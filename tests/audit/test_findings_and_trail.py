@@ -18,6 +18,7 @@ from projections.replay import replay
 from projections.score_trail import score_trail
 from projections.signing import generate
 from tests.audit.evidence_world import World, record_year
+from tests.e2e.test_http_roles import make_world, month_done, ok
 
 YEAR = 2026
 
@@ -99,3 +100,14 @@ def test_changes_name_the_fields_that_differ() -> None:
     }
     assert changes(now, dict(now)) == []
     assert Decimal(found["annual_score"][1]) > Decimal(found["annual_score"][0])
+
+
+def test_the_api_answers_the_same_findings_and_tasks(app: MinhBach) -> None:
+    for world in make_world(app, follow=False):
+        month_done(world.app, "CV1", "TP1")
+        answer = ok(world.get("hr-snv", f"/servants/CV1/years/{YEAR}/explanation"))
+        direct = Explainer(StoreEvents(world.app), replay(world.app)).year("CV1", YEAR)
+        assert answer["findings"] == direct["findings"] != []
+        march = next(s for s in answer["sections"] if s["title"] == f"period {YEAR}-03")
+        assert [t["code"] for t in march["tasks"]] == ["CV1-M3"]
+        assert march["tasks"][0]["events"]
