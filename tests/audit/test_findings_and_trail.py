@@ -17,6 +17,8 @@ from projections.findings import changes
 from projections.replay import replay
 from projections.score_trail import score_trail
 from projections.signing import generate
+from tests.app.scenario import FULL_CRITERIA, build_agency, work
+from tests.app.test_decision_rules import decide, org_level, propose
 from tests.audit.evidence_world import World, record_year
 from tests.e2e.test_http_roles import make_world, month_done, ok
 
@@ -111,3 +113,32 @@ def test_the_api_answers_the_same_findings_and_tasks(app: MinhBach) -> None:
         march = next(s for s in answer["sections"] if s["title"] == f"period {YEAR}-03")
         assert [t["code"] for t in march["tasks"]] == ["CV1-M3"]
         assert march["tasks"][0]["events"]
+
+
+def test_a_head_capped_by_the_organisation_and_then_decided(app: MinhBach) -> None:
+    build_agency(app)
+    work(app, "TP1", FULL_CRITERIA)  # 100 by score: EXCELLENT
+    org_level(app, "GOOD", "P1")  # TP1 heads P1, rated GOOD
+    by_kind = {f["kind"]: f for f in _explained(app, "TP1")["findings"]}
+    assert by_kind["score"]["level"] == "EXCELLENT"
+    assert by_kind["organisation_cap"] == {
+        "kind": "organisation_cap",
+        "organisation_level": "GOOD",
+        "rule": "Art. 20(6)",
+    }
+    assert "decided" not in by_kind
+    propose(app, "TP1", "GOOD")
+    decide(app, "TP1", "GOOD", "QĐ 9", party_committee_ref="CV 5-ĐU")
+    decided = _explained(app, "TP1")["findings"][-1]
+    assert decided == {
+        "kind": "decided",
+        "level": "GOOD",
+        "decision_no": "QĐ 9",
+        "departs": False,
+        "departure_reason": None,
+        "rule": "Art. 21",
+    }
+
+
+def _explained(app: MinhBach, servant: str) -> dict[str, Any]:
+    return Explainer(StoreEvents(app), replay(app)).year(servant, YEAR)
