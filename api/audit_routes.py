@@ -15,9 +15,8 @@ from api.params import CodePath
 from domain.actors import Role
 from domain.agency import Agency, agency_id
 from domain.commands import PublishResults
-from domain.errors import InvalidState, NotAuthorised, NotFound
-from projections.bundle import make_bundle
-from projections.explain import Explainer, StoreEvents, render
+from domain.errors import NotAuthorised, NotFound
+from projections.explain import render
 from projections.merkle import ProofError
 from projections.publication import draft, reproduce
 
@@ -39,11 +38,11 @@ class Explanation(BaseModel):
     result: dict[str, Any] | None
     sections: list[dict[str, Any]]
     inputs: list[dict[str, Any]] = Field(description="Every event the result rests on")
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The facts that decided an annual classification, each with its article",
+    )
     text: str = Field(description="The same, readable, in the requested language")
-
-
-def _explainer(svc: Any, position: int | None, moment: datetime | None) -> Explainer:
-    return Explainer(StoreEvents(svc.app, svc.views.ledger), svc.replays.at(position, moment))
 
 
 @router.get("/servants/{code}/years/{year}/explanation", response_model=Explanation)
@@ -57,8 +56,7 @@ def explain_year(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step of arithmetic behind an annual classification, and its events."""
-    reads.servant_in_scope(svc, scope, code)
-    document = _explainer(svc, as_of_position, as_of_time).year(code, year)
+    document = reads.year_explanation(svc, scope, code, year, as_of_position, as_of_time)
     return Explanation(**document, text=render(document, lang))
 
 
@@ -73,8 +71,7 @@ def explain_period(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step behind one period result."""
-    reads.servant_in_scope(svc, scope, code)
-    document = _explainer(svc, as_of_position, as_of_time).period(code, period)
+    document = reads.period_explanation(svc, scope, code, period, as_of_position, as_of_time)
     return Explanation(**document, text=render(document, lang))
 
 
@@ -194,12 +191,7 @@ def reproduction(
 def evidence(code: CodePath, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> dict[str, Any]:
     """One file: the explanation, its events, their inclusion proofs and the signed
     checkpoint. Check it offline with `minhbach verify-bundle FILE --public-key KEY`."""
-    reads.servant_in_scope(svc, scope, code)
-    if svc.views.ledger.signer is None:
-        raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
-    svc.views.catch_up()
-    with svc.views.locked():
-        return make_bundle(svc.app, svc.views.ledger, code, year)
+    return reads.evidence_bundle(svc, scope, code, year)
 
 
 class CheckpointOut(BaseModel):

@@ -49,6 +49,8 @@ from demo.petitions import APPEAL
 
 TARGET_MS = 300.0
 YEAR_PAGES = f"/agencies/SNV-HN/years/{2026}"
+TIED = "/servants/SNV-HN-010/years/2026"  # the demo's civil servant, tied across the quota
+OTHER = "/servants/SNV-HN-021/years/2026"  # the one tied with them
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 # (who, label, path, expected status)
@@ -65,7 +67,12 @@ PAGES: tuple[tuple[str | None, str, str, int], ...] = (
     ("hr", "to do", f"{YEAR_PAGES}/worklist", 200),
     ("hr", "set a password", "/people/password", 200),
     ("manager", "standings (own unit)", f"{YEAR_PAGES}/standings", 200),
+    ("inspector", "a servant's year", TIED, 200),
+    ("inspector", "a servant's year, as of position 10000", f"{TIED}?as_of_position=10000", 200),
+    ("hr", "the decree", "/decree", 200),
     ("civil_servant", "home", "/", 200),
+    ("civil_servant", "own year", TIED, 200),
+    ("civil_servant", "another's year: 403", OTHER, 403),
     ("civil_servant", "403 page", f"{YEAR_PAGES}/standings", 403),
     ("appeals_reviewer", "petitions (own cases)", "/appeals", 200),
     ("appeals_reviewer", "petition (overdue case)", f"/appeals/SNV-HN/{quote(APPEAL)}", 200),

@@ -27,6 +27,7 @@ from domain.policy import Step
 from domain.servant import DeputyArea, servant_id
 from domain.task import task_id
 from domain.values import Period
+from projections.findings import findings
 from projections.ledger import Ledger
 from projections.pools import classify
 from projections.replay import Replayed
@@ -90,19 +91,26 @@ class StoreEvents:
         self.ledger = ledger
         self._read: dict[int, Notification] = {}
 
-    def load(self, positions: Iterable[int]) -> None:
-        """Read many events in pages of the log rather than one query each."""
+    def load(self, positions: Iterable[int], gap: int = 128) -> None:
+        """Read many events a stretch of the log at a time rather than one query
+        each; stretches break where ``gap`` unwanted events lie between."""
         wanted = sorted(set(positions) - set(self._read))
-        after, stop = (wanted[0] - 1, wanted[-1]) if wanted else (0, 0)
-        needed = set(wanted)
-        while after < stop:
-            page = self.app.recorder.select_notifications(
-                start=after, limit=2_000, stop=stop, inclusive_of_start=False
-            )
-            if not page:
-                break
-            self._read.update({n.id: n for n in page if n.id in needed})
-            after = page[-1].id
+        runs: list[list[int]] = []
+        for position in wanted:
+            if runs and position - runs[-1][-1] <= gap:
+                runs[-1].append(position)
+            else:
+                runs.append([position])
+        for run in runs:
+            needed, after, stop = set(run), run[0] - 1, run[-1]
+            while after < stop:
+                page = self.app.recorder.select_notifications(
+                    start=after, limit=2_000, stop=stop, inclusive_of_start=False
+                )
+                if not page:
+                    break
+                self._read.update({n.id: n for n in page if n.id in needed})
+                after = page[-1].id
 
     def notification(self, position: int) -> Notification | None:
         if position not in self._read:
@@ -137,8 +145,11 @@ def event_ref(notification: Notification, leaf: tuple[int, bytes] | None) -> Eve
 
 
 def event_refs(source: EventSource, positions: Iterable[int]) -> list[EventRef]:
+    wanted = sorted(set(positions))
+    if isinstance(source, StoreEvents):
+        source.load(wanted)  # pages of the log, not one query per event
     refs = []
-    for position in sorted(set(positions)):
+    for position in wanted:
         notification = source.notification(position)
         if notification is not None:
             refs.append(event_ref(notification, source.leaf(position)))
@@ -184,7 +195,10 @@ class Explainer:
                 },
             )
         row = self.deriver.period_rows.get((servant, period))
-        return {"title": f"period {period}", "result": row, "steps": steps}, positions
+        # Each task with the events behind it (a reader unfolds a month into its tasks).
+        listed = [{"code": t.code, "title": t.title, "events": sources[t.code]} for t in tasks]
+        section = {"title": f"period {period}", "result": row, "steps": steps, "tasks": listed}
+        return section, positions
 
     def period(self, servant: str, period: str) -> dict[str, Any]:
         if (servant, period) not in self.deriver.period_rows:
@@ -270,9 +284,12 @@ class Explainer:
                     ],
                 }
             )
-        return self._document(
+        document = self._document(
             {"servant": servant, "year": year}, row, sections, positions, basis["_policy"]
         )
+        ratio = standing.quota.value.ratio if standing.quota is not None else None
+        document["findings"] = findings(row, basis, self.state, decisions, ratio)
+        return document
 
     def _document(
         self,

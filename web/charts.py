@@ -54,3 +54,35 @@ def stacked_bars(rows: Iterable[dict[str, Any]]) -> list[Bar]:
                 x += width
         bars.append(Bar(group, total, tuple(segments)))
     return bars
+
+
+@dataclass(frozen=True)
+class ScoreBar:
+    period: str
+    score: float | None  # None: not scorable
+    level: str | None
+    x: float  # in the chart's 0..120 × 0..100 box
+    height: float
+    colour: str
+
+
+def thresholds(parameters: dict[str, Any]) -> list[tuple[str, float]]:
+    """The policy's level thresholds (Art. 20(1–3)), drawn across the month chart."""
+    return [
+        (level, float(parameters[f"threshold_{level.lower()}"]))
+        for level in ("EXCELLENT", "GOOD", "COMPLETE")
+        if f"threshold_{level.lower()}" in parameters
+    ]
+
+
+def score_bars(months: Iterable[dict[str, Any]]) -> list[ScoreBar]:
+    """Rows of {period, score, level} → one bar per period, 10 units wide each."""
+    bars = []
+    for n, month in enumerate(months):
+        score = float(month["score"]) if month.get("score") not in (None, "") else None
+        level = month.get("level")
+        height = max(0.0, min(100.0, score)) if score is not None else 0.0
+        bars.append(
+            ScoreBar(month["period"], score, level, n * 10 + 1.5, round(height, 2), COLOURS[level])
+        )
+    return bars

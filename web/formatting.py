@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -34,7 +35,12 @@ def show_decimal(value: Decimal | str | int | None, locale: str) -> str:
         exact = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    shown = exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return _two_places(exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP), locale)
+
+
+@lru_cache(maxsize=8192)
+def _two_places(shown: Decimal, locale: str) -> str:
+    # Babel parses the pattern on every call; a page shows the same few values often.
     return str(format_decimal(shown, format="#,##0.00", locale=locale))
 
 

@@ -146,3 +146,62 @@ ERRORS = {
         N_("Use at least 10 characters, not your login name. Go back and try another."),
     ),
 }
+
+# The events behind a result, by their type (the log's topic).
+EVENT_TYPES = {
+    "minhbach.agency:Registered": N_("Agency registered"),
+    "minhbach.agency:UnitOpened": N_("Unit opened"),
+    "minhbach.agency:OrganisationLevelDecided": N_("Organisation's level decided"),
+    "minhbach.agency:QuotaRatioGranted": N_("Higher quota ratio granted"),
+    "minhbach.agency:QuotaTieDecided": N_("Tie at the quota limit decided"),
+    "minhbach.agency:PolicyVariantAdopted": N_("Policy variant adopted"),
+    "minhbach.servant:Registered": N_("Civil servant registered"),
+    "minhbach.servant:Placed": N_("Placed in a unit"),
+    "minhbach.servant:LeaveRecorded": N_("Leave recorded"),
+    "minhbach.servant:Left": N_("Left the agency"),
+    "minhbach.task:Assigned": N_("Task assigned"),
+    "minhbach.task:Reassigned": N_("Task reassigned"),
+    "minhbach.task:ResultSubmitted": N_("Result submitted"),
+    "minhbach.task:Assessed": N_("Result assessed"),
+    "minhbach.task:AssessmentAmended": N_("Assessment amended"),
+    "minhbach.task:ObjectiveCauseConfirmed": N_("Objective cause confirmed"),
+    "minhbach.task:DelayRecorded": N_("Delay recorded"),
+    "minhbach.evaluation:Opened": N_("Period evaluation opened"),
+    "minhbach.evaluation:CriteriaSelfScored": N_("Self-scored general criteria"),
+    "minhbach.evaluation:CriteriaScored": N_("General criteria scored"),
+    "minhbach.evaluation:LeaderComponentScored": N_("Leader's component scored"),
+    "minhbach.discipline:Recorded": N_("Discipline decision recorded"),
+    "minhbach.discipline:Annulled": N_("Discipline decision annulled"),
+    "minhbach.discipline:ConclusionRecorded": N_("Competent conclusion recorded"),
+    "minhbach.discipline:ConclusionWithdrawn": N_("Competent conclusion withdrawn"),
+    "minhbach.classification:Opened": N_("Classification opened"),
+    "minhbach.classification:Proposed": N_("Level proposed"),
+    "minhbach.classification:Decided": N_("Level decided"),
+    "minhbach.classification:Notified": N_("Result notified"),
+    "minhbach.appeal:Filed": N_("Appeal filed"),
+    "minhbach.appeal:ReviewerAssigned": N_("Appeal reviewer assigned"),
+    "minhbach.appeal:CorrectionRecorded": N_("Correction recorded on appeal"),
+    "minhbach.appeal:Resolved": N_("Appeal resolved"),
+}
+
+DISCIPLINE_FORMS = {
+    "reprimand": N_("reprimand"),
+    "warning": N_("warning"),
+    "salary_step_reduction": N_("salary step reduction"),
+    "demotion": N_("demotion"),
+    "removal_from_office": N_("removal from office"),
+    "forced_dismissal": N_("forced dismissal"),
+}
+
+# The result's fields, as the "what changed since" table names them.
+RESULT_FIELDS = {
+    "annual_score": N_("Annual score"),
+    "level_by_score": N_("Level by score"),
+    "status": N_("Status"),
+    "reason": N_("Reason"),
+    "proposed_level": N_("Proposed level"),
+    "quota_rank": N_("Rank in the quota group"),
+    "quota_limit": N_("EXCELLENT limit of the group"),
+    "decided_level": N_("Decided level"),
+    "decision_no": N_("Decision number"),
+}

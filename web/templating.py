@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from web import formatting, labels
+from web import formatting, labels, year_words
 from web.i18n import translations
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def environment(locale: str) -> Environment:
         document_kind=lambda code: label(labels.DOCUMENT_KINDS, code),
         receipt_verdict=lambda code: label(labels.RECEIPT_VERDICTS, code),
     )
+    env.filters.update(year_words.filters(locale, catalogue))
     env.globals["locale"] = locale
     return env
 

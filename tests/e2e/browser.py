@@ -54,6 +54,7 @@ class Login:
 class DemoServer:
     base_url: str
     logins: dict[str, Login]
+    folder: Path  # the server's data folder: the ledger's demo key pair is kept there
 
     def api(self, role: str) -> httpx.Client:
         token = self.logins[role].token
@@ -101,7 +102,8 @@ def serving_demo(folder: Path) -> Iterator[DemoServer]:
             time.sleep(0.25)
         printed = printed_logins(out_path.read_text(encoding="utf-8"))
         assert {"hr", "manager", "civil_servant", "inspector"} <= printed.keys(), printed
-        yield DemoServer(base_url, {role: Login(*found) for role, found in printed.items()})
+        logins = {role: Login(*found) for role, found in printed.items()}
+        yield DemoServer(base_url, logins, folder)
     finally:
         process.terminate()
         try:

@@ -6,7 +6,10 @@ and a phone's width (docs/screens/)."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -224,3 +227,156 @@ def test_the_api_docs_render_with_no_internet(
         expect(page.get_by_text("Civil-servant appraisal").first).to_be_visible(timeout=30_000)
         expect(page.get_by_text("standings").first).to_be_attached()
     assert elsewhere == []
+
+
+TIED_GROUP = "chuyen-vien"
+
+
+def _tied_servant(server: DemoServer) -> tuple[str, str]:
+    """The demo's servant tied across the EXCELLENT limit, and the one tied with them."""
+    with server.api("hr") as api:
+        answer = api.get(
+            "/api/v1/standings",
+            params={"agency": AGENCY, "year": YEAR, "peer_group": TIED_GROUP, "page_size": 500},
+        )
+    assert answer.status_code == 200, answer.text
+    tied = sorted(r["servant_code"] for r in answer.json()["items"] if r["status"] == "pending_tie")
+    assert len(tied) == 2, tied
+    return tied[0], tied[1]
+
+
+def _rescore_december(server: DemoServer, servant: str, lower_by: Decimal) -> tuple[int, int]:
+    """The unit head re-scores December's general criteria lower by mistake, then
+    corrects it back: the log positions of the mistake and of the correction."""
+    with server.api("inspector") as inspector:
+        explained = inspector.get(f"/api/v1/servants/{servant}/years/{YEAR}/explanation")
+        assert explained.status_code == 200, explained.text
+        scored = [
+            i["position"]
+            for i in explained.json()["inputs"]
+            if i["type"] == "minhbach.evaluation:CriteriaScored"
+        ][-1]
+        event = inspector.get("/api/v1/events", params={"after": scored - 1, "limit": 1})
+        state = event.json()["items"][0]["state"]
+    scores = {k: Decimal(v["_data_"]) for k, v in state["scores"].items()}
+    lowered = dict(scores, **{"I.1": scores["I.1"] - lower_by})
+    positions = []
+    with server.api("manager") as manager:
+        for chosen, document in ((lowered, "BB 12/TCBC"), (scores, "BB 13/TCBC")):
+            body = {
+                "servant": servant,
+                "period": f"{YEAR}-12",
+                "scores": {k: str(v) for k, v in chosen.items()},
+                "source_ref": document,
+            }
+            answer = manager.post("/api/v1/commands/score-criteria", json=body)
+            assert answer.status_code == 200, answer.text
+            positions.append(int(answer.json()["position"]))
+    return positions[0], positions[1]
+
+
+def test_an_inspector_reads_a_servants_year(
+    page: Page, demo_server: DemoServer, tmp_path: Path
+) -> None:
+    servant, other = _tied_servant(demo_server)
+    mistake, correction = _rescore_december(demo_server, servant, Decimal(2))
+
+    sign_in(page, demo_server, "inspector")
+    page.goto(f"{BASE}/standings?peer_group={TIED_GROUP}")
+    page.locator(f"tr[data-servant='{servant}'] td:nth-child(2) a").click()
+    expect(page).to_have_url(re.compile(rf"/servants/{servant}/years/{YEAR}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Kết quả năm {YEAR}")
+
+    # The one-page reason: still tied (the correction restored December), by the quota's article.
+    verdict = page.locator("section.verdict")
+    expect(verdict.locator(".badge.big")).to_have_text("Chờ quyết định: bằng điểm tại ngưỡng tỷ lệ")
+    tie = verdict.locator("li[data-kind='quota_tie']")
+    expect(tie).to_contain_text(f"nhóm tương đồng {TIED_GROUP}")
+    expect(tie).to_contain_text("giới hạn 2")
+    expect(tie).to_contain_text(other)
+    expect(tie.get_by_role("link", name="khoản 5 Điều 20")).to_have_attribute(
+        "href", "/decree#dieu-20"
+    )
+    screenshot(page, "servant-year")
+
+    # A month unfolds into its arithmetic, a task into its events.
+    march = page.locator(f"details#month-{YEAR}-03")
+    march.locator("summary").first.click()
+    steps = march.locator("table.steps")
+    expect(steps).to_be_visible()
+    expect(steps).to_contain_text("Số lượng (a)")
+    expect(steps).to_contain_text("Tỷ lệ hoàn thành nhiệm vụ")
+    task = march.locator("details.task").first
+    task.locator("summary").click()
+    expect(task.locator("ul.events li").first).to_contain_text("Giao nhiệm vụ")
+    screenshot(page, "servant-year-month")
+
+    # Every event with the change it made: the mistake lowered December, the correction restored it.
+    timeline = page.locator("#timeline-table")
+    expect(timeline.locator(f"tr[data-position='{mistake}']")).to_contain_text("12/2026")
+    corrected = timeline.locator(f"tr[data-position='{correction}']")
+    expect(corrected).to_contain_text("BB 13/TCBC")
+    expect(corrected).to_have_class(re.compile("changed"))
+
+    # As of before the correction: the old result, moved down by the quota, and what changed since.
+    page.get_by_label("hoặc vị trí trong nhật ký").fill(str(correction - 1))
+    page.get_by_role("button", name="Xem kết quả khi đó").click()
+    expect(page).to_have_url(re.compile(rf"as_of_position={correction - 1}"))
+    expect(page.locator(".notice.asof")).to_contain_text(str(correction - 1))
+    expect(page.locator("section.verdict .badge.big")).to_have_text("Hoàn thành tốt nhiệm vụ")
+    moved = page.locator("section.verdict li[data-kind='quota_moved_down']")
+    expect(moved).to_contain_text("xếp thứ 3")
+    changed = page.locator("#changes")
+    expect(changed.locator("tr[data-field='proposed_level']")).to_contain_text(
+        "Hoàn thành tốt nhiệm vụ"
+    )
+    expect(changed.locator("tr[data-field='status']")).to_be_visible()
+    screenshot(page, "servant-year-as-of")
+
+    # The ledger's word, and the evidence bundle checked offline by the command line.
+    page.goto(f"/servants/{servant}/years/{YEAR}")
+    ledger = page.locator("section.ledger")
+    expect(ledger).to_contain_text("điểm kiểm tra")
+    with page.expect_download() as downloading:
+        ledger.get_by_role("link", name="Tải gói chứng cứ").click()
+    saved = tmp_path / downloading.value.suggested_filename
+    downloading.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["subject"] == {
+        "servant": servant,
+        "year": YEAR,
+    }
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "verify-bundle",
+            str(saved),
+            "--public-key",
+            str(demo_server.folder / "demo-ledger.pub"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("valid:")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"The year {YEAR} of")
+    expect(page.locator("section.verdict li[data-kind='quota_tie']")).to_contain_text("Art. 20(5)")
+
+
+def test_a_civil_servant_may_not_open_another_servants_year(
+    page: Page, demo_server: DemoServer
+) -> None:
+    servant, other = _tied_servant(demo_server)  # the demo civil servant is the first
+    sign_in(page, demo_server, "civil_servant")
+    own = page.goto(f"/servants/{servant}/years/{YEAR}")
+    assert own is not None and own.status == 200
+    refused = page.goto(f"/servants/{other}/years/{YEAR}")
+    assert refused is not None and refused.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bạn không có quyền xem trang này")
+    bundle = page.request.get(f"/servants/{other}/years/{YEAR}/evidence.json")
+    assert bundle.status == 403

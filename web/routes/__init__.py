@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from web.routes import (
     appeals,
+    decree,
     distribution,
     documents,
     home,
@@ -14,6 +15,7 @@ from web.routes import (
     language,
     people,
     quota,
+    servant_year,
     sign_in,
     standings,
     verify,
@@ -32,6 +34,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     appeals.router,
     inspection.router,
     documents.router,
+    servant_year.router,
+    decree.router,
 )
 
 # Public forms that change nothing and need no session (checking a receipt): no
