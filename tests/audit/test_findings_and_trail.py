@@ -19,6 +19,7 @@ from projections.score_trail import score_trail
 from projections.signing import generate
 from tests.app.scenario import FULL_CRITERIA, build_agency, work
 from tests.app.test_decision_rules import decide, org_level, propose
+from tests.app.test_projection_properties import History
 from tests.audit.evidence_world import World, record_year
 from tests.e2e.test_http_roles import make_world, month_done, ok
 
@@ -55,7 +56,11 @@ def test_a_reprimand_is_the_finding_that_fails_the_year(world: World) -> None:
 
 
 def test_a_spotless_year_is_settled_by_its_score_and_the_quota(world: World) -> None:
+    history = History(world.app)
+    for month in (1, 2):  # confirmed by the evaluator, so the months are scored (Art. 17(2))
+        history.criteria("CV2", month, "2.5")
     explained = _year(world, "CV2")
+    assert explained["result"]["annual_score"] is not None
     result = explained["result"]
     by_kind = {f["kind"]: f for f in explained["findings"]}
     assert "discipline" not in by_kind
