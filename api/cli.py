@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli_errors import CliError, OneLineParser, explain
 from api.cli_policy import add_commands as add_policy_commands
+from api.cli_whatif import register as register_whatif
 from domain.application import Clock, MinhBach, utc_now
 from domain.storage import storage_from_url
 
@@ -832,6 +833,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)  # form, summary, verify-receipt, export-log
 
     add_policy_commands(sub)
+    register_whatif(sub)  # whatif, leniency
 
     p_serve = sub.add_parser("serve", help="run the HTTP API")
     p_serve.add_argument("--host", default="127.0.0.1")

@@ -14,7 +14,10 @@ from api.auth import ReadScope
 from api.deps import Services
 from domain.errors import NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
-from projections import queries
+from projections import leniency as indicators
+from projections import queries, whatif
+from projections.leniency import LeniencyReport
+from projections.whatif import WhatIf
 
 Row = dict[str, Any]
 
@@ -145,3 +148,39 @@ def peer_groups(
     unit = unit_in_scope(scope, agency, unit)
     with svc.views.engine.connect() as conn:
         return queries.peer_groups_of(conn, agency, year, unit)
+
+
+def agency_wide(scope: ReadScope, agency: str) -> None:
+    """Inspectors, and those who read the whole agency (HR, its head): comparisons
+    across units and evaluators are theirs, not a unit manager's."""
+    if scope.everything:
+        return
+    if (
+        scope.agency != agency
+        or scope.unit is not None
+        or scope.servant is not None
+        or scope.cases is not None
+    ):
+        raise NotAuthorised(f"only inspectors, HR and the head of {agency} may compare its units")
+
+
+def what_if(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    year: int,
+    policy: str,
+    unit: str | None = None,
+    as_of_position: int | None = None,
+) -> WhatIf:
+    """The agency's year as recorded beside the same year under ``policy`` (in memory)."""
+    agency_wide(scope, agency)
+    return whatif.what_if(svc.replays.at(as_of_position), agency, year, policy, unit=unit)
+
+
+def leniency(
+    svc: Services, scope: ReadScope, agency: str, year: int, as_of_position: int | None = None
+) -> LeniencyReport:
+    """The leniency indicators of the agency's year (in memory)."""
+    agency_wide(scope, agency)
+    return indicators.leniency(svc.app, svc.replays.at(as_of_position), agency, year)
