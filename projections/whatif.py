@@ -154,21 +154,34 @@ def _label(adoption: Adoption | None) -> str:
     return policy.label
 
 
-def year_dirty(state: DomainState, year: int) -> Dirty:
-    """Every key of ``year`` a fold from scratch would mark to derive."""
+def agency_year_dirty(state: DomainState, recorded: Deriver, agency: str, year: int) -> Dirty:
+    """The keys of ``year`` an agency's classifications rest on: everyone ever placed
+    there, and everyone sharing a quota pool with them or classified by the same
+    authorities (a pool may reach into other agencies: the heads of agencies)."""
+    codes = set(state.servants_of.get(agency, ()))
+    pools = {b["_pool"] for code in codes if (b := recorded.bases.get((code, year))) is not None}
+    authorities = {agency} | {pool.authority for pool in pools}
+    for pool, members in recorded.group_members.items():
+        if pool.year == year and (pool in pools or pool.authority in authorities):
+            codes |= members
     prefix = f"{year}-"
     return Dirty(
         periods={
-            (code, p) for code, ps in state.periods_of.items() for p in ps if p.startswith(prefix)
+            (code, p)
+            for code in codes
+            for p in state.periods_of.get(code, ())
+            if p.startswith(prefix)
         },
-        years={(code, year) for code, ys in state.years_of.items() if year in ys},
-        agencies={(code, year) for code in state.agencies},
+        years={(code, year) for code in codes if year in state.years_of.get(code, ())},
+        agencies={(code, year) for code in authorities},
     )
 
 
-def derive_under(state: DomainState, agency: str, year: int, adoption: Adoption | None) -> Replayed:
-    """``year`` derived afresh from ``state``, the agency reading it under ``adoption``.
-    The state is shared, not changed: only the agency's record is replaced."""
+def derive_under(replayed: Replayed, agency: str, year: int, adoption: Adoption | None) -> Replayed:
+    """The agency's ``year`` derived afresh from the replayed state, the agency reading
+    it under ``adoption`` (None: as recorded). The state is shared, not changed: only
+    the agency's record is replaced, in a copy of the agencies' index."""
+    state = replayed.state
     agencies = dict(state.agencies)
     if adoption is not None:
         reading = copy.copy(agencies[agency])
@@ -176,7 +189,7 @@ def derive_under(state: DomainState, agency: str, year: int, adoption: Adoption 
         agencies[agency] = reading
     alternative = dataclasses.replace(state, agencies=agencies)
     deriver = Deriver(alternative)
-    deriver.derive(year_dirty(state, year))
+    deriver.derive(agency_year_dirty(state, replayed.deriver, agency, year))
     return Replayed(alternative, deriver, state.position)
 
 
@@ -196,7 +209,7 @@ def what_if(
         raise NotFound(f"no unit {unit} in {agency}")
     adoption = adoption_for(policy, year, policy_id)
     recorded = replayed.deriver
-    alternative = derive_under(replayed.state, agency, year, adoption)
+    alternative = derive_under(replayed, agency, year, adoption)
     keys = sorted(
         key
         for deriver in (recorded, alternative.deriver)
