@@ -13,9 +13,16 @@ from domain.storage import storage_from_url
 
 
 @pytest.fixture(scope="session")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MinhBach]:
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'events.db'}"
     app = MinhBach(storage_from_url(url), clock=demo_clock())
     load_demo(app)
+    app.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_url: str) -> Iterator[MinhBach]:
+    app = MinhBach(storage_from_url(demo_url), clock=demo_clock())
     yield app
     app.close()

@@ -190,3 +190,20 @@ def test_the_demo_lenient_unit_is_found_and_no_ordinary_unit(demo_app: MinhBach)
     for unit in ("TCBC", "CCHC", "VP", "TTR"):
         compared = {f.indicator for f in report.findings if f.group == unit and f.compared}
         assert {"criteria_full_marks", "self_score_unchanged", "late_excused"} <= compared
+
+
+def test_the_command_lists_the_flags(demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli import main
+
+    assert main(["--database-url", demo_url, "leniency", "SNV-HN", "2026"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:3] == ["indicator", "group_kind", "group"]
+    groups = {line.split()[2] for line in out[1:-1]}
+    assert "CCVTLT" in groups and not groups & {"BGD", "TCBC", "CCHC", "VP", "TTR"}
+    assert "a flag is a question for an inspector, not a finding" in out[-1]
+    assert main(["--database-url", demo_url, "leniency", "SNV-HN", "2026", "--all",
+                 "--format", "csv"]) == 0  # fmt: skip
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("indicator,group_kind,group,sample") and len(rows) > 50
+    assert main(["--database-url", demo_url, "leniency", "NOPE", "2026"]) == 1
+    assert "not_found" in capsys.readouterr().err
