@@ -49,6 +49,8 @@ def environment(locale: str) -> Environment:
         role=lambda code: label(labels.ROLES, code),
         leadership=lambda code: label(labels.LEADERSHIP, code),
         verdict=lambda code: label(labels.QUOTA_VERDICTS, code),
+        indicator=lambda code: label(labels.INDICATORS, code),
+        group_kind=lambda code: label(labels.GROUP_KINDS, code),
     )
     env.globals["locale"] = locale
     return env

@@ -9,10 +9,12 @@ from web.routes import (
     distribution,
     home,
     language,
+    leniency,
     people,
     quota,
     sign_in,
     standings,
+    whatif,
     worklist,
 )
 
@@ -24,5 +26,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     distribution.router,
     quota.router,
     worklist.router,
+    whatif.router,
+    leniency.router,
     people.router,
 )
