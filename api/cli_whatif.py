@@ -43,8 +43,6 @@ def _replayed(args: argparse.Namespace) -> tuple[Any, Replayed]:
     from api.cli import _open
     from projections.replay import replay
 
-    if args.as_of is not None and args.as_of < 0:
-        raise argparse.ArgumentTypeError("--as-of must be a log position (0 or more)")
     app = _open(args.database_url)
     return app, replay(app, upto=args.as_of)
 
@@ -139,6 +137,13 @@ def cmd_leniency(args: argparse.Namespace) -> int:
     return 0
 
 
+def _position(text: str) -> int:
+    """A log position: a whole number of 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a log position (0 or more): {text!r}")
+    return int(text)
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p_whatif = sub.add_parser(
         "whatif", help="an agency's year recomputed under another policy variant (writes nothing)"
@@ -151,7 +156,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="a variant's name (see `policy list`), `published`, or `adopted`",
     )
     p_whatif.add_argument("--unit", help="show one unit (the pools stay the agency's)")
-    p_whatif.add_argument("--as-of", type=int, help="as the log stood at this position")
+    p_whatif.add_argument("--as-of", type=_position, help="as the log stood at this position")
     p_whatif.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p_whatif.set_defaults(func=cmd_whatif)
 
@@ -160,7 +165,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p_leniency.add_argument("agency")
     p_leniency.add_argument("year", type=int)
-    p_leniency.add_argument("--as-of", type=int, help="as the log stood at this position")
+    p_leniency.add_argument("--as-of", type=_position, help="as the log stood at this position")
     p_leniency.add_argument("--all", action="store_true", help="every comparison, not only flags")
     p_leniency.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p_leniency.set_defaults(func=cmd_leniency)

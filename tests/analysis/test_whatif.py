@@ -156,6 +156,10 @@ def test_the_command_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert lines[0].startswith("servant,unit,score") and [ln[:4] for ln in lines[1:]] == ["CV3,"]
     assert main(["--database-url", url, "whatif", "SNV", "2026", "--policy", "nope"]) == 1
     assert "unknown_policy_variant" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        main(["--database-url", url, "whatif", "SNV", "2026", "--policy", "published",
+              "--as-of", "-5"])  # fmt: skip
+    assert refused.value.code == 2 and "not a log position" in capsys.readouterr().err
     assert app.recorder.max_notification_id() == length
     assert view_rows(views) == rows
     views.engine.dispose()
