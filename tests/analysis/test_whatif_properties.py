@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from domain.application import MinhBach
@@ -72,6 +72,14 @@ def assert_is_the_views(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(st.lists(st.one_of(fact_operations, decision_operations), min_size=3, max_size=25))
+@example(  # one candidate at 90.00 against four GOOD: the quota's base decides (Art. 20(5))
+    [
+        *(("work", code, 1, 0, 0, False, True) for code in ("CV1", "CV2", "CV3", "PP1", "PGD")),
+        ("criteria", "CV1", 1, "max"),
+        *(("criteria", code, 1, "2.5") for code in ("CV2", "CV3", "PP1", "PGD")),
+        ("work", "CV2", 2, 3, 0, False, True),  # 3 days late: the delay readings differ
+    ]
+)
 def test_what_if_is_the_views_under_the_agencys_readings(history: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
         storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
