@@ -21,7 +21,7 @@ from domain.application import MinhBach
 from domain.errors import NotFound
 from projections.leniency.observe import Observation, observe, read_events
 from projections.leniency.stats import binomial_upper_tail, robust_z, smoothed_rate
-from projections.replay import Replayed, _log
+from projections.replay import Replayed, notifications
 
 GroupKind = Literal["evaluator", "unit"]
 
@@ -161,7 +161,7 @@ def leniency(app: MinhBach, replayed: Replayed, agency: str, year: int) -> Lenie
     """The indicators of ``agency``'s ``year`` as the log stood at ``replayed``."""
     if agency not in replayed.state.agencies:
         raise NotFound(f"agency {agency} not found as of position {replayed.position}")
-    seen = read_events(_log(app, 0, replayed.position), app.mapper)
+    seen = read_events(notifications(app, 0, replayed.position), app.mapper)
     observations = observe(replayed, seen, agency, year)
     return LeniencyReport(agency, year, replayed.position, tuple(assess(observations)))
 
