@@ -1,6 +1,6 @@
 """The ``minhbach`` command line: the parser and the dispatch. Each area's commands
 live in a module of their own (``cli_service``, ``cli_views``, ``cli_ledger``,
-``cli_audit``, ``cli_policy``, ``forms.cli``), each adding its sub-commands."""
+``cli_audit``, ``cli_policy``, ``cli_whatif``, ``forms.cli``), each adding its sub-commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from api import cli_audit, cli_ledger, cli_policy, cli_service, cli_views
+from api import cli_audit, cli_ledger, cli_policy, cli_service, cli_views, cli_whatif
 from api.cli_errors import OneLineParser, explain
 
 
@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $MINHBACH_DATABASE_URL, else data/minhbach.db)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for area in (cli_service, cli_views, cli_ledger, cli_audit, cli_forms, cli_policy):
+    areas = (cli_service, cli_views, cli_ledger, cli_audit, cli_forms, cli_policy, cli_whatif)
+    for area in areas:
         area.add_commands(sub)
     return parser
 

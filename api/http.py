@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from api import access_log, body_limit, docs, errors
+from api.analysis_routes import router as analysis_router
 from api.as_of import Replays
 from api.audit_routes import router as audit_router
 from api.auth import TOKEN_DAYS, new_token, token_expiry, token_lifetime
@@ -234,6 +235,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(principals, prefix=API_PREFIX)
     api.include_router(command_router(), prefix=API_PREFIX)
     api.include_router(query_router, prefix=API_PREFIX)
+    api.include_router(analysis_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
     api.include_router(policy_router, prefix=API_PREFIX)

@@ -23,13 +23,16 @@ from domain.errors import InvalidState, InvalidValue, NotAuthorised, NotFound
 from domain.policy import policy_in_force
 from domain.policy.holidays import HolidayCalendar
 from domain.servant import CivilServant, servant_id
-from projections import queries
+from projections import leniency as indicators
+from projections import queries, whatif
 from projections.bundle import make_bundle
 from projections.explain import Explainer, StoreEvents
 from projections.ledger import Checkpoint
+from projections.leniency import LeniencyReport
 from projections.queries import PageFilters
 from projections.score_trail import ScoreChange, score_trail
 from projections.tables import annual_classifications, appeals, personnel_decisions
+from projections.whatif import WhatIf
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -452,3 +455,39 @@ def year_score_trail(svc: Services, explanation: Row) -> dict[int, ScoreChange]:
         return score_trail(source, svc.app.mapper, positions, servant, year)
 
     return _kept((id(svc), "trail", servant, year, explanation["as_of"]["position"]), compute)
+
+
+def agency_wide(scope: ReadScope, agency: str) -> None:
+    """Inspectors, and those who read the whole agency (HR, its head): comparisons
+    across units and evaluators are theirs, not a unit manager's."""
+    if scope.everything:
+        return
+    if (
+        scope.agency != agency
+        or scope.unit is not None
+        or scope.servant is not None
+        or scope.cases is not None
+    ):
+        raise NotAuthorised(f"only inspectors, HR and the head of {agency} may compare its units")
+
+
+def what_if(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    year: int,
+    policy: str,
+    unit: str | None = None,
+    as_of_position: int | None = None,
+) -> WhatIf:
+    """The agency's year as recorded beside the same year under ``policy`` (in memory)."""
+    agency_wide(scope, agency)
+    return whatif.what_if(svc.replays.at(as_of_position), agency, year, policy, unit=unit)
+
+
+def leniency(
+    svc: Services, scope: ReadScope, agency: str, year: int, as_of_position: int | None = None
+) -> LeniencyReport:
+    """The leniency indicators of the agency's year (in memory)."""
+    agency_wide(scope, agency)
+    return indicators.leniency(svc.app, svc.replays.at(as_of_position), agency, year)

@@ -2,10 +2,11 @@
 
 Board of a director and two deputies; four units (Phòng Tổ chức biên chế,
 Phòng Cải cách hành chính, Văn phòng Sở, Thanh tra Sở) each with a head, a
-deputy and staff: 45 civil servants. A product catalogue with one factor
-change in July; every month 2–5 tasks per servant, their results and
-assessments, the general criteria (self-scored, then scored by the
-evaluator) and the leaders' đ and e. Quality varies on purpose: failed then
+deputy and staff: 45 civil servants; and a lenient unit (Chi cục Văn thư – Lưu
+trữ, 7 more) whose head marks everything at full, for the leniency indicators.
+A product catalogue with one factor change in July; every month 2–5 tasks per
+servant, their results and assessments, the general criteria (self-scored,
+then scored by the evaluator) and the leaders' đ and e. Quality varies on purpose: failed then
 resubmitted results, late results (one excused by an objective cause), one
 ad-hoc task, one reassignment during sick leave, one đ at 50%, one reprimand.
 
@@ -54,6 +55,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("CCHC", "Phòng Cải cách hành chính"),
     ("VP", "Văn phòng Sở"),
     ("TTR", "Thanh tra Sở"),
+    ("CCVTLT", "Chi cục Văn thư – Lưu trữ"),  # the lenient unit (below)
 )
 
 # Job position → (leadership role, peer group). Peer groups gather similar tasks:
@@ -71,6 +73,9 @@ POSITIONS: dict[str, tuple[LeadershipRole, str]] = {
     "chuyen-vien": (LeadershipRole.STAFF, "chuyen-vien"),
     "thanh-tra-vien": (LeadershipRole.STAFF, "thanh-tra-vien"),
     "can-su": (LeadershipRole.STAFF, "can-su"),
+    "chi-cuc-truong": (LeadershipRole.HEAD, "lanh-dao-chi-cuc"),
+    "pho-chi-cuc-truong": (LeadershipRole.DEPUTY, "lanh-dao-chi-cuc"),
+    "luu-tru-vien": (LeadershipRole.STAFF, "luu-tru-vien"),
 }
 
 
@@ -150,6 +155,38 @@ ROSTER: tuple[tuple[str, tuple[tuple[str, Profile], ...]], ...] = (
     ),
 )
 
+# --- the lenient unit --------------------------------------------------------
+#
+# A sixth unit, added after the others and drawn from its own seed so that
+# nothing above changes: its head confirms every self-score at full marks,
+# accepts every result at the first assessment and excuses most delays. The
+# staff finish about three quarters of each task, so they stay GOOD (82.5) and
+# no quota pool moves. The leniency indicators should find this unit, and no other.
+
+LENIENT_SEED = 3350
+
+LENIENT_UNIT = "CCVTLT"
+
+LENIENT_UNIT_TITLE = "Chi cục Văn thư – Lưu trữ"
+
+# Full marks whatever the work: the head confirms what the servant gave themselves.
+LENIENT = Profile("lenient", (Decimal(30), Decimal(30)), partial=True)
+
+LENIENT_ROSTER: tuple[tuple[str, Profile], ...] = (
+    ("chi-cuc-truong", GOOD),  # rated by the director, like every unit head
+    ("pho-chi-cuc-truong", LENIENT),
+    *(("luu-tru-vien", LENIENT),) * 5,
+)
+
+LENIENT_LATE_RATE = 0.15  # results after the deadline
+
+LENIENT_EXCUSE_RATE = 0.8  # of which the head excuses this many as an objective cause
+
+LENIENT_EXCUSE = (
+    "Chờ ý kiến thẩm định của cơ quan cấp trên, không do lỗi của công chức",
+    "Biên bản xác nhận của Chi cục",
+)
+
 # --- the catalogue (Art. 13) ------------------------------------------------
 
 
@@ -189,6 +226,8 @@ PRODUCTS_BY_PEER_GROUP: dict[str, tuple[str, ...]] = {
     "chuyen-vien": ("SP03", "SP04", "SP05", "SP06"),
     "thanh-tra-vien": ("SP07", "SP08", "SP05"),
     "can-su": ("SP09", "SP10", "SP05"),
+    "lanh-dao-chi-cuc": ("SP11", "SP02", "SP10"),
+    "luu-tru-vien": ("SP10", "SP09", "SP05"),
 }
 
 QUANTITY_BY_GROUP: dict[int, tuple[int, int]] = {
@@ -274,4 +313,5 @@ UNIT_LEVELS: tuple[tuple[str, str, Level], ...] = (
     ("CCHC", "QĐ 212/QĐ-SNV", Level.EXCELLENT),
     ("VP", "QĐ 213/QĐ-SNV", Level.GOOD),
     ("TTR", "QĐ 214/QĐ-SNV", Level.GOOD),
+    (LENIENT_UNIT, "QĐ 216/QĐ-SNV", Level.GOOD),
 )

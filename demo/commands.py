@@ -24,6 +24,7 @@ from demo.agency import (
     FACTOR_CHANGE,
     GOOD,
     HALF,
+    LENIENT_SEED,
     MANAGING_AGENCY,
     ORGANISATION_LEVEL,
     SEED,
@@ -31,6 +32,7 @@ from demo.agency import (
     UNIT_LEVELS,
     UNITS,
 )
+from demo.lenient import lenient_evaluations, plan_lenient_year, with_lenient_unit
 from demo.plan import Month, TaskPlan, month_code, plan_year
 from demo.roster import Roster, build_roster
 from domain import commands as c
@@ -40,6 +42,9 @@ from domain.values import (
     DisciplineForm,
     LeaveKind,
 )
+
+# The lenient unit's generator, everyone (the roster and that unit) and its months.
+Lenient = tuple[random.Random, Roster, list[Month]]
 
 # --- commands ---------------------------------------------------------------
 
@@ -199,7 +204,7 @@ def _evaluation_commands(
 
 
 def _month_commands(
-    rng: random.Random, roster: Roster, month: Month, year: int
+    rng: random.Random, roster: Roster, month: Month, year: int, lenient: Lenient
 ) -> Iterator[tuple[Command, CommandContext]]:
     if month.number == SICK_LEAVE[0]:
         absent = roster.pick("CCHC", "chuyen-vien", GOOD, 0)
@@ -214,13 +219,17 @@ def _month_commands(
             CommandContext(Actor(roster.hr().code, Role.HR), "Giấy ra viện 1187/GRV-BVBM"),
         )
     # Assignments first, then results in the order they came in, then the monthly forms.
-    for task in month.tasks:
-        yield _assign_command(roster, task)
-    for task in sorted(month.tasks, key=lambda t: (t.first_result_on, t.code)):
-        yield from _result_commands(roster, task)
+    other_rng, everyone, lenient_months = lenient
+    lenient_month = lenient_months[month.number - 1]
+    tasks = month.tasks + lenient_month.tasks
+    for task in tasks:
+        yield _assign_command(everyone, task)
+    for task in sorted(tasks, key=lambda t: (t.first_result_on, t.code)):
+        yield from _result_commands(everyone, task)
     if month.number == DISCIPLINE[1]:
         yield from _discipline_commands(roster, year)
     yield from _evaluation_commands(rng, roster, month, year)
+    yield from lenient_evaluations(other_rng, everyone, lenient_month, year)
 
 
 def _discipline_commands(roster: Roster, year: int) -> Iterator[tuple[Command, CommandContext]]:
@@ -260,11 +269,15 @@ def demo_commands(year: int = 2026) -> Iterator[tuple[Command, CommandContext, s
     rng = random.Random(SEED)
     roster = build_roster(rng)
     months = plan_year(rng, roster, year)
+    # The lenient unit draws from its own seed: the rest of the year is what it always was.
+    other_rng = random.Random(LENIENT_SEED)
+    everyone = with_lenient_unit(other_rng, roster)
+    lenient: Lenient = (other_rng, everyone, plan_lenient_year(other_rng, everyone, year))
 
     def stream() -> Iterator[tuple[Command, CommandContext]]:
-        yield from _setup_commands(roster, year)
+        yield from _setup_commands(everyone, year)
         for month in months:
-            yield from _month_commands(rng, roster, month, year)
+            yield from _month_commands(rng, roster, month, year, lenient)
         yield from _year_end_commands(year)
 
     for number, (command, ctx) in enumerate(stream(), start=1):

@@ -85,6 +85,11 @@ def fold_into(
     return dirty
 
 
+def notifications(app: MinhBach, after: int, stop: int) -> Iterator[Notification]:
+    """The stored events after position ``after`` up to ``stop``, read in pages."""
+    return _log(app, after, stop)
+
+
 def _log(app: MinhBach, after: int, stop: int) -> Iterator[Notification]:
     while after < stop:
         page = app.recorder.select_notifications(

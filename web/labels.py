@@ -205,3 +205,16 @@ RESULT_FIELDS = {
     "decided_level": N_("Decided level"),
     "decision_no": N_("Decision number"),
 }
+
+INDICATORS = {
+    "criteria_mean": N_("Mean general-criteria score given"),
+    "criteria_full_marks": N_("Share of general criteria at full marks"),
+    "self_score_unchanged": N_("Share of self-scores confirmed unchanged"),
+    "first_assessment_accepted": N_("Share of results accepted at the first assessment"),
+    "late_excused": N_("Share of late results excused by an objective cause"),
+    "leader_components_full": N_("Share of đ and e at 100%"),
+    "excellent_candidates": N_("Share of EXCELLENT candidates by score"),
+    "near_threshold": N_("EXCELLENT candidates just above 90 (90.00–90.50)"),
+}
+
+GROUP_KINDS = {"evaluator": N_("Evaluator"), "unit": N_("Unit")}

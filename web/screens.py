@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 
 from api import reads
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, NotAuthorised
 from domain.values import Level
 from projections.directory import Directory
 from web.deps import SignedInDep, Viewer
@@ -40,6 +40,16 @@ class AgencyYear:
             row["unit_name"] = self.names.unit(row.get("agency_code"), row.get("unit_code"))
         return rows
 
+    @property
+    def may_compare(self) -> bool:
+        """Whether the caller may compare the agency's units and evaluators (what-if,
+        leniency): the API's rule, asked here so the tabs show only where they open."""
+        try:
+            reads.agency_wide(self.viewer.scope, self.agency)
+        except NotAuthorised:
+            return False
+        return True
+
     def units(self) -> list[tuple[str, str]]:
         found = self.names.units_of(self.agency)
         return [(code, name) for code, name in found if self.unit in (None, code)]
@@ -56,6 +66,16 @@ AgencyYearDep = Annotated[AgencyYear, Depends(agency_year)]
 def optional(value: str | None) -> str | None:
     """A filter left at "all" comes as an empty string."""
     return value.strip() or None if value is not None else None
+
+
+def position_filter(value: str | None) -> int | None:
+    """A log position typed in a form ("as of"); left empty, now."""
+    text = optional(value)
+    if text is None:
+        return None
+    if not text.isdigit() or len(text) > 19:
+        raise InvalidValue(f"a log position is a whole number of 0 or more, not {text!r}")
+    return int(text)
 
 
 def level_filter(value: str | None) -> str | None:

@@ -54,6 +54,8 @@ def environment(locale: str) -> Environment:
         decision_status=lambda code: label(labels.DECISION_STATUSES, code),
         document_kind=lambda code: label(labels.DOCUMENT_KINDS, code),
         receipt_verdict=lambda code: label(labels.RECEIPT_VERDICTS, code),
+        indicator=lambda code: label(labels.INDICATORS, code),
+        group_kind=lambda code: label(labels.GROUP_KINDS, code),
     )
     env.filters.update(year_words.filters(locale, catalogue))
     env.globals["locale"] = locale

@@ -13,12 +13,14 @@ from web.routes import (
     home,
     inspection,
     language,
+    leniency,
     people,
     quota,
     servant_year,
     sign_in,
     standings,
     verify,
+    whatif,
     worklist,
 )
 
@@ -30,6 +32,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     distribution.router,
     quota.router,
     worklist.router,
+    whatif.router,
+    leniency.router,
     people.router,
     appeals.router,
     inspection.router,
