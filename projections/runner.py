@@ -41,8 +41,8 @@ from projections.tracking import (
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 6  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
-# 6: proposal_recorded and the group's GOOD count for the web screens
+VIEWS_SCHEMA = 7  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+# 6: proposal_recorded and the group's GOOD count for the web screens; 7: period steps
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 

@@ -61,6 +61,16 @@ class HolidayCalendar:
                 left -= 1
         return current
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` is
+        not after ``start``): a result recorded on a Friday has waited 1 day on Monday."""
+        days, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                days += 1
+        return days
+
 
 @cache
 def _days_off(country: str, year: int) -> Mapping[date, str]:

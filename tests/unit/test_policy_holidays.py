@@ -71,3 +71,15 @@ def test_the_calendar_names_its_sources() -> None:
 def test_working_days_skip_weekends() -> None:
     friday = date(2026, 3, 6)
     assert CALENDAR.add_working_days(friday, 1) == friday + timedelta(days=3)
+
+
+def test_days_waiting_count_working_days_only() -> None:
+    friday = date(2026, 3, 6)
+    assert CALENDAR.working_days_between(friday, friday) == 0
+    assert CALENDAR.working_days_between(friday, friday + timedelta(days=2)) == 0  # Sunday
+    assert CALENDAR.working_days_between(friday, friday + timedelta(days=3)) == 1  # Monday
+    # Friday 13 Feb 2026 to Monday 23 Feb: the week of Tết (16–20 Feb) is off.
+    assert CALENDAR.working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1
+    # The inverse of add_working_days.
+    due = CALENDAR.add_working_days(date(2026, 4, 28), 7)
+    assert CALENDAR.working_days_between(date(2026, 4, 28), due) == 7

@@ -11,6 +11,7 @@ from web.routes import (
     language,
     people,
     quota,
+    reconciliation,
     sign_in,
     standings,
     worklist,
@@ -24,5 +25,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     distribution.router,
     quota.router,
     worklist.router,
+    reconciliation.router,
     people.router,
 )
