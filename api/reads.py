@@ -23,9 +23,11 @@ from domain.errors import InvalidState, InvalidValue, NotAuthorised, NotFound
 from domain.policy import policy_in_force
 from domain.policy.holidays import HolidayCalendar
 from domain.servant import CivilServant, servant_id
+from domain.values import Period
 from projections import leniency as indicators
-from projections import queries, whatif
+from projections import queries, reconciliation, whatif
 from projections.bundle import make_bundle
+from projections.derive import policy_at
 from projections.explain import Explainer, StoreEvents
 from projections.ledger import Checkpoint
 from projections.leniency import LeniencyReport
@@ -491,3 +493,65 @@ def leniency(
     """The leniency indicators of the agency's year (in memory)."""
     agency_wide(scope, agency)
     return indicators.leniency(svc.app, svc.replays.at(as_of_position), agency, year)
+
+
+# --- the reconciliation console ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The missing steps of a period or a year, by section (``projections.reconciliation``)."""
+
+    sections: dict[str, list[Row]]
+    unit: str | None  # the unit the answer is confined to, if any
+    as_of: date | None  # the day working days are counted to (periods only)
+    calendar: str | None  # the holiday calendar they are counted with
+    position: int
+    lag: int
+
+
+def period_reconciliation(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    period: str,
+    unit: str | None = None,
+    min_position: int | None = None,
+) -> Reconciliation:
+    """What is missing in ``period``: days waiting are working days by the holiday
+    calendar of the agency's policy for the period, up to today by the application's
+    clock (the time of the query)."""
+    unit = unit_in_scope(scope, agency, unit)
+    first_day = Period.parse(period).first_day
+    calendar = policy_at(svc.app.find(Agency, agency_id(agency)), first_day).holidays()
+    today = svc.app.clock().date()
+    position, lag = fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        sections = reconciliation.period_console(
+            conn, agency, period, unit, today=today, calendar=calendar
+        )
+    return Reconciliation(sections, unit, today, calendar.name, position, lag)
+
+
+def year_reconciliation(
+    svc: Services,
+    scope: ReadScope,
+    agency: str,
+    year: int,
+    unit: str | None = None,
+    min_position: int | None = None,
+) -> Reconciliation:
+    """Who in ``year`` is not yet proposed, decided or notified."""
+    unit = unit_in_scope(scope, agency, unit)
+    position, lag = fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        sections = reconciliation.year_console(conn, agency, year, unit)
+    return Reconciliation(sections, unit, None, None, position, lag)
+
+
+def periods_of_year(svc: Services, agency: str, year: int) -> list[str]:
+    """The periods an agency evaluates in ``year``: months, or quarters (Art. 17)."""
+    found = svc.app.find(Agency, agency_id(agency))
+    if found is not None and found.period_kind == "quarter":
+        return [f"{year}-Q{n}" for n in range(1, 5)]
+    return [f"{year}-{n:02d}" for n in range(1, 13)]

@@ -61,6 +61,7 @@ from domain.values import (
 )
 from projections.interim import SpanKey, interim_row, spans_of
 from projections.pools import classify, pool_facts
+from projections.reconciliation import period_steps_row
 from projections.state import Dirty, DomainState, NumberKey, PeriodKey, YearKey
 
 Row = dict[str, Any]
@@ -140,6 +141,7 @@ class Deriver:
     def __init__(self, state: DomainState) -> None:
         self.state = state
         self.period_rows: dict[PeriodKey, Row] = {}
+        self.step_rows: dict[PeriodKey, Row] = {}
         self.interim_rows: dict[SpanKey, Row] = {}
         self.annual_rows: dict[YearKey, Row] = {}
         self.discipline_rows: dict[tuple[str], Row] = {}
@@ -153,6 +155,7 @@ class Deriver:
         """Every derived row, by table name and primary key (live, not copies)."""
         return {
             "pj_period_results": self.period_rows,
+            "pj_period_steps": self.step_rows,
             "pj_interim_results": self.interim_rows,
             "pj_annual_classifications": self.annual_rows,
             "pj_discipline_register": self.discipline_rows,
@@ -167,6 +170,7 @@ class Deriver:
         # A span follows its periods and its agency's policy: an adoption dirties the
         # periods without changing them, so the dirty ones count too.
         changed_interim = self.recompute_interim(changed_periods | dirty.periods)
+        changed_steps = self.recompute_steps(dirty.periods)
         years |= dirty.years
         changed_annual = self._recompute_pools(years, dirty.agencies)
         changed_decisions = self._recompute_decisions(dirty.decisions, changed_annual)
@@ -184,6 +188,7 @@ class Deriver:
             changed_discipline.add(decision_key)
         return {
             "pj_period_results": changed_periods,
+            "pj_period_steps": changed_steps,
             "pj_interim_results": changed_interim,
             "pj_annual_classifications": changed_annual,
             "pj_discipline_register": changed_discipline,
@@ -484,6 +489,21 @@ class Deriver:
                         ):
                             push((leader, period_code))
         return changed, years
+
+    def recompute_steps(self, keys: Iterable[PeriodKey]) -> set[PeriodKey]:
+        """What each dirty period still waits for (a result recorded or assessed
+        changes no score, so this follows the dirty keys, not the changed results)."""
+        changed: set[PeriodKey] = set()
+        for key in keys:
+            servant = self.state.servants.get(key[0])
+            if servant is None:
+                continue
+            placement, _ = servant.period_placement(Period.parse(key[1]), self.state.period_kind)
+            row = period_steps_row(self.state, key, placement)
+            if self.step_rows.get(key) != row:
+                self.step_rows[key] = row
+                changed.add(key)
+        return changed
 
     # -- quarters and half-years --
 

@@ -41,8 +41,9 @@ from projections.tracking import (
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 7  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
-# 6: proposal_recorded and the group's GOOD count for the web screens; 7: period status
+VIEWS_SCHEMA = 8  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+# 6: proposal_recorded and the group's GOOD count for the web screens; 7: period status;
+# 8: period steps (the reconciliation console)
 READ_PAGE = 2_000
 DELETE_CHUNK = 2_000
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
@@ -96,6 +97,9 @@ class DomainState:
     leaders_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # How many policy adoptions each agency had when last folded.
     adoptions_seen: dict[str, int] = field(default_factory=dict)
+    # The day each result was recorded (task id, submission number): the wait for
+    # assessment counts from it, not from the completion day the servant states.
+    submitted_on: dict[tuple[UUID, int], date] = field(default_factory=dict)
 
     def apply(
         self, event: CanMutateAggregate[UUID], position: int, dirty: Dirty | None = None
@@ -107,6 +111,8 @@ class DomainState:
         self.by_id[event.originator_id] = aggregate
         self.positions[event.originator_id].append(position)
         self.position = position
+        if isinstance(event, Task.ResultSubmitted):
+            self.submitted_on[(event.originator_id, event.submission)] = event.timestamp.date()
         dirty = Dirty() if dirty is None else dirty
         self._index(aggregate, dirty)
         return dirty

@@ -64,6 +64,23 @@ period_results = Table(
     Index("ix_pj_period_agency", "agency_code", "period"),
 )
 
+# What is still open in a period, for the reconciliation console: the tasks the
+# servant holds without an accepted result, and how far Form 01 has come.
+period_steps = Table(
+    "pj_period_steps",
+    metadata,
+    Column("servant_code", String(64), primary_key=True),
+    Column("period", String(8), primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("agency_code", String(64), nullable=False),
+    Column("unit_code", String(64), nullable=False),
+    # [{task, title, deadline, stage, submission, submitted_on}], stage one of
+    # no_result, returned (last result not accepted), awaiting_assessment
+    Column("open_tasks", JSON, nullable=False),
+    Column("form01", String(16), nullable=False),  # not_started, self_scored, confirmed
+    Index("ix_pj_steps_agency", "agency_code", "period"),
+)
+
 annual_classifications = Table(
     "pj_annual_classifications",
     metadata,
@@ -184,6 +201,7 @@ appeals = Table(
 
 VIEWS = (
     period_results,
+    period_steps,
     interim_results,
     annual_classifications,
     discipline_register,
@@ -192,6 +210,7 @@ VIEWS = (
 )
 KEYS = {
     period_results.name: ("servant_code", "period"),
+    period_steps.name: ("servant_code", "period"),
     interim_results.name: ("servant_code", "span"),
     annual_classifications.name: ("servant_code", "year"),
     discipline_register.name: ("decision_no",),

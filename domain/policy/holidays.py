@@ -74,6 +74,11 @@ class HolidayCalendar:
             self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
         )
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` is
+        not after ``start``): a result recorded on a Friday has waited 1 day on Monday."""
+        return self._working_days_after(start, end) if end > start else 0
+
 
 @cache
 def _days_off(country: str, year: int) -> Mapping[date, str]:

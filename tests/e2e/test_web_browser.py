@@ -382,3 +382,38 @@ def test_a_civil_servant_may_not_open_another_servants_year(
     expect(page.get_by_role("heading", level=1)).to_have_text("Bạn không có quyền xem trang này")
     bundle = page.request.get(f"/servants/{other}/years/{YEAR}/evidence.json")
     assert bundle.status == 403
+
+
+def test_the_reconciliation_console(page: Page, demo_server: DemoServer) -> None:
+    sign_in(page, demo_server, "hr")
+    page.get_by_role("link", name="Đối soát").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Đối soát năm {YEAR}")
+    # After the year (the demo's clock is in January), the console opens on December.
+    expect(page.get_by_label("Kỳ đánh giá")).to_have_value(f"{YEAR}-12")
+    expect(page.locator("#days-basis")).to_contain_text("VN-civil-service")
+    to_propose = page.locator("table#to_propose tbody tr[data-servant]")
+    expect(to_propose.first).to_be_visible()
+    link = to_propose.first.get_by_role("link")
+    code = to_propose.first.get_attribute("data-servant")
+    assert link.get_attribute("href") == f"/servants/{code}/years/{YEAR}"
+    expect(link).to_contain_text(f"({code})")
+    screenshot(page, "reconciliation")
+
+    page.get_by_label("Kỳ đánh giá").select_option(f"{YEAR}-03")
+    page.get_by_role("button", name="Xem").click()
+    expect(page).to_have_url(re.compile(rf"period={YEAR}-03"))
+    expect(page.get_by_role("heading", level=2).first).to_have_text(f"Tháng 03/{YEAR}")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Reconciliation {YEAR}")
+
+
+def test_a_manager_reconciles_their_unit_only(page: Page, demo_server: DemoServer) -> None:
+    sign_in(page, demo_server, "manager")
+    page.goto(f"{BASE}/reconciliation")
+    options = page.get_by_label("Đơn vị").locator("option").all_inner_texts()
+    assert len(options) == 1 and options[0].endswith(f"({MANAGER_UNIT})")
+    units = page.locator("table.data tbody tr td:nth-child(2) .code").all_inner_texts()
+    assert set(units) <= {f"({MANAGER_UNIT})"}
+    refused = page.goto(f"{BASE}/reconciliation?unit=CCHC")
+    assert refused is not None and refused.status == 403

@@ -82,3 +82,15 @@ def test_art_22_working_days_left_count_down_to_the_due_day_and_below() -> None:
     assert CALENDAR.working_days_until(due, due) == 0
     assert CALENDAR.working_days_until(date(2026, 3, 4), due) == -1
     assert CALENDAR.working_days_until(date(2026, 3, 8), due) == -3  # Sunday after Friday
+
+
+def test_days_waiting_count_working_days_only() -> None:
+    friday = date(2026, 3, 6)
+    assert CALENDAR.working_days_between(friday, friday) == 0
+    assert CALENDAR.working_days_between(friday, friday + timedelta(days=2)) == 0  # Sunday
+    assert CALENDAR.working_days_between(friday, friday + timedelta(days=3)) == 1  # Monday
+    # Friday 13 Feb 2026 to Monday 23 Feb: the week of Tết (16–20 Feb) is off.
+    assert CALENDAR.working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1
+    # The inverse of add_working_days.
+    due = CALENDAR.add_working_days(date(2026, 4, 28), 7)
+    assert CALENDAR.working_days_between(date(2026, 4, 28), due) == 7
