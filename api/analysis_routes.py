@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api import reads
+from api import reads_analysis
 from api.deps import ScopeDep, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 
@@ -48,7 +48,7 @@ def what_if(
     """Every servant's annual score and proposed level as recorded and under
     ``policy``, who changes level and the explanation step that differs, and the
     totals per level. Inspectors, HR and the agency's head."""
-    return reads.what_if(svc, scope, agency, year, policy, unit, as_of_position).as_dict()
+    return reads_analysis.what_if(svc, scope, agency, year, policy, unit, as_of_position).as_dict()
 
 
 @router.get("/agencies/{agency}/years/{year}/leniency")
@@ -62,4 +62,4 @@ def leniency(
     """Leniency and inflation indicators per evaluator and per unit, each with its
     sample size, comparison and the log positions behind it. A flag is a question
     for an inspector, not a finding (docs/leniency.md)."""
-    return reads.leniency(svc, scope, agency, year, as_of_position).as_dict()
+    return reads_analysis.leniency(svc, scope, agency, year, as_of_position).as_dict()

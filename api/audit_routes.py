@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from api import reads
+from api import reads, reads_year
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath
 from domain.actors import Role
@@ -56,7 +56,7 @@ def explain_year(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step of arithmetic behind an annual classification, and its events."""
-    document = reads.year_explanation(svc, scope, code, year, as_of_position, as_of_time)
+    document = reads_year.year_explanation(svc, scope, code, year, as_of_position, as_of_time)
     return Explanation(**document, text=render(document, lang))
 
 
@@ -71,7 +71,7 @@ def explain_period(
     as_of_time: AsOfTime = None,
 ) -> Explanation:
     """Every step behind one period result."""
-    document = reads.period_explanation(svc, scope, code, period, as_of_position, as_of_time)
+    document = reads_year.period_explanation(svc, scope, code, period, as_of_position, as_of_time)
     return Explanation(**document, text=render(document, lang))
 
 
@@ -191,7 +191,7 @@ def reproduction(
 def evidence(code: CodePath, year: YearPath, svc: ServicesDep, scope: ScopeDep) -> dict[str, Any]:
     """One file: the explanation, its events, their inclusion proofs and the signed
     checkpoint. Check it offline with `minhbach verify-bundle FILE --public-key KEY`."""
-    return reads.evidence_bundle(svc, scope, code, year)
+    return reads_year.evidence_bundle(svc, scope, code, year)
 
 
 class CheckpointOut(BaseModel):

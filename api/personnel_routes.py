@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api import reads
+from api import reads, reads_cases
 from api.auth import ReadScope
 from api.deps import ScopeDep, Services, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
@@ -63,7 +63,7 @@ def list_appeals(
     (``working_days_left``, negative when overdue); ``overdue`` lists the late ones,
     each with the level it contested beside the level now. An appeals reviewer sees
     the appeals assigned to them."""
-    return _listing(svc, reads.appeals_list(svc, scope, agency, status, overdue))
+    return _listing(svc, reads_cases.appeals_list(svc, scope, agency, status, overdue))
 
 
 class AppealDetail(BaseModel):
@@ -81,7 +81,7 @@ def appeal_detail(
     """One appeal, with the result it contested beside the result now: the
     superseded result stays readable. Appeal numbers are per agency: ``agency``
     chooses when the caller reads several that share the number."""
-    case = reads.appeal_case(svc, scope, appeal_no, agency)
+    case = reads_cases.appeal_case(svc, scope, appeal_no, agency)
     return AppealDetail(
         appeal=case.appeal,
         classification_when_filed=case.when_filed,
@@ -101,7 +101,7 @@ def list_decisions(
 ) -> Listing:
     """Personnel decisions; ``flagged=true`` lists those whose basis was revised
     since they were proposed or last reviewed."""
-    return _listing(svc, reads.decisions_list(svc, scope, agency, flagged, status))
+    return _listing(svc, reads_cases.decisions_list(svc, scope, agency, flagged, status))
 
 
 class Trace(BaseModel):
@@ -127,7 +127,9 @@ def decision_trace(
     """Decision → basis classifications → explanations → events with ledger proofs,
     as one document (check it offline with ``minhbach verify-trace``). Decision
     numbers are per agency, like the appeals'."""
-    row = reads.numbered(svc, scope, personnel_decisions, "personnel decision", decision_no, agency)
+    row = reads_cases.numbered(
+        svc, scope, personnel_decisions, "personnel decision", decision_no, agency
+    )
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
     with svc.views.locked():

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from api import reads
+from api import reads, reads_cases
 from api.auth import ReadScope
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
 from api.params import CodePath, CodeQuery, OptionalCodeQuery
@@ -415,7 +415,7 @@ def departures(
 ) -> Listing:
     """Where HR's proposal or the competent authority's decision departs from the
     computed proposal, with the written reason of each (Art. 21)."""
-    rows, position, lag = reads.departures(svc, scope, agency, year, min_position)
+    rows, position, lag = reads_cases.departures(svc, scope, agency, year, min_position)
     return Listing(
         items=rows, total=len(rows), page_size=max(1, len(rows)), position=position, lag=lag
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api import reads
+from api import reads_analysis
 from api.deps import ScopeDep, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from domain.commands import PERIOD_PATTERN
@@ -47,9 +47,9 @@ def reconciliation(
     with the working days waited, Form 01 not confirmed, not scorable and why) or in a
     year (not yet proposed, decided, notified). A manager gets their unit only."""
     if period is not None and year is None:
-        found = reads.period_reconciliation(svc, scope, agency, period, unit, min_position)
+        found = reads_analysis.period_reconciliation(svc, scope, agency, period, unit, min_position)
     elif year is not None and period is None:
-        found = reads.year_reconciliation(svc, scope, agency, year, unit, min_position)
+        found = reads_analysis.year_reconciliation(svc, scope, agency, year, unit, min_position)
     else:
         raise InvalidValue("give either period=YYYY-MM or year=YYYY")
     return Reconciliation(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path
 
-from api import reads
+from api import reads, reads_analysis
 from domain.errors import InvalidValue, NotAuthorised
 from domain.values import Level
 from projections.directory import Directory
@@ -45,7 +45,7 @@ class AgencyYear:
         """Whether the caller may compare the agency's units and evaluators (what-if,
         leniency): the API's rule, asked here so the tabs show only where they open."""
         try:
-            reads.agency_wide(self.viewer.scope, self.agency)
+            reads_analysis.agency_wide(self.viewer.scope, self.agency)
         except NotAuthorised:
             return False
         return True

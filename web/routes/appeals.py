@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from api import reads
+from api import reads, reads_cases
 from projections.directory import Directory
 from web.deps import SignedInDep
 from web.templating import render
@@ -20,7 +20,7 @@ Code = Annotated[str, Path(min_length=1, max_length=64)]
 
 @router.get("/appeals", response_class=HTMLResponse)
 def appeals_page(request: Request, who: SignedInDep) -> HTMLResponse:
-    rows = reads.appeals_list(who.svc, who.scope, overdue_first=True)
+    rows = reads_cases.appeals_list(who.svc, who.scope, overdue_first=True)
     position, _ = reads.fresh(who.svc, None)
     return render(
         request,
@@ -35,7 +35,7 @@ def appeals_page(request: Request, who: SignedInDep) -> HTMLResponse:
 
 @router.get("/appeals/{agency}/{appeal_no:path}", response_class=HTMLResponse)
 def appeal_page(request: Request, who: SignedInDep, agency: Code, appeal_no: Code) -> HTMLResponse:
-    case = reads.appeal_case(who.svc, who.scope, appeal_no, agency)
+    case = reads_cases.appeal_case(who.svc, who.scope, appeal_no, agency)
     row = case.appeal
     position, _ = reads.fresh(who.svc, None)
     return render(
@@ -44,7 +44,7 @@ def appeal_page(request: Request, who: SignedInDep, agency: Code, appeal_no: Cod
         "appeal.html",
         case=case,
         appeal=row,
-        periods=reads.periods_of(who.svc, who.scope, row["servant_code"], row["year"]),
+        periods=reads_cases.periods_of(who.svc, who.scope, row["servant_code"], row["year"]),
         names=Directory(who.svc.views.projector.state),
         today=who.svc.app.clock().date(),
         position=position,

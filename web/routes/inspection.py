@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api import reads
+from api import reads_cases
 from web.screens import AgencyYearDep
 from web.templating import render
 
@@ -17,9 +17,11 @@ router = APIRouter()
 @router.get("/agencies/{agency}/years/{year}/inspection", response_class=HTMLResponse)
 def inspection_page(request: Request, screen: AgencyYearDep) -> HTMLResponse:
     who = screen.viewer
-    departures, position, _ = reads.departures(who.svc, who.scope, screen.agency, screen.year)
-    flagged = reads.decisions_list(who.svc, who.scope, screen.agency, flagged=True)
-    overdue = reads.appeals_list(who.svc, who.scope, screen.agency, overdue=True, year=screen.year)
+    departures, position, _ = reads_cases.departures(who.svc, who.scope, screen.agency, screen.year)
+    flagged = reads_cases.decisions_list(who.svc, who.scope, screen.agency, flagged=True)
+    overdue = reads_cases.appeals_list(
+        who.svc, who.scope, screen.agency, overdue=True, year=screen.year
+    )
     return render(
         request,
         who,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api import reads
+from api import reads_analysis
 from projections.leniency import ALPHA, MIN_SERVANTS, Z_LIMIT
 from web.screens import AgencyYearDep, position_filter
 from web.templating import render
@@ -25,7 +25,7 @@ def leniency_page(
 ) -> HTMLResponse:
     who = screen.viewer
     position = position_filter(as_of)
-    report = reads.leniency(who.svc, who.scope, screen.agency, screen.year, position)
+    report = reads_analysis.leniency(who.svc, who.scope, screen.agency, screen.year, position)
     units = dict(screen.names.units_of(screen.agency))
     return render(
         request,

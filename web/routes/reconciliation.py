@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api import reads
+from api import reads_analysis
 from domain.commands import PERIOD_PATTERN
 from domain.errors import InvalidValue
 from domain.policy.tasks import NOT_SCORABLE_NO_ASSIGNED_TASK
@@ -63,13 +63,13 @@ def reconciliation_page(
     unit: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
     who = screen.viewer
-    periods = reads.periods_of_year(who.svc, screen.agency, screen.year)
+    periods = reads_analysis.periods_of_year(who.svc, screen.agency, screen.year)
     chosen = optional(period) or _default_period(screen, periods)
     if chosen not in periods:
         raise InvalidValue(f"period must be one of {', '.join(periods)}", pattern=PERIOD_PATTERN)
     unit = optional(unit) or screen.unit
-    month = reads.period_reconciliation(who.svc, who.scope, screen.agency, chosen, unit)
-    year = reads.year_reconciliation(who.svc, who.scope, screen.agency, screen.year, unit)
+    month = reads_analysis.period_reconciliation(who.svc, who.scope, screen.agency, chosen, unit)
+    year = reads_analysis.year_reconciliation(who.svc, who.scope, screen.agency, screen.year, unit)
     period_lists = [
         (k, t, screen.with_names(month.sections[k])) for k, t in PERIOD_SECTIONS.items()
     ]

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api import reads
+from api import reads_year
 from api.params import CodePath
 from api.query_routes import attachment
 from domain.errors import InvalidValue, NotFound
@@ -97,16 +97,16 @@ def servant_year_page(
     position, moment = _position(as_of_position), _end_of_day(as_of_date)
     if position is not None and moment is not None:
         raise InvalidValue("choose a date or a log position, not both")
-    now = reads.year_explanation(svc, scope, code, year)
+    now = reads_year.year_explanation(svc, scope, code, year)
     then: dict[str, Any] | None = None
     missing_then = False
     if position is not None or moment is not None:
         try:
-            then = reads.year_explanation(svc, scope, code, year, position, moment)
+            then = reads_year.year_explanation(svc, scope, code, year, position, moment)
         except NotFound:
             missing_then = True
     shown = then or now
-    trail = reads.year_score_trail(svc, shown)
+    trail = reads_year.year_score_trail(svc, shown)
     by_position = {ref["position"]: ref for ref in now["inputs"]}
     by_position |= {ref["position"]: ref for ref in shown["inputs"]}
     asked_position = then["as_of"]["position"] if then else None
@@ -138,7 +138,7 @@ def servant_year_page(
         inputs=sorted(shown["inputs"], key=lambda r: r["position"]),
         events=by_position,
         trail=trail,
-        ledger=reads.ledger_word(svc, shown),
+        ledger=reads_year.ledger_word(svc, shown),
         then=then,
         missing_then=missing_then,
         asked={"position": as_of_position or "", "date": as_of_date or ""},
@@ -153,7 +153,7 @@ def servant_year_page(
 @router.get("/servants/{code}/years/{year}/evidence.json")
 def servant_year_evidence(who: SignedInDep, code: CodePath, year: YearNumber) -> Response:
     """The evidence bundle, the file ``minhbach verify-bundle`` checks offline."""
-    bundle = reads.evidence_bundle(who.svc, who.scope, code, year)
+    bundle = reads_year.evidence_bundle(who.svc, who.scope, code, year)
     body = json.dumps(bundle, ensure_ascii=False, indent=1)
     return Response(
         body,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api import reads
+from api import reads_analysis
 from domain.policy.variants import VARIANT_LIST
 from projections.whatif import PUBLISHED
 from web.screens import AgencyYearDep, optional, position_filter
@@ -28,7 +28,7 @@ def whatif_page(
     who = screen.viewer
     chosen = optional(policy) or VARIANT_LIST[0].name
     position = position_filter(as_of)
-    result = reads.what_if(
+    result = reads_analysis.what_if(
         who.svc, who.scope, screen.agency, screen.year, chosen, optional(unit), position
     )
     rows = screen.with_names(

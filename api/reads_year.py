@@ -1,0 +1,139 @@
+"""One servant's year as the inspector reads it: the explanation, its evidence,
+the ledger's word and the score trail, cached per log position."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from api.auth import ReadScope
+from api.deps import Services
+from api.reads import Row, servant_in_scope
+from domain.errors import InvalidState
+from projections.bundle import make_bundle
+from projections.explain import Explainer, StoreEvents
+from projections.ledger import Checkpoint
+from projections.score_trail import ScoreChange, score_trail
+
+# Explanations and score trails, kept for a few log positions: what the log held at
+# a position never changes (the ledger's size is part of the key, since an event's
+# leaf appears once the ledger catches up). Callers must not modify what they get.
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+T = TypeVar("T")
+_KEPT_MOST = 32
+_kept_lock = threading.Lock()
+
+
+def _kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    with _kept_lock:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            found: T = _KEPT[key]
+            return found
+    value = compute()
+    with _kept_lock:
+        _KEPT[key] = value
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _explained(
+    svc: Services,
+    what: str,
+    code: str,
+    subject: int | str,
+    position: int | None,
+    moment: datetime | None,
+) -> Row:
+    replayed = svc.replays.at(position, moment)
+    ledger = svc.views.ledger
+    key = (id(svc), what, code, subject, replayed.position, len(ledger.tree))
+
+    def compute() -> Row:
+        explainer = Explainer(StoreEvents(svc.app, ledger), replayed)
+        if what == "year":
+            return explainer.year(code, int(subject))
+        return explainer.period(code, str(subject))
+
+    return _kept(key, compute)
+
+
+def year_explanation(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    year: int,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Row:
+    """Every step behind a servant's annual classification, its events and the facts
+    that decided it — now, or as of a past position or moment."""
+    servant_in_scope(svc, scope, code)
+    return _explained(svc, "year", code, year, as_of_position, as_of_time)
+
+
+def period_explanation(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    period: str,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> Row:
+    servant_in_scope(svc, scope, code)
+    return _explained(svc, "period", code, period, as_of_position, as_of_time)
+
+
+def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Row:
+    """The evidence bundle of a servant's year, as of the latest signed checkpoint."""
+    servant_in_scope(svc, scope, code)
+    if svc.views.ledger.signer is None:
+        raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
+    svc.views.catch_up()
+    with svc.views.locked():
+        return make_bundle(svc.app, svc.views.ledger, code, year)
+
+
+@dataclass(frozen=True)
+class LedgerWord:
+    """Whether the events behind a result are under the latest signed checkpoint."""
+
+    checkpoint: Checkpoint | None
+    total: int  # events behind the result
+    covered: int  # of which within the checkpoint's tree
+    uncovered: list[int]  # their log positions, for the others
+
+    @property
+    def all_covered(self) -> bool:
+        return self.checkpoint is not None and self.covered == self.total
+
+
+def ledger_word(svc: Services, explanation: Row) -> LedgerWord:
+    with svc.views.locked():
+        checkpoint = svc.views.ledger.latest()
+    size = checkpoint.size if checkpoint is not None else 0
+    inputs = explanation["inputs"]
+    uncovered = [
+        ref["position"] for ref in inputs if ref["leaf_index"] is None or ref["leaf_index"] >= size
+    ]
+    return LedgerWord(checkpoint, len(inputs), len(inputs) - len(uncovered), uncovered)
+
+
+def year_score_trail(svc: Services, explanation: Row) -> dict[int, ScoreChange]:
+    """What each event behind ``explanation`` changed in the servant's scores, by log
+    position."""
+    subject = explanation["subject"]
+    servant, year = subject["servant"], subject["year"]
+    positions = [ref["position"] for ref in explanation["inputs"]]
+
+    def compute() -> dict[int, ScoreChange]:
+        source = StoreEvents(svc.app)
+        source.load(positions)
+        return score_trail(source, svc.app.mapper, positions, servant, year)
+
+    return _kept((id(svc), "trail", servant, year, explanation["as_of"]["position"]), compute)
