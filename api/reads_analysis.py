@@ -14,7 +14,7 @@ from domain.errors import NotAuthorised
 from domain.values import Period
 from projections import leniency as indicators
 from projections import reconciliation, whatif
-from projections.derive import policy_at
+from projections.inputs import policy_at
 from projections.leniency import LeniencyReport
 from projections.whatif import WhatIf
 

@@ -18,7 +18,7 @@ from forms import pdf as layout
 from forms import wording
 from forms.receipt import Receipt
 from forms.records import agency_header, agency_of, jsonable, servant_header, text
-from projections.derive import task_outcome
+from projections.inputs import task_outcome
 from projections.replay import Replayed
 
 KIND = "form-01"

@@ -19,108 +19,61 @@ from decimal import Decimal
 from typing import Any
 
 from domain.agency import Agency
-from domain.appeal import Appeal
-from domain.discipline import AuthorityConclusion, DisciplineDecision
-from domain.evaluation import PeriodEvaluation
+from domain.discipline import DisciplineDecision
 from domain.personnel import PersonnelDecision
 from domain.policy import (
     Computed,
-    ConclusionFact,
-    DateSpan,
-    DisciplineFact,
     LeaderComponents,
     LeaveSpan,
-    MemberStanding,
     PeriodScore,
     Policy,
     PoolFacts,
     Step,
-    TaskOutcome,
     combined_mean,
     fail_triggers,
     is_classifiable,
     leader_d,
     months_worked,
     period_result,
-    policy_in_force,
     took_protected_leave,
 )
 from domain.policy import PeriodResult as PolicyPeriodResult
 from domain.quota_pool import PoolKey, pool_key
-from domain.scope import authority_rank, counts_for_leader_d
+from domain.scope import counts_for_leader_d
 from domain.servant import CivilServant, DeputyArea, Placement
-from domain.task import Task
 from domain.values import (
-    AssessmentOutcome,
-    ConclusionKind,
-    DisciplineForm,
     LeadershipRole,
     Level,
     Period,
     PeriodKind,
 )
+from projections.inputs import (
+    conclusion_fact,
+    counted_scores,
+    discipline_fact,
+    employment_spans,
+    leader_rank,
+    policy_at,
+    task_outcome,
+    was_leader,
+)
 from projections.interim import SpanKey, interim_row, spans_of
 from projections.pools import classify, pool_facts
 from projections.reconciliation import period_steps_row
+from projections.rows import (
+    annual_row,
+    appeal_row,
+    decimal_text,
+    decision_row,
+    discipline_row,
+    score_cents,
+)
 from projections.state import Dirty, DomainState, NumberKey, PeriodKey, YearKey
 
 Row = dict[str, Any]
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
-
-
-def _cents(score: Decimal | None) -> int | None:
-    return None if score is None else int((score * 100).to_integral_value())
-
-
 # --- period results ---------------------------------------------------------
-
-
-def task_outcome(task: Task, servant: str) -> TaskOutcome:
-    """What ``task`` brings ``servant``: it counts in the assigned total of whom it was
-    assigned to (the first holder, unless a reassignment for coordination or a mistake
-    moved it); whoever completes it (the last holder) gets the completed units. A
-    cancelled task brings nobody anything (Art. 18(1)(d))."""
-    accepted = [a for a in task.assessments.values() if a.outcome is AssessmentOutcome.ACCEPTED]
-    failed = sum(1 for a in task.assessments.values() if a.outcome is AssessmentOutcome.FAILED)
-    submission = None
-    if accepted:
-        number = max(accepted, key=lambda a: a.number).submission
-        submission = next(s for s in task.submissions if s.number == number)
-    completes = servant == task.holder and submission is not None and not task.cancelled
-    return TaskOutcome(
-        ref=task.code,
-        units=task.units,
-        counts_in_assigned=servant == task.counted_for and not task.ad_hoc and not task.cancelled,
-        completed_units=submission.completed_quantity * task.factor
-        if completes and submission
-        else Decimal(0),
-        failed_assessments=failed if servant == task.holder else 0,
-        deadline=task.deadline,
-        completed_on=submission.completed_on if completes and submission else None,
-        recorded_delays=task.recorded_delays if servant == task.holder else 0,
-        quality_exempt=task.quality_exempt,
-        progress_exempt=task.progress_exempt,
-    )
-
-
-def counted_scores(
-    policy: Policy, evaluation: PeriodEvaluation | None
-) -> dict[str, Decimal] | None:
-    """The general-criteria scores that count under ``policy.criteria_source`` (Art.
-    17(2)); None while that source has recorded none (pending confirmation)."""
-    if evaluation is None:
-        return None
-    if policy.criteria_source == "self":
-        return dict(evaluation.self_scores) if evaluation.self_scored else None
-    return dict(evaluation.scores) if evaluation.confirmed else None
-
-
-def leader_rank(placement: Placement, agency: Agency | None) -> int:
-    """Order of computation: a leader's d needs their subordinates' levels first."""
-    return authority_rank(placement, agency)
 
 
 @dataclass(frozen=True)
@@ -428,18 +381,18 @@ class Deriver:
             "scorable": value.scorable,
             "reason_not_scorable": value.reason_not_scorable,
             "status": value.status,
-            "assigned_units": _text(components.assigned_units) if components else None,
-            "completed_units": _text(components.completed_units) if components else None,
-            "a": _text(components.a) if components else None,
-            "b": _text(components.b) if components else None,
-            "c": _text(components.c) if components else None,
-            "d": _text(leader.d) if leader else None,
-            "dd": _text(leader.dd) if leader else None,
-            "e": _text(leader.e) if leader else None,
-            "criteria_total": _text(value.criteria_total),
-            "task_ratio": _text(value.task_ratio),
-            "score": _text(value.score),
-            "score_cents": _cents(value.score),
+            "assigned_units": decimal_text(components.assigned_units) if components else None,
+            "completed_units": decimal_text(components.completed_units) if components else None,
+            "a": decimal_text(components.a) if components else None,
+            "b": decimal_text(components.b) if components else None,
+            "c": decimal_text(components.c) if components else None,
+            "d": decimal_text(leader.d) if leader else None,
+            "dd": decimal_text(leader.dd) if leader else None,
+            "e": decimal_text(leader.e) if leader else None,
+            "criteria_total": decimal_text(value.criteria_total),
+            "task_ratio": decimal_text(value.task_ratio),
+            "score": decimal_text(value.score),
+            "score_cents": score_cents(value.score),
             "level": value.level.value if value.level else None,
             "policy_id": computation.policy.policy_id,
             "policy_version": computation.policy.version,
@@ -557,7 +510,7 @@ class Deriver:
         policy = policy_at(agency, date(year, 1, 1))
         # Months and quarters alike, from the old agencies too (Art. 17(3), 19(1)).
         mean = combined_mean(policy, year, range(1, 13), kind, self.results_in(code, year))
-        employment = _employment(servant, year)
+        employment = employment_spans(servant, year)
         leaves = [
             LeaveSpan(
                 max(leave.start, date(year, 1, 1)), min(leave.end, date(year, 12, 31)), leave.kind
@@ -572,10 +525,10 @@ class Deriver:
         triggers = fail_triggers(
             policy,
             year,
-            [_discipline_fact(d) for d in self.state.disciplines.get(code, {}).values()],
-            [_conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
-            _was_leader(servant, year),
-            lambda earlier: _was_leader(servant, earlier),
+            [discipline_fact(d) for d in self.state.disciplines.get(code, {}).values()],
+            [conclusion_fact(c) for c in self.state.conclusions.get(code, {}).values()],
+            was_leader(servant, year),
+            lambda earlier: was_leader(servant, earlier),
         )
         pool = pool_key(policy, placement, agency, year)
         classification = self.state.classifications.get(key)
@@ -589,11 +542,11 @@ class Deriver:
             "pool_group": pool.group,
             "leadership": placement.leadership.value,
             "is_head": placement.leadership is LeadershipRole.HEAD,
-            "months_worked": _text(months.value) if months else "0",
+            "months_worked": decimal_text(months.value) if months else "0",
             "classifiable": classifiable.value,
             "scorable_periods": len(mean.value.used),
-            "annual_score": _text(mean.value.mean),
-            "score_cents": _cents(mean.value.mean),
+            "annual_score": decimal_text(mean.value.mean),
+            "score_cents": score_cents(mean.value.mean),
             "fail_triggers": [list(t.refs) for t in triggers.value],
             "policy_id": policy.policy_id,
             "policy_version": policy.version,
@@ -608,160 +561,3 @@ class Deriver:
             + classifiable.steps
             + triggers.steps,
         }
-
-
-def policy_at(agency: Agency | None, day: date) -> Policy:
-    """The policy (and variant) an agency applies to a span starting on ``day``."""
-    return agency.policy_on(day) if agency is not None else policy_in_force(day)
-
-
-def _employment(servant: CivilServant, year: int) -> list[DateSpan]:
-    start = max(servant.employed_from, date(year, 1, 1))
-    end = date(year, 12, 31)
-    if servant.left_on is not None:
-        end = min(end, servant.left_on)
-    return [DateSpan(start, end)] if start <= end else []
-
-
-def _was_leader(servant: CivilServant, year: int) -> bool:
-    return any(p.leadership.is_leader for p in servant.placements if p.effective.year <= year)
-
-
-def _discipline_fact(decision: DisciplineDecision) -> DisciplineFact:
-    return DisciplineFact(
-        ref=decision.decision_no,
-        form=DisciplineForm(decision.form),
-        public_service_related=decision.public_service_related,
-        counted_year=decision.counted_year,
-        annulled=decision.annulled,
-        violation_ref=decision.violation_ref,
-        related_ref=decision.related_decision,
-        former_organisation=decision.at_former_organisation,
-    )
-
-
-def _conclusion_fact(conclusion: AuthorityConclusion) -> ConclusionFact:
-    return ConclusionFact(
-        ref=conclusion.conclusion_no,
-        kind=ConclusionKind(conclusion.kind),
-        year=conclusion.year,
-        withdrawn=conclusion.withdrawn,
-        violation_ref=conclusion.violation_ref,
-    )
-
-
-def annual_row(basis: Row, standing: MemberStanding, record: dict[str, Any]) -> Row:
-    code = basis["servant_code"]
-    entry = standing.entry
-    quota = standing.quota.value if standing.quota is not None else None
-    value = standing.proposal.value
-    decided_level, decision_no = record["decided_level"], record["decision_no"]
-    proposed = value.level.value if value.level else None
-    hr_level = record["hr_proposed_level"]
-    row = {k: v for k, v in basis.items() if not k.startswith("_")}
-    row.update(
-        {
-            "level_by_score": value.level_by_score.value if value.level_by_score else None,
-            "status": value.status,
-            "reason": value.reason,
-            "proposed_level": proposed,
-            "quota_rank": entry.rank if entry else None,
-            "quota_limit": quota.limit if quota and entry else None,
-            "quota_verdict": entry.outcome.value if entry else None,
-            "quota_good_count": quota.good_count if quota and entry else None,
-            "tied_with": sorted(quota.tied_refs)
-            if quota and entry and quota.tied_refs and code in quota.tied_refs
-            else [],
-            # HR's proposal: the computed one, or a departure with its reason (Art. 21).
-            "hr_proposed_level": hr_level,
-            "hr_departs": record["hr_proposed"] and hr_level != proposed,
-            "hr_departure_reason": record["hr_departure_reason"],
-            "proposal_recorded": record["hr_proposed"],
-            "decided_level": decided_level,
-            "decision_no": decision_no,
-            "departs_from_proposal": decided_level is not None and decided_level != proposed,
-            "departure_reason": record["departure_reason"] if decided_level else None,
-            "decisions": record["decisions"],
-            "appeals": record["appeals"],
-            "notified_on": record["notified_on"],
-        }
-    )
-    return row
-
-
-def decision_row(decision: PersonnelDecision, current: list[dict[str, Any]]) -> Row:
-    """A personnel decision and whether its basis moved since it was last looked at.
-
-    What was last accepted is the basis as proposed (its decided level, and the
-    expectation that the facts give that level too), or what the latest review
-    acknowledged. Any difference flags the decision until a person reviews it."""
-    if decision.acknowledged:
-        accepted = {
-            a.year: (a.decision_no, a.decided_level, a.computed_level)
-            for a in decision.acknowledged
-        }
-    else:
-        accepted = {b.year: (b.decision_no, b.level, b.level) for b in decision.basis}
-    reasons = []
-    for item in current:
-        year = item["year"]
-        was_decision, was_level, was_computed = accepted.get(year, (None, None, None))
-        if item["decision_no"] != was_decision:
-            reasons.append(
-                f"{year}: classification decision {was_decision} replaced by {item['decision_no']}"
-            )
-        if item["decided_level"] != was_level:
-            reasons.append(f"{year}: decided level {was_level} → {item['decided_level']}")
-        if item["computed_level"] != was_computed:
-            reasons.append(
-                f"{year}: the facts now give {item['computed_level'] or 'no level'} "
-                f"(relied on {was_computed})"
-            )
-    return {
-        "decision_no": decision.decision_no,
-        "kind": decision.kind,
-        "servant_code": decision.servant_code,
-        "agency_code": decision.agency_code,
-        "status": decision.status,
-        "proposed_by": decision.proposed_by,
-        "approved_by": decision.approved_by,
-        "executed_on": decision.executed_on,
-        "basis": [
-            {"year": b.year, "decision_no": b.decision_no, "level": b.level} for b in decision.basis
-        ],
-        "current": current,
-        "flagged": bool(reasons) and decision.status != "revoked",
-        "flag_reasons": reasons,
-        "reviews": decision.reviews,
-    }
-
-
-def appeal_row(appeal: Appeal, positions: list[int]) -> Row:
-    return {
-        "appeal_no": appeal.appeal_no,
-        "servant_code": appeal.servant_code,
-        "agency_code": appeal.agency_code,
-        "year": appeal.year,
-        "decision_no": appeal.decision_no,
-        "received_on": appeal.received_on,
-        "due_on": appeal.due_on,
-        "reviewer": appeal.reviewer,
-        "status": appeal.outcome or "open",
-        "resolved_on": appeal.resolved_on,
-        "corrections": [{"command": c.command, "target": c.target} for c in appeal.corrections],
-        "filed_at_position": positions[0] if positions else 0,
-    }
-
-
-def discipline_row(decision: DisciplineDecision) -> Row:
-    return {
-        "decision_no": decision.decision_no,
-        "servant_code": decision.servant_code,
-        "agency_code": decision.agency_code,
-        "form": decision.form,
-        "public_service_related": decision.public_service_related,
-        "violation_ref": decision.violation_ref,
-        "decided_on": decision.decided_on,
-        "counted_year": decision.counted_year,
-        "annulled": decision.annulled,
-    }

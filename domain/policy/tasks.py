@@ -3,7 +3,7 @@
 Art. 14(2) and 18(1)(d): everything divides by the *assigned* standard units;
 work taken over from others and ad-hoc tasks add to the completed units only. Whose
 assigned total a task is in (after a reassignment, by its cause) and that a cancelled
-task is in nobody's is decided by the projections (``projections.derive.task_outcome``).
+task is in nobody's is decided by the projections (``projections.inputs.task_outcome``).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from domain.evaluation import PeriodEvaluation, evaluation_id
 from domain.policy import Policy
 from domain.task import Task
 from domain.values import AssessmentOutcome, Period
-from projections.derive import policy_at
+from projections.inputs import policy_at
 from projections.replay import Replayed
 
 # The events that say who scored, assessed or excused what.
