@@ -24,30 +24,8 @@ def mean_score(
         if score is not None
     ]
     left_out = [ref for ref, score in scores if score is None]
-    steps: list[Step] = []
-    if left_out:
-        steps.append(
-            Step(
-                key="periods_left_out",
-                label="periods left out",
-                formula="periods without a score are not averaged",
-                substitution=", ".join(left_out),
-                result=f"{len(left_out)} left out, {len(kept)} averaged",
-                refs=tuple(left_out),
-                rule="Art. 11(2); Art. 17(3)",
-            )
-        )
+    steps: list[Step] = left_out_steps(left_out, len(kept), "mean of the scorable period scores")
     if not kept:
-        steps.append(
-            Step(
-                key="mean_score",
-                label="mean score",
-                formula="mean of the scorable period scores",
-                substitution="no scorable period",
-                result="none",
-                rule="Art. 17(3)",
-            )
-        )
         return Computed(None, tuple(steps))
     with exact():
         total = sum((score for _, score in kept), Decimal(0))
@@ -64,17 +42,48 @@ def mean_score(
             rule="Art. 17(3); param annual_averaging",
         )
     )
-    steps.append(
-        Step(
-            key="mean_score",
-            label="mean score",
-            formula=f"round({policy.score_places} places, {policy.score_rounding})",
-            substitution=f"round({text(raw)})",
-            result=text(mean),
-            rule="param score_places, score_rounding",
-        )
-    )
+    steps.append(rounded_mean_step(policy, raw, mean))
     return Computed(mean, tuple(steps))
+
+
+def left_out_steps(left_out: Sequence[str], kept: int, mean_formula: str) -> list[Step]:
+    """The periods a mean leaves out, and, when none is kept, the mean that is none."""
+    steps: list[Step] = []
+    if left_out:
+        steps.append(
+            Step(
+                key="periods_left_out",
+                label="periods left out",
+                formula="periods without a score are not averaged",
+                substitution=", ".join(left_out),
+                result=f"{len(left_out)} left out, {kept} averaged",
+                refs=tuple(left_out),
+                rule="Art. 11(2); Art. 17(3)",
+            )
+        )
+    if not kept:
+        steps.append(
+            Step(
+                key="mean_score",
+                label="mean score",
+                formula=mean_formula,
+                substitution="no scorable period",
+                result="none",
+                rule="Art. 17(3)",
+            )
+        )
+    return steps
+
+
+def rounded_mean_step(policy: Policy, raw: Decimal, mean: Decimal) -> Step:
+    return Step(
+        key="mean_score",
+        label="mean score",
+        formula=f"round({policy.score_places} places, {policy.score_rounding})",
+        substitution=f"round({text(raw)})",
+        result=text(mean),
+        rule="param score_places, score_rounding",
+    )
 
 
 def cap_by_organisation(level: Level, organisation_level: Level | None) -> Computed[Level]:

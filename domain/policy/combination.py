@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.policy.annual import mean_score
+from domain.policy.annual import left_out_steps, mean_score, rounded_mean_step
 from domain.policy.arithmetic import exact, require_finite, round_to, text
 from domain.policy.parameters import Policy
 from domain.policy.steps import Computed, Step
@@ -112,29 +112,8 @@ def _weighted(
             rule="Art. 17(3); Art. 19(1); param period_combination",
         )
     ]
-    if left_out:
-        steps.append(
-            Step(
-                key="periods_left_out",
-                label="periods left out",
-                formula="periods without a score are not averaged",
-                substitution=", ".join(left_out),
-                result=f"{len(left_out)} left out, {len(kept)} averaged",
-                refs=left_out,
-                rule="Art. 11(2); Art. 17(3)",
-            )
-        )
+    steps += left_out_steps(left_out, len(kept), "mean of the scorable months")
     if not kept:
-        steps.append(
-            Step(
-                key="mean_score",
-                label="mean score",
-                formula="mean of the scorable months",
-                substitution="no scorable period",
-                result="none",
-                rule="Art. 17(3)",
-            )
-        )
         return Computed(SpanMean(None, used, left_out), tuple(steps))
     months = sum(weight for _, weight, _ in kept)
     with exact():
@@ -151,13 +130,6 @@ def _weighted(
             refs=tuple(ref for ref, _, _ in kept),
             rule="Art. 17(3); param period_combination",
         ),
-        Step(
-            key="mean_score",
-            label="mean score",
-            formula=f"round({policy.score_places} places, {policy.score_rounding})",
-            substitution=f"round({text(raw)})",
-            result=text(mean),
-            rule="param score_places, score_rounding",
-        ),
+        rounded_mean_step(policy, raw, mean),
     ]
     return Computed(SpanMean(mean, used, left_out), tuple(steps))
