@@ -1,0 +1,1 @@
+"""The edges: the HTTP service, the command line and the importer."""

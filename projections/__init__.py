@@ -1,0 +1,1 @@
+"""Read models derived from the event log, and the audit side that proves them."""
