@@ -7,6 +7,11 @@ only decides which keys to recompute and writes the rows. The annual bases
 are grouped into quota pools (``projections.pools``) and each pool is
 classified by ``domain.policy.classify_pool``, the function the decision
 handlers check decisions with.
+
+Why one module of some 550 lines: ``Deriver`` is one ordering — periods, their steps
+and interim spans, then pools, annual rows and the decisions resting on them — over
+caches every step shares; what does not need those caches lives beside it
+(``projections.inputs``, ``projections.rows``, ``projections.pools``).
 """
 
 from __future__ import annotations
