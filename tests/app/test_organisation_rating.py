@@ -194,6 +194,8 @@ def assess_as_hr(app: MinhBach) -> None:
 def test_the_rated_level_caps_the_head(agency: MinhBach) -> None:
     """Art. 20(6) with the level rated under Chapter II."""
     work(agency, "TP1", FULL_CRITERIA)
+    run(agency, c.DecideOrganisationLevel, unit="P1", level="GOOD")  # typed in first
+    assert year_row(agency, "TP1")["proposed_level"] == "GOOD"
     plan(agency, "P1", late=1)
     assess(agency, "P1", "25", "50")
     rate(agency, "P1", "COMPLETE")
