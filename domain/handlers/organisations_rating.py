@@ -27,12 +27,15 @@ from domain.policy.organisation import (
     OrganisationFacts,
     organisation_level,
     organisation_quota,
+    plan_ratios,
 )
 from domain.policy.steps import Computed
 from domain.scope import require_role, require_source
 from domain.values import Level
 
-_SELF = (Role.HR, Role.MANAGER)
+# The organisation's own records are kept by its agency's HR office, bound to the
+# agency (a manager's scope is their unit's people, not its plan).
+_SELF = (Role.HR,)
 
 
 def _year(
@@ -41,6 +44,11 @@ def _year(
     agency = load_agency(records, ctx, cmd.agency)
     if cmd.unit is not None:
         require_unit(agency, cmd.unit)
+        if cmd.unit == agency.leadership_unit():
+            raise InvalidValue(
+                f"{cmd.unit} is the board of {agency.code}: the agency itself is rated "
+                f"(no unit), its head capped by the agency's level (Art. 20(6))"
+            )
     found = records.find(OrganisationYear, organisation_year_id(cmd.agency, cmd.unit, cmd.year))
     if found is not None:
         return agency, found
@@ -171,8 +179,13 @@ def _siblings(records: Records, agency: Agency, org: OrganisationYear) -> list[O
         if unit == agency.leadership_unit() or unit == org.unit_code:
             continue
         sibling = records.find(OrganisationYear, organisation_year_id(agency.code, unit, org.year))
-        if sibling is not None and sibling.tasks and sibling.assessment is not None:
-            found.append(sibling)
+        if sibling is None or not sibling.tasks or sibling.assessment is None:
+            continue
+        try:
+            plan_ratios(_facts(sibling))
+        except InvalidValue:
+            continue  # every task excused: nothing to rate it on, so not counted
+        found.append(sibling)
     return found
 
 

@@ -185,6 +185,8 @@ def test_nothing_is_decided_before_the_assessment(agency: MinhBach) -> None:
         ),
     )
     refused(agency, "not_authorised", lambda: assess_as_hr(agency))
+    refused(agency, "invalid_value", lambda: assess(agency, "BGD", "30", "60"))
+    refused(agency, "invalid_value", lambda: assess(agency, "P1", "31", "60"))
 
 
 def assess_as_hr(app: MinhBach) -> None:
