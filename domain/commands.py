@@ -415,6 +415,15 @@ class DecideOrganisationRating(OrganisationCommand):
     )
 
 
+class GrantOrganisationQuotaRatio(Command):
+    """Art. 8(5)(b): a higher EXCELLENT ratio for the units of an agency."""
+
+    name = "grant_organisation_quota_ratio"
+    agency: Code
+    year: Year
+    ratio: Amount
+
+
 class GrantQuotaRatio(Command):
     name = "grant_quota_ratio"
     agency: Code
@@ -712,6 +721,7 @@ COMMANDS: dict[str, type[Command]] = {
         AssessOrganisation,
         DecideForceMajeure,
         DecideOrganisationRating,
+        GrantOrganisationQuotaRatio,
         GrantQuotaRatio,
         DecideQuotaTie,
         AdoptPolicyVariant,

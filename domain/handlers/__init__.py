@@ -68,6 +68,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.AssessOrganisation: organisations_rating.assess_organisation,
     c.DecideForceMajeure: organisations_rating.decide_force_majeure,
     c.DecideOrganisationRating: organisations_rating.decide_organisation_rating,
+    c.GrantOrganisationQuotaRatio: organisations_rating.grant_organisation_quota_ratio,
     c.GrantQuotaRatio: yearly.grant_quota_ratio,
     c.DecideQuotaTie: yearly.decide_quota_tie,
     c.ProposeClassification: yearly.propose_classification,

@@ -29,6 +29,7 @@ from domain.policy.organisation import (
     organisation_quota,
     plan_ratios,
 )
+from domain.policy.quota import QuotaGrant
 from domain.policy.steps import Computed
 from domain.scope import require_role, require_source
 from domain.values import Level
@@ -202,7 +203,9 @@ def _quota_place(records: Records, agency: Agency, org: OrganisationYear, points
             candidates.append((sibling.ref, facts.general_points + facts.task_points))
         elif level is Level.GOOD:
             good += 1
-    quota = organisation_quota(policy_in_force(date(org.year, 1, 1)), candidates, good).value
+    granted = agency.organisation_quota_grants.get(org.year)
+    grant = QuotaGrant(granted[0], granted[1] or "") if granted else None
+    quota = organisation_quota(policy_in_force(date(org.year, 1, 1)), candidates, good, grant).value
     if org.ref in quota.pending:
         return "pending"
     return "excellent" if org.ref in quota.excellent else "good"
@@ -277,3 +280,20 @@ def decide_organisation_rating(
         level=cmd.level.value,
     )
     return Outcome([org, agency], {"id": str(org.id), "computed_level": computed.value.value})
+
+
+def grant_organisation_quota_ratio(
+    records: Records, cmd: c.GrantOrganisationQuotaRatio, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio for organisations")
+    require_source(ctx, "a quota-ratio grant for organisations")
+    agency = load_agency(records, ctx, cmd.agency)
+    policy = policy_in_force(date(cmd.year, 1, 1))
+    if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
+        raise InvalidValue(
+            f"a granted ratio must be above {policy.quota_ratio} and at most "
+            f"{policy.quota_ratio_max} (Art. 8(5)(b)), got {cmd.ratio}",
+            ratio=str(cmd.ratio),
+        )
+    agency.record(Agency.OrganisationQuotaRatioGranted, ctx, at, year=cmd.year, ratio=cmd.ratio)
+    return Outcome([agency], {"id": str(agency.id)})

@@ -5,6 +5,7 @@ the recognising authority's points (Art. 8); the decided level caps its head
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -213,3 +214,22 @@ def test_the_rated_level_caps_the_head(agency: MinhBach) -> None:
     )
     # and the rated facts are closed once decided
     refused(agency, "invalid_state", lambda: assess(agency, "P1", "30", "60"))
+
+
+def test_a_recorded_grant_raises_the_quota_to_twenty_five_percent(agency: MinhBach) -> None:
+    """Art. 8(5)(b): four GOOD units allow no EXCELLENT at 20%, one at 25%."""
+    good_units(agency, 4)
+    plan(agency, "P1")
+    assess(agency, "P1", "30", "65")
+    refused(agency, "quota_exceeded", lambda: rate(agency, "P1", "EXCELLENT"))
+    grant = partial(run, agency, c.GrantOrganisationQuotaRatio, with_source(AUTHORITY, "QĐ-TL"))
+    refused(agency, "invalid_value", lambda: grant(ratio="0.3"))
+    refused(
+        agency,
+        "missing_source_document",
+        lambda: run(
+            agency, c.GrantOrganisationQuotaRatio, with_source(AUTHORITY, ""), ratio="0.25"
+        ),
+    )
+    grant(ratio="0.25")
+    rate(agency, "P1", "EXCELLENT")
