@@ -5,6 +5,7 @@ head (Art. 20(6))."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -190,6 +191,18 @@ def _siblings(records: Records, agency: Agency, org: OrganisationYear) -> list[O
     return found
 
 
+def _failed_units(agency: Agency, facts: OrganisationFacts, year: int) -> tuple[str, ...]:
+    """Art. 8(1)(b) for the agency itself: its units whose recorded level for the year is
+    FAIL are directly subordinate organisations rated FAIL, beside those the
+    authority named."""
+    recorded = {
+        f"{agency.code}/{unit}"
+        for (y, unit), level in agency.organisation_levels.items()
+        if y == year and unit is not None and level == Level.FAIL.value
+    }
+    return tuple(sorted(set(facts.failed_subordinates) | recorded))
+
+
 def _quota_place(records: Records, agency: Agency, org: OrganisationYear, points: Decimal) -> str:
     """Art. 8(5)(a) among the units of one agency, this one counted as EXCELLENT, the
     others at their decided level, or the computed one while undecided: "excellent",
@@ -255,6 +268,8 @@ def decide_organisation_rating(
     if cmd.decision_no in org.decisions:
         raise AlreadyExists(f"decision {cmd.decision_no} is already recorded")
     facts = _facts(org)
+    if cmd.unit is None:
+        facts = replace(facts, failed_subordinates=_failed_units(agency, facts, cmd.year))
     points = facts.general_points + facts.task_points
     by_conditions = organisation_level(facts).value
     quota = None

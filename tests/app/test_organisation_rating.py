@@ -233,3 +233,18 @@ def test_a_recorded_grant_raises_the_quota_to_twenty_five_percent(agency: MinhBa
     )
     grant(ratio="0.25")
     rate(agency, "P1", "EXCELLENT")
+
+
+def test_a_unit_rated_fail_bars_the_agency_from_excellent(agency: MinhBach) -> None:
+    """Art. 8(1)(b): «Không có đơn vị cấp dưới trực tiếp … bị xếp loại … không hoàn
+    thành nhiệm vụ» — the units' recorded levels count without being named again."""
+    plan(agency, "P1", undone=5)
+    assess(agency, "P1", "20", "40")
+    rate(agency, "P1", "FAIL")
+    plan(agency, None)
+    assess(agency, None, "30", "65")
+    error = refused(
+        agency, "departure_without_reason", lambda: rate(agency, None, "EXCELLENT", "2")
+    )
+    assert error.details["computed"] == "GOOD"
+    rate(agency, None, "GOOD", "QĐ-TC 2")
