@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from domain import commands as c
+from domain.agency import Agency, agency_id
 from domain.application import MinhBach
 from domain.organisation_year import OrganisationYear, organisation_year_id
 from tests.app.scenario import (
@@ -248,3 +249,15 @@ def test_a_unit_rated_fail_bars_the_agency_from_excellent(agency: MinhBach) -> N
     )
     assert error.details["computed"] == "GOOD"
     rate(agency, None, "GOOD", "QĐ-TC 2")
+
+
+def test_a_new_rating_decision_replaces_the_level(agency: MinhBach) -> None:
+    plan(agency, "P1", late=1)
+    assess(agency, "P1", "25", "50")
+    rate(agency, "P1", "COMPLETE")
+    refused(agency, "already_exists", lambda: rate(agency, "P1", "COMPLETE"))
+    rate(agency, "P1", "GOOD", "QĐ-TC 2", departure_reason="theo kết luận phúc tra")
+    org = org_year(agency, "P1")
+    assert (org.decisions, org.level) == (["QĐ-TC 1", "QĐ-TC 2"], "GOOD")
+    recorded: Agency = agency.repository.get(agency_id("SNV"))
+    assert recorded.organisation_levels[(YEAR, "P1")] == "GOOD"  # the head's cap
