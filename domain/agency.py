@@ -63,6 +63,7 @@ class Agency(Audited):
             agency.units = {}
             agency.organisation_levels = {}
             agency.quota_grants = {}
+            agency.organisation_quota_grants = {}
             agency.tie_decisions = {}
             agency.publications = []
             agency.policy_adoptions = []
@@ -98,6 +99,17 @@ class Agency(Audited):
 
         def apply(self, agency: Agency) -> None:
             agency.quota_grants[self.year] = (self.ratio, self.source_ref)
+
+    class OrganisationQuotaRatioGranted(Audited.Event):
+        """Art. 8(5)(b): a higher EXCELLENT ratio (≤ 25%) for the organisations this
+        agency's head recognises (its units), for outstanding results."""
+
+        TOPIC = "minhbach.agency:OrganisationQuotaRatioGranted"
+        year: int
+        ratio: Decimal
+
+        def apply(self, agency: Agency) -> None:
+            agency.organisation_quota_grants[self.year] = (self.ratio, self.source_ref)
 
     class QuotaTieDecided(Audited.Event):
         """The head's choice among servants tied across the quota limit."""
@@ -161,6 +173,7 @@ class Agency(Audited):
         self.board: str | None = None
         self.organisation_levels: dict[tuple[int, str | None], str] = {}
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
+        self.organisation_quota_grants: dict[int, tuple[Decimal, str | None]] = {}
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
         self.publications: list[Publication] = []
         self.policy_adoptions: list[Adoption] = []

@@ -5,7 +5,7 @@ parsed from JSON (types, required fields, unknown fields rejected) and then
 handled, where the domain rules raise named errors.
 
 One module per area (``organisation``, ``tasks``, ``evaluation``, ``discipline``,
-``yearly``, ``appeals``, ``personnel``, ``principals``) on ``base``; this module
+``yearly``, ``organisations``, ``appeals``, ``personnel``, ``principals``) on ``base``; this module
 names every command and holds ``COMMANDS``, the map from a command's name to its class."""
 
 from __future__ import annotations
@@ -44,6 +44,17 @@ from domain.commands.organisation import (
     RecordLeaving,
     RegisterAgency,
     RegisterServant,
+)
+from domain.commands.organisations import (
+    AssessOrganisation,
+    DecideForceMajeure,
+    DecideOrganisationRating,
+    GrantOrganisationQuotaRatio,
+    OrganisationCommand,
+    Points,
+    RecordPlanTask,
+    Refs,
+    SelfAssessOrganisation,
 )
 from domain.commands.personnel import (
     AcknowledgedBasis,
@@ -109,6 +120,7 @@ __all__ = [
     "AnnulDiscipline",
     "ApproveDecision",
     "Argon2Hash",
+    "AssessOrganisation",
     "AssessResult",
     "AssignAppealReviewer",
     "AssignDeputyArea",
@@ -123,19 +135,24 @@ __all__ = [
     "CorrectTask",
     "Day",
     "DecideClassification",
+    "DecideForceMajeure",
     "DecideOrganisationLevel",
+    "DecideOrganisationRating",
     "DecideQuotaTie",
     "DecisionKind",
     "DisablePrincipal",
     "ExecuteDecision",
     "FileAppeal",
+    "GrantOrganisationQuotaRatio",
     "GrantQuotaRatio",
     "GrantRole",
     "IssueToken",
     "NotifyResult",
     "OpenUnit",
+    "OrganisationCommand",
     "PeriodCode",
     "PlaceServant",
+    "Points",
     "PrincipalRole",
     "ProposeClassification",
     "ProposeDecision",
@@ -150,6 +167,8 @@ __all__ = [
     "RecordFailedSignIn",
     "RecordLeave",
     "RecordLeaving",
+    "RecordPlanTask",
+    "Refs",
     "RegisterAgency",
     "RegisterPrincipal",
     "RegisterServant",
@@ -159,6 +178,7 @@ __all__ = [
     "ScoreCriteria",
     "ScoreLeaderComponent",
     "Scores",
+    "SelfAssessOrganisation",
     "SelfScoreCriteria",
     "SessionId",
     "SetPassword",
@@ -201,6 +221,12 @@ COMMANDS: dict[str, type[Command]] = {
         RecordConclusion,
         WithdrawConclusion,
         DecideOrganisationLevel,
+        RecordPlanTask,
+        SelfAssessOrganisation,
+        AssessOrganisation,
+        DecideForceMajeure,
+        DecideOrganisationRating,
+        GrantOrganisationQuotaRatio,
         GrantQuotaRatio,
         DecideQuotaTie,
         AdoptPolicyVariant,

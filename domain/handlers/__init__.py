@@ -16,6 +16,7 @@ from domain.handlers import (
     discipline,
     evaluation,
     organisation,
+    organisations_rating,
     personnel,
     policy,
     principals,
@@ -61,6 +62,13 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.WithdrawConclusion: discipline.withdraw_conclusion,
     # yearly
     c.DecideOrganisationLevel: yearly.decide_organisation_level,
+    # organisations rated under Chapter II
+    c.RecordPlanTask: organisations_rating.record_plan_task,
+    c.SelfAssessOrganisation: organisations_rating.self_assess_organisation,
+    c.AssessOrganisation: organisations_rating.assess_organisation,
+    c.DecideForceMajeure: organisations_rating.decide_force_majeure,
+    c.DecideOrganisationRating: organisations_rating.decide_organisation_rating,
+    c.GrantOrganisationQuotaRatio: organisations_rating.grant_organisation_quota_ratio,
     c.GrantQuotaRatio: yearly.grant_quota_ratio,
     c.DecideQuotaTie: yearly.decide_quota_tie,
     c.ProposeClassification: yearly.propose_classification,

@@ -26,6 +26,7 @@ from domain.handlers.common import (
     load_servant,
     require_unit,
 )
+from domain.organisation_year import OrganisationYear, organisation_year_id
 from domain.policy import (
     PoolFacts,
     check_decided_level,
@@ -51,6 +52,14 @@ def decide_organisation_level(
     agency = load_agency(records, ctx, cmd.agency)
     if cmd.unit is not None:
         require_unit(agency, cmd.unit)
+    # A level rated under Chapter II rests on its points and conditions (Art. 8): a
+    # typed-in level may not overwrite it; a new rating decision replaces it.
+    rated = records.find(OrganisationYear, organisation_year_id(cmd.agency, cmd.unit, cmd.year))
+    if rated is not None and rated.decisions:
+        raise InvalidState(
+            f"the level of {rated.ref} for {cmd.year} was rated by decision "
+            f"{rated.decisions[-1]} (Art. 8): it is changed by a new rating decision"
+        )
     agency.record(
         Agency.OrganisationLevelDecided,
         ctx,

@@ -23,6 +23,7 @@ from domain.classification import Classification
 from domain.commands import COMMANDS
 from domain.discipline import AuthorityConclusion, DisciplineDecision
 from domain.evaluation import PeriodEvaluation
+from domain.organisation_year import OrganisationYear
 from domain.personnel import PersonnelDecision
 from domain.principal import AdminRoster, Principal
 from domain.quota_pool import QuotaPool
@@ -46,6 +47,7 @@ AGGREGATES = (
     Appeal,
     PersonnelDecision,
     QuotaPool,
+    OrganisationYear,
 )
 
 

@@ -1,0 +1,314 @@
+"""Handlers of an organisation's rating under Chapter II (Art. 5–9): its work plan,
+its self-assessment, the recognising authority's assessment, force majeure and
+the decided level — which also becomes the organisation's level that caps its
+head (Art. 20(6))."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain import commands as c
+from domain.actors import CommandContext, Role
+from domain.agency import Agency
+from domain.errors import (
+    AlreadyExists,
+    DepartureWithoutReason,
+    FailTriggerApplies,
+    InvalidState,
+    InvalidValue,
+    QuotaExceeded,
+)
+from domain.handlers.common import Outcome, Records, load_agency, require_unit
+from domain.organisation_year import OrganisationYear, organisation_year_id
+from domain.policy import policy_in_force
+from domain.policy.organisation import (
+    ND335_2025_ORGANISATIONS,
+    OrganisationFacts,
+    organisation_level,
+    organisation_quota,
+    plan_ratios,
+)
+from domain.policy.quota import QuotaGrant
+from domain.policy.steps import Computed
+from domain.scope import require_role, require_source
+from domain.values import Level
+
+# The organisation's own records are kept by its agency's HR office, bound to the
+# agency (a manager's scope is their unit's people, not its plan).
+_SELF = (Role.HR,)
+
+
+def _year(
+    records: Records, cmd: c.OrganisationCommand, ctx: CommandContext, at: datetime
+) -> tuple[Agency, OrganisationYear]:
+    agency = load_agency(records, ctx, cmd.agency)
+    if cmd.unit is not None:
+        require_unit(agency, cmd.unit)
+        if cmd.unit == agency.leadership_unit():
+            raise InvalidValue(
+                f"{cmd.unit} is the board of {agency.code}: the agency itself is rated "
+                f"(no unit), its head capped by the agency's level (Art. 20(6))"
+            )
+    found = records.find(OrganisationYear, organisation_year_id(cmd.agency, cmd.unit, cmd.year))
+    if found is not None:
+        return agency, found
+    return agency, OrganisationYear.start(
+        OrganisationYear.Opened,
+        organisation_year_id(cmd.agency, cmd.unit, cmd.year),
+        ctx,
+        at,
+        agency_code=cmd.agency,
+        unit_code=cmd.unit,
+        year=cmd.year,
+    )
+
+
+def _not_decided(org: OrganisationYear, what: str) -> None:
+    if org.decisions:
+        raise InvalidState(
+            f"the level of {org.ref} for {org.year} is decided ({org.decisions[-1]}): "
+            f"{what} would change the facts it was decided on"
+        )
+
+
+def _check_points(general: Decimal, tasks: Decimal) -> None:
+    rules = ND335_2025_ORGANISATIONS
+    if general > rules.general_max or tasks > rules.task_max:
+        raise InvalidValue(
+            f"points are at most {rules.general_max} general (Art. 6) and {rules.task_max} "
+            f"task criteria (Art. 7), got {general} and {tasks}"
+        )
+
+
+def record_plan_task(
+    records: Records, cmd: c.RecordPlanTask, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (*_SELF, Role.AUTHORITY), "record an organisation's work plan")
+    if not cmd.completed and (cmd.on_time or cmd.exceeded):
+        raise InvalidValue("a task not completed is neither on time nor exceeded")
+    _, org = _year(records, cmd, ctx, at)
+    _not_decided(org, "a plan task")
+    org.record(
+        OrganisationYear.PlanTaskRecorded,
+        ctx,
+        at,
+        task_ref=cmd.task,
+        completed=cmd.completed,
+        on_time=cmd.on_time,
+        exceeded=cmd.exceeded,
+    )
+    return Outcome([org], {"id": str(org.id)})
+
+
+def self_assess_organisation(
+    records: Records, cmd: c.SelfAssessOrganisation, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, _SELF, "self-assess an organisation (Art. 9(2)(a))")
+    _check_points(cmd.general_points, cmd.task_points)
+    _, org = _year(records, cmd, ctx, at)
+    _not_decided(org, "a self-assessment")
+    org.record(
+        OrganisationYear.SelfAssessed,
+        ctx,
+        at,
+        general_points=cmd.general_points,
+        task_points=cmd.task_points,
+        proposed_level=cmd.proposed_level.value if cmd.proposed_level else None,
+    )
+    return Outcome([org], {"id": str(org.id)})
+
+
+def assess_organisation(
+    records: Records, cmd: c.AssessOrganisation, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "assess an organisation")
+    _check_points(cmd.general_points, cmd.task_points)
+    _, org = _year(records, cmd, ctx, at)
+    _not_decided(org, "an assessment")
+    org.record(
+        OrganisationYear.Assessed,
+        ctx,
+        at,
+        general_points=cmd.general_points,
+        task_points=cmd.task_points,
+        failed_subordinates=tuple(cmd.failed_subordinates),
+        open_shortcomings=tuple(cmd.open_shortcomings),
+        violations=tuple(cmd.violations),
+    )
+    return Outcome([org], {"id": str(org.id)})
+
+
+def decide_force_majeure(
+    records: Records, cmd: c.DecideForceMajeure, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "decide force majeure (Art. 8(4)(b))")
+    require_source(ctx, "a force-majeure decision")
+    _, org = _year(records, cmd, ctx, at)
+    _not_decided(org, "a force-majeure decision")
+    unknown = sorted(set(cmd.excused) - set(org.tasks))
+    if unknown:
+        raise InvalidValue(f"excused tasks not in the work plan: {', '.join(unknown)}")
+    done = [ref for ref in cmd.excused if org.tasks[ref].completed]
+    if done:
+        raise InvalidValue(f"completed tasks need no excuse: {', '.join(done)}")
+    org.record(
+        OrganisationYear.ForceMajeureDecided,
+        ctx,
+        at,
+        reasons=cmd.reasons,
+        excused=tuple(cmd.excused),
+    )
+    return Outcome([org], {"id": str(org.id)})
+
+
+def _facts(org: OrganisationYear) -> OrganisationFacts:
+    facts = org.facts()
+    if facts is None:
+        raise InvalidState(
+            f"{org.ref} is not assessed for {org.year}: the authority assesses first"
+        )
+    if not org.tasks:
+        raise InvalidState(f"{org.ref} has no work plan task recorded for {org.year}")
+    return facts
+
+
+def _siblings(records: Records, agency: Agency, org: OrganisationYear) -> list[OrganisationYear]:
+    """The units the same authority recognises (Art. 5(3–4)): the agency's units."""
+    found = []
+    for unit in sorted(agency.units):
+        if unit == agency.leadership_unit() or unit == org.unit_code:
+            continue
+        sibling = records.find(OrganisationYear, organisation_year_id(agency.code, unit, org.year))
+        if sibling is None or not sibling.tasks or sibling.assessment is None:
+            continue
+        try:
+            plan_ratios(_facts(sibling))
+        except InvalidValue:
+            continue  # every task excused: nothing to rate it on, so not counted
+        found.append(sibling)
+    return found
+
+
+def _failed_units(agency: Agency, facts: OrganisationFacts, year: int) -> tuple[str, ...]:
+    """Art. 8(1)(b) for the agency itself: its units whose recorded level for the year is
+    FAIL are directly subordinate organisations rated FAIL, beside those the
+    authority named."""
+    recorded = {
+        f"{agency.code}/{unit}"
+        for (y, unit), level in agency.organisation_levels.items()
+        if y == year and unit is not None and level == Level.FAIL.value
+    }
+    return tuple(sorted(set(facts.failed_subordinates) | recorded))
+
+
+def _quota_place(records: Records, agency: Agency, org: OrganisationYear, points: Decimal) -> str:
+    """Art. 8(5)(a) among the units of one agency, this one counted as EXCELLENT, the
+    others at their decided level, or the computed one while undecided: "excellent",
+    "good" (beyond the limit) or "pending" (tied across it)."""
+    candidates = [(org.ref, points)]
+    good = 0
+    for sibling in _siblings(records, agency, org):
+        facts = _facts(sibling)
+        level = Level(sibling.level) if sibling.level else organisation_level(facts).value
+        if level is Level.EXCELLENT:
+            candidates.append((sibling.ref, facts.general_points + facts.task_points))
+        elif level is Level.GOOD:
+            good += 1
+    granted = agency.organisation_quota_grants.get(org.year)
+    grant = QuotaGrant(granted[0], granted[1] or "") if granted else None
+    quota = organisation_quota(policy_in_force(date(org.year, 1, 1)), candidates, good, grant).value
+    if org.ref in quota.pending:
+        return "pending"
+    return "excellent" if org.ref in quota.excellent else "good"
+
+
+def check_organisation_level(
+    facts: OrganisationFacts, level: Level, reason: str | None, quota: str | None = None
+) -> Computed[Level]:
+    """The decided level against the computed one: FAIL triggers and the quota are
+    mandatory, any other difference needs a written reason (as for servants, Art. 21).
+    ``quota``: this organisation's place when counted EXCELLENT (None: no quota)."""
+    computed = organisation_level(facts)
+    triggers = [s for s in computed.steps if s.key.startswith("fail_")]
+    if triggers and level is not Level.FAIL:
+        raise FailTriggerApplies(
+            f"{facts.ref} is FAIL: {'; '.join(f'{s.label} ({s.rule})' for s in triggers)}",
+            triggers=[s.key for s in triggers],
+        )
+    if level is Level.EXCELLENT and quota not in (None, "excellent"):
+        raise QuotaExceeded(
+            f"EXCELLENT for {facts.ref} is "
+            + ("tied across the limit" if quota == "pending" else "beyond the limit")
+            + " of the EXCELLENT quota of the organisations its authority rates (Art. 8(5)(a))",
+            place=quota,
+        )
+    proposed: Level | None = computed.value
+    if computed.value is Level.EXCELLENT and quota == "good":
+        proposed = Level.GOOD  # moved down by the quota: no reason needed
+    elif computed.value is Level.EXCELLENT and quota == "pending":
+        proposed = None  # the authority chooses among the tied: a reason either way
+    if level is not proposed and not (reason and reason.strip()):
+        shown = proposed.value if proposed else "pending (a quota tie)"
+        raise DepartureWithoutReason(
+            f"{level.value} for {facts.ref} departs from the computed {shown} "
+            f"(Art. 8): a written reason is required",
+            computed=proposed.value if proposed else None,
+        )
+    return computed if proposed is computed.value else Computed(proposed or level, computed.steps)
+
+
+def decide_organisation_rating(
+    records: Records, cmd: c.DecideOrganisationRating, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "decide an organisation's level")
+    require_source(ctx, "an organisation's level")
+    agency, org = _year(records, cmd, ctx, at)
+    if cmd.decision_no in org.decisions:
+        raise AlreadyExists(f"decision {cmd.decision_no} is already recorded")
+    facts = _facts(org)
+    if cmd.unit is None:
+        facts = replace(facts, failed_subordinates=_failed_units(agency, facts, cmd.year))
+    points = facts.general_points + facts.task_points
+    by_conditions = organisation_level(facts).value
+    quota = None
+    if cmd.unit is not None and Level.EXCELLENT in (cmd.level, by_conditions):
+        quota = _quota_place(records, agency, org, points)
+    computed = check_organisation_level(facts, cmd.level, cmd.departure_reason, quota)
+    org.record(
+        OrganisationYear.LevelDecided,
+        ctx,
+        at,
+        decision_no=cmd.decision_no,
+        level=cmd.level.value,
+        computed_level=computed.value.value,
+        departure_reason=cmd.departure_reason or None,
+    )
+    # The decided level is the organisation's level that caps its head (Art. 20(6)).
+    agency.record(
+        Agency.OrganisationLevelDecided,
+        ctx,
+        at,
+        year=cmd.year,
+        unit_code=cmd.unit,
+        level=cmd.level.value,
+    )
+    return Outcome([org, agency], {"id": str(org.id), "computed_level": computed.value.value})
+
+
+def grant_organisation_quota_ratio(
+    records: Records, cmd: c.GrantOrganisationQuotaRatio, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio for organisations")
+    require_source(ctx, "a quota-ratio grant for organisations")
+    agency = load_agency(records, ctx, cmd.agency)
+    policy = policy_in_force(date(cmd.year, 1, 1))
+    if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
+        raise InvalidValue(
+            f"a granted ratio must be above {policy.quota_ratio} and at most "
+            f"{policy.quota_ratio_max} (Art. 8(5)(b)), got {cmd.ratio}",
+            ratio=str(cmd.ratio),
+        )
+    agency.record(Agency.OrganisationQuotaRatioGranted, ctx, at, year=cmd.year, ratio=cmd.ratio)
+    return Outcome([agency], {"id": str(agency.id)})

@@ -1,0 +1,124 @@
+"""One organisation's year of rating under Chapter II (Art. 6–9): the agency itself
+or one of its units, its work plan, its self-assessment, the recognising
+authority's assessment, a force-majeure decision and the decided level."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+from domain.base import AggregateCreated, Audited, stable_id
+from domain.policy.organisation import ForceMajeure, OrganisationFacts, PlanTask
+
+
+def organisation_year_id(agency: str, unit: str | None, year: int) -> UUID:
+    return stable_id("organisation-year", agency, unit or "", str(year))
+
+
+class OrganisationYear(Audited):
+    TOPIC = "minhbach.organisation_year:OrganisationYear"
+
+    class Opened(Audited.Event, AggregateCreated):
+        TOPIC = "minhbach.organisation_year:Opened"
+        agency_code: str
+        unit_code: str | None
+        year: int
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.agency_code = self.agency_code
+            org.unit_code = self.unit_code
+            org.year = self.year
+
+    class PlanTaskRecorded(Audited.Event):
+        """A task of the year's work plan and how it ended (recorded again: replaced)."""
+
+        TOPIC = "minhbach.organisation_year:PlanTaskRecorded"
+        task_ref: str
+        completed: bool
+        on_time: bool
+        exceeded: bool
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.tasks[self.task_ref] = PlanTask(
+                self.task_ref, self.completed, self.on_time, self.exceeded
+            )
+
+    class SelfAssessed(Audited.Event):
+        """Art. 9(2)(a): the organisation's own scores and proposed level."""
+
+        TOPIC = "minhbach.organisation_year:SelfAssessed"
+        general_points: Decimal
+        task_points: Decimal
+        proposed_level: str | None
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.self_assessment = (self.general_points, self.task_points, self.proposed_level)
+
+    class Assessed(Audited.Event):
+        """The recognising authority's scores and findings (Art. 5, 8)."""
+
+        TOPIC = "minhbach.organisation_year:Assessed"
+        general_points: Decimal
+        task_points: Decimal
+        failed_subordinates: tuple[str, ...]
+        open_shortcomings: tuple[str, ...]
+        violations: tuple[str, ...]
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.assessment = self
+
+    class ForceMajeureDecided(Audited.Event):
+        """Art. 8(4)(b): tasks not done for force majeure, with the reasons."""
+
+        TOPIC = "minhbach.organisation_year:ForceMajeureDecided"
+        reasons: str
+        excused: tuple[str, ...]
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.force_majeure = ForceMajeure(
+                self.source_ref or "", self.reasons, frozenset(self.excused)
+            )
+
+    class LevelDecided(Audited.Event):
+        """The recognising authority's decision of the level, with the computed one."""
+
+        TOPIC = "minhbach.organisation_year:LevelDecided"
+        decision_no: str
+        level: str
+        computed_level: str
+        departure_reason: str | None
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.decisions.append(self.decision_no)
+            org.level = self.level
+
+    def __init__(self) -> None:
+        self.agency_code = ""
+        self.unit_code: str | None = None
+        self.year = 0
+        self.tasks: dict[str, PlanTask] = {}
+        self.self_assessment: tuple[Decimal, Decimal, str | None] | None = None
+        self.assessment: OrganisationYear.Assessed | None = None
+        self.force_majeure: ForceMajeure | None = None
+        self.decisions: list[str] = []
+        self.level: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.agency_code}/{self.unit_code}" if self.unit_code else self.agency_code
+
+    def facts(self) -> OrganisationFacts | None:
+        """What the level is computed from: None until the authority has assessed."""
+        a = self.assessment
+        if a is None:
+            return None
+        return OrganisationFacts(
+            ref=self.ref,
+            general_points=a.general_points,
+            task_points=a.task_points,
+            tasks=tuple(self.tasks[ref] for ref in sorted(self.tasks)),
+            failed_subordinates=tuple(a.failed_subordinates),
+            open_shortcomings=tuple(a.open_shortcomings),
+            violations=tuple(a.violations),
+            force_majeure=self.force_majeure,
+        )
