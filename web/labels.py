@@ -182,6 +182,29 @@ EVENT_TYPES = {
     "minhbach.appeal:ReviewerAssigned": N_("Appeal reviewer assigned"),
     "minhbach.appeal:CorrectionRecorded": N_("Correction recorded on appeal"),
     "minhbach.appeal:Resolved": N_("Appeal resolved"),
+    "minhbach.agency:OrganisationQuotaRatioGranted": N_(
+        "Higher quota ratio for organisations granted"
+    ),
+    "minhbach.agency:ResultsPublished": N_("Results published"),
+    "minhbach.servant:DeputyAreaAssigned": N_("Deputy's area assigned"),
+    "minhbach.catalogue:Opened": N_("Catalogue opened"),
+    "minhbach.catalogue:ProductAdded": N_("Product added to the catalogue"),
+    "minhbach.catalogue:FactorChanged": N_("Product's factor changed"),
+    "minhbach.catalogue:ProductWithdrawn": N_("Product withdrawn"),
+    "minhbach.task:Cancelled": N_("Task cancelled"),
+    "minhbach.task:Corrected": N_("Task corrected"),
+    "minhbach.quota_pool:Opened": N_("Quota pool opened"),
+    "minhbach.quota_pool:DecisionCounted": N_("Decision counted in the quota pool"),
+    "minhbach.organisation_year:Opened": N_("Organisation's year opened"),
+    "minhbach.organisation_year:PlanTaskRecorded": N_("Work plan task recorded"),
+    "minhbach.organisation_year:SelfAssessed": N_("Organisation's self-assessment"),
+    "minhbach.organisation_year:Assessed": N_("Organisation assessed"),
+    "minhbach.organisation_year:ForceMajeureDecided": N_("Force majeure decided"),
+    "minhbach.organisation_year:LevelDecided": N_("Organisation's level decided"),
+    "minhbach.personnel:Proposed": N_("Personnel decision proposed"),
+    "minhbach.personnel:Approved": N_("Personnel decision approved"),
+    "minhbach.personnel:Executed": N_("Personnel decision executed"),
+    "minhbach.personnel:Reviewed": N_("Personnel decision reviewed"),
 }
 
 DISCIPLINE_FORMS = {
