@@ -39,6 +39,14 @@ REFUSALS = {
 }
 
 
+# Where a month's result stands (``pj_period_results.status``).
+PERIOD_STATUSES = {
+    "scored": N_("Scored"),
+    "not_scorable": N_("Not scored"),
+    "pending_confirmation": N_("Awaiting the evaluator's Form 01"),
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Which form was refused, in words (a catalogue message) and the domain's detail."""

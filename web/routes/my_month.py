@@ -16,7 +16,7 @@ from domain.errors import NotAuthorised
 from forms.wording import CRITERIA
 from projections.directory import Directory
 from web.deps import SignedInDep, Viewer
-from web.month_forms import Refusal, attempt
+from web.month_forms import PERIOD_STATUSES, Refusal, attempt
 from web.templating import render
 
 router = APIRouter()
@@ -56,12 +56,15 @@ def month_page(
         done=done if done in DONE else None,
         today=who.svc.app.clock().date(),
         criteria_words=CRITERIA,
+        period_statuses=PERIOD_STATUSES,
     )
 
 
 def forms_on(month: ServantMonth) -> set[str]:
     """The forms the page shows: a refusal of another is shown at the top."""
-    open_tasks = {t["code"] for t in month.tasks if not t["accepted"] and not t["cancelled"]}
+    open_tasks = {
+        t["code"] for t in month.tasks if not (t["accepted"] or t["cancelled"] or t["awaiting"])
+    }
     return {"self-score"} | {f"result-{code}" for code in open_tasks}
 
 

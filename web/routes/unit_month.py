@@ -16,7 +16,7 @@ from domain import commands as c
 from forms.wording import CRITERIA
 from projections.directory import Directory
 from web.deps import SignedInDep, Viewer
-from web.month_forms import Refusal, attempt
+from web.month_forms import PERIOD_STATUSES, Refusal, attempt
 from web.routes.my_month import FormKey, PeriodPath, Short, criteria_scores
 from web.templating import render
 
@@ -52,6 +52,7 @@ def unit_page(
         done=done if done in DONE else None,
         today=who.svc.app.clock().date(),
         criteria_words=CRITERIA,
+        period_statuses=PERIOD_STATUSES,
         base=BASE.format(agency=agency, unit=unit, period=period),
     )
 
