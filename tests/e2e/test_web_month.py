@@ -210,3 +210,20 @@ def test_a_civil_servant_may_not_open_a_unit_s_month(month: Month) -> None:
     assert 'href="/me/periods/2026-12"' in home
     month.sign_in("tp1")
     assert 'href="/agencies/SNV/units/P1/periods/2026-12"' in month.client.get("/").text
+
+
+def test_a_reassignment_names_its_cause(month: Month) -> None:
+    month.sign_in("tp1")
+    assert assign(month)[0] == 303
+    fields = month.form(UNIT, "reassign-T1") | {
+        "task": "T1",
+        "to_servant": "CV2",
+        "on": "2026-03-10",
+        "cause": "cannot_complete",
+        "reason": "ốm dài ngày",
+    }
+    status, page = month.post(f"{UNIT}/reassign", fields)  # no report from the holder
+    assert status == 400 and 'id="refusal-reassign-T1"' in page
+    assert month.post(f"{UNIT}/reassign", fields | {"report_ref": "BC-07"})[0] == 303
+    task = month.app.find(Task, task_id("T1"))
+    assert task is not None and (task.holder, task.counted_for) == ("CV2", "CV1")

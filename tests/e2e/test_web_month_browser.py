@@ -72,7 +72,6 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     form.get_by_label("Thời hạn").fill(DEADLINE.isoformat())
     form.get_by_role("button", name="Giao nhiệm vụ").click()
     expect(page.get_by_role("status")).to_have_text("Đã giao nhiệm vụ.")
-    screenshot(page, "unit-month")
 
     switch_to(page, demo_server, "civil_servant")
     page.get_by_role("link", name=re.compile("Tháng .* của tôi")).first.click()
@@ -96,6 +95,8 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     assess.get_by_label("Kết quả đánh giá").select_option("accepted")
     assess.get_by_role("button", name="Ghi kết quả đánh giá").click()
     expect(page.get_by_role("status")).to_have_text("Đã ghi kết quả đánh giá.")
+    expect(page.locator(f'[id="score-{servant}-I.1"]')).to_have_value("4.5")  # to confirm
+    screenshot(page, "unit-month")
     page.locator(f"#form-score-{servant}").get_by_role("button", name="Xác nhận Mẫu số 01").click()
     expect(page.get_by_role("status")).to_have_text("Đã chấm và xác nhận Mẫu số 01.")
 

@@ -24,7 +24,7 @@ router = APIRouter()
 Code = Annotated[str, Path(min_length=1, max_length=64)]
 FormCode = Annotated[str, Form(min_length=1, max_length=64)]
 Reason = Annotated[str, Form(max_length=2000)]
-DONE = frozenset({"assigned", "assessed", "scored", "leader"})
+DONE = frozenset({"assigned", "reassigned", "assessed", "scored", "leader"})
 BASE = "/agencies/{agency}/units/{unit}/periods/{period}"
 
 
@@ -63,6 +63,7 @@ def forms_on(month: UnitMonth) -> set[str]:
     for s in month.servants:
         shown |= {f"score-{s.servant}"} | ({f"leader-{s.servant}"} if s.leader else set())
         shown |= {f"assess-{t['code']}" for t in s.tasks if t["awaiting"]}
+        shown |= {f"reassign-{t['code']}" for t in s.tasks if not t["accepted"]}
     return shown
 
 
@@ -118,6 +119,36 @@ def assign_task(
     }
     refusal = attempt(who, "assign", c.AssignTask, fields, form_key)
     return _answer(request, who, (agency, unit, period), refusal, fields, "assigned")
+
+
+@router.post(BASE + "/reassign", response_class=HTMLResponse)
+def reassign_task(
+    request: Request,
+    who: SignedInDep,
+    agency: Code,
+    unit: Code,
+    period: PeriodPath,
+    task: FormCode,
+    to_servant: FormCode,
+    on: Short,
+    cause: Short,
+    form_key: FormKey,
+    reason: Reason = "",
+    report_ref: Short = "",
+    deadline: Short = "",
+) -> Response:
+    """Art. 18(1)(d): the cause decides whose assigned total the task stays in."""
+    fields = {
+        "task": task,
+        "to_servant": to_servant,
+        "on": on,
+        "cause": cause,
+        "reason": reason,
+        "report_ref": report_ref.strip() or None,
+        "deadline": deadline.strip() or None,
+    }
+    refusal = attempt(who, f"reassign-{task}", c.ReassignTask, fields, form_key)
+    return _answer(request, who, (agency, unit, period), refusal, fields, "reassigned")
 
 
 @router.post(BASE + "/assess", response_class=HTMLResponse)
