@@ -14,12 +14,14 @@ from web.routes import (
     inspection,
     language,
     leniency,
+    my_month,
     people,
     quota,
     reconciliation,
     servant_year,
     sign_in,
     standings,
+    unit_month,
     verify,
     whatif,
     worklist,
@@ -41,6 +43,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     inspection.router,
     documents.router,
     servant_year.router,
+    my_month.router,
+    unit_month.router,
     decree.router,
 )
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api import reads
+from domain.actors import Role
 from projections import queries
 from projections.directory import Directory
 from web.deps import SignedInDep
@@ -35,10 +36,18 @@ def home(request: Request, who: SignedInDep) -> HTMLResponse:
     agencies: dict[str, list[int]] = {}
     for agency, year in years:
         agencies.setdefault(agency, []).append(year)
+    # Links to the month's pages: the page itself checks the scope.
+    month = who.svc.app.clock().strftime("%Y-%m")
+    units: list[tuple[str, str]] = []
+    if who.caller.role is Role.MANAGER and scope.agency is not None:
+        units = [u for u in names.units_of(scope.agency) if scope.unit in (None, u[0])]
     return render(
         request,
         who,
         "home.html",
+        month=month,
+        my_servant=who.caller.servant,
+        lead_units=units,
         agencies=agencies,
         names=names,
         scope=scope,
