@@ -18,7 +18,7 @@ from domain.policy import Criterion
 from domain.task import Task
 from domain.values import Period
 from projections import queries
-from projections.derive import policy_at
+from projections.inputs import policy_at
 
 Row = dict[str, Any]
 
