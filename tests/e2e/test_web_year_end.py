@@ -259,3 +259,25 @@ def test_the_organisation_level_notification_and_publication(desk: Desk) -> None
     assert digest
     agency = desk.app.find(Agency, agency_id("SNV"))
     assert agency is not None and agency.publications[-1].digest == digest.group(1)
+
+
+def test_a_publication_sent_twice_is_recorded_once(desk: Desk) -> None:
+    """The second send of the same form would publish the log as it stands after the
+    first (another position, another command): the key refuses it, nothing is added."""
+    desk.sign_in("ubnd")
+    publish = {**desk.form(f"{BASE}/decisions", "publish"), "notice": "TB 5/TB-SNV"}
+    assert desk.post(f"{BASE}/publications", publish).status_code == 200
+    again = desk.post(f"{BASE}/publications", publish)
+    assert again.status_code == 400
+    assert "Biểu mẫu này đã được gửi" in again.text
+    assert desk.events(Agency.ResultsPublished.TOPIC) == 1
+
+
+def test_the_refusal_reads_in_english_on_the_switch(desk: Desk) -> None:
+    propose(desk.app, "CV3")
+    desk.sign_in("ubnd")
+    desk.client.cookies.set("minhbach_lang", "en")
+    refused = desk.post(f"{BASE}/decisions", decide_form(desk, "CV3", "FAIL"))
+    assert refused.status_code == 400
+    beside = re.search(r'id="e-dr-CV3"[^>]*>([^<]+)<', refused.text)
+    assert beside and beside.group(1).startswith("This level departs from the computed proposal")
