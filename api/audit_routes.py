@@ -13,8 +13,6 @@ from api import reads, reads_year
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath
 from domain.actors import Role
-from domain.agency import Agency, agency_id
-from domain.commands import PublishResults
 from domain.errors import NotAuthorised, NotFound
 from projections.explain import render
 from projections.merkle import ProofError
@@ -98,18 +96,7 @@ def publish(
         raise NotAuthorised("HR or the competent authority publishes results")
     svc.views.catch_up()
     table = draft(svc.app, agency, year)
-    result = svc.app.execute(
-        PublishResults(
-            agency=agency,
-            year=year,
-            position=table.position,
-            policy_id=table.policy_id,
-            policy_version=table.policy_version,
-            digest=table.digest,
-            rows=tuple(table.rows),
-        ),
-        who.context(body.notice),
-    )
+    result = svc.app.execute(table.command(), who.context(body.notice))
     return PublicationOut(
         number=int(result.result["publication"]),
         year=year,
@@ -126,10 +113,6 @@ def publications(
     agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep
 ) -> list[PublicationOut]:
     """Every publication of an agency's results for a year."""
-    reads.unit_in_scope(scope, agency, None)
-    found = svc.app.find(Agency, agency_id(agency))
-    if found is None:
-        raise NotFound(f"agency {agency} not found")
     return [
         PublicationOut(
             number=p.number,
@@ -140,8 +123,7 @@ def publications(
             digest=p.digest,
             rows=len(p.rows),
         )
-        for p in found.publications
-        if p.year == year
+        for p in reads.publications(svc, scope, agency, year)
     ]
 
 

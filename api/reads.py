@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 
 from api.auth import ReadScope
 from api.deps import Services
+from domain.agency import Agency, Publication, agency_id
 from domain.errors import NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
 from projections import queries
@@ -133,3 +134,12 @@ def peer_groups(
     unit = unit_in_scope(scope, agency, unit)
     with svc.views.engine.connect() as conn:
         return queries.peer_groups_of(conn, agency, year, unit)
+
+
+def publications(svc: Services, scope: ReadScope, agency: str, year: int) -> list[Publication]:
+    """Every publication of an agency's results for a year, oldest first."""
+    unit_in_scope(scope, agency, None)
+    found = svc.app.find(Agency, agency_id(agency))
+    if found is None:
+        raise NotFound(f"agency {agency} not found")
+    return [p for p in found.publications if p.year == year]

@@ -17,6 +17,7 @@ from datetime import date
 
 from domain.agency import Agency, Publication, agency_id
 from domain.application import MinhBach
+from domain.commands import PublishResults
 from domain.errors import NotFound
 from domain.policy import policy_in_force
 from domain.publication import table_digest
@@ -59,6 +60,18 @@ class Draft:
     policy_version: int
     rows: list[dict[str, str | None]]
     digest: str
+
+    def command(self) -> PublishResults:
+        """The command that publishes this table (the API's and the web page's)."""
+        return PublishResults(
+            agency=self.agency,
+            year=self.year,
+            position=self.position,
+            policy_id=self.policy_id,
+            policy_version=self.policy_version,
+            digest=self.digest,
+            rows=tuple(self.rows),
+        )
 
 
 def draft(app: MinhBach, agency: str, year: int) -> Draft:

@@ -330,19 +330,21 @@ def quota_groups(conn: Connection, agency: str, year: int, unit: str | None = No
     return list(groups.values())
 
 
-WORKLISTS = ("to_propose", "to_decide", "departing")
+WORKLISTS = ("to_propose", "to_decide", "departing", "to_notify")
 
 
 def worklist(
     conn: Connection, agency: str, year: int, which: str, unit: str | None = None
 ) -> list[Row]:
     """Classifications still to propose (no proposal recorded by HR), still to decide
-    (proposed, no decision yet), or decided at another level than proposed."""
+    (proposed, no decision yet), decided at another level than proposed, or decided
+    and not yet notified to the servant."""
     table = annual_classifications
     condition = {
         "to_propose": table.c.proposal_recorded.is_(False),
         "to_decide": table.c.proposal_recorded.is_(True) & table.c.decided_level.is_(None),
         "departing": table.c.departs_from_proposal.is_(True),
+        "to_notify": table.c.decided_level.is_not(None) & table.c.notified_on.is_(None),
     }.get(which)
     if condition is None:
         raise ValueError(f"which must be one of {', '.join(WORKLISTS)}")

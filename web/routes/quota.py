@@ -3,6 +3,7 @@ limit, who is pending on a tie and who was moved down by the quota."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,10 +13,22 @@ from api import reads
 from web.exports import Column, Format, Table, download
 from web.i18n import N_
 from web.labels import LEVELS, QUOTA_VERDICTS, REASONS, STATUSES
+from web.refusals import Refusal
 from web.screens import AgencyYear, AgencyYearDep
 from web.templating import render
 
 router = APIRouter()
+
+
+@dataclass(frozen=True)
+class TieAnswer:
+    """What a tie's form did: the group, and the refusal (None: recorded)."""
+
+    peer_group: str
+    refused: Refusal | None
+    key: str  # the form's key, kept while refused so the corrected form replays
+    document: str
+
 
 COLUMNS = (
     Column(N_("Peer group"), lambda r: r["peer_group"]),
@@ -44,18 +57,27 @@ def _groups(screen: AgencyYear) -> tuple[list[dict[str, Any]], int]:
     return groups, position
 
 
-@router.get("/agencies/{agency}/years/{year}/quota", response_class=HTMLResponse)
-def quota_page(request: Request, screen: AgencyYearDep) -> HTMLResponse:
+def page(
+    request: Request, screen: AgencyYear, tie: TieAnswer | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """The quota screen; after a tie's form, its answer beside that group's form."""
     groups, position = _groups(screen)
     return render(
         request,
         screen.viewer,
         "quota.html",
+        status_code=status_code,
         screen=screen,
         current="quota",
         groups=groups,
+        tie=tie,
         position=position,
     )
+
+
+@router.get("/agencies/{agency}/years/{year}/quota", response_class=HTMLResponse)
+def quota_page(request: Request, screen: AgencyYearDep) -> HTMLResponse:
+    return page(request, screen)
 
 
 @router.get("/agencies/{agency}/years/{year}/quota.{fmt}")
