@@ -163,7 +163,9 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> None:
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at {size} width"
+        assert overflow <= 1, (
+            f"{name} scrolls sideways by {overflow}px at {size} width: {wide_elements(page)}"
+        )
         page.screenshot(path=str(SCREENS / f"{name}-{size}.png"), full_page=full_page)
     page.set_viewport_size(DESKTOP)
 
@@ -178,3 +180,19 @@ def unlabelled_fields(page: Page) -> list[str]:
             .map(f => f.name || f.outerHTML)"""
     )
     return [str(name) for name in found]
+
+
+def wide_elements(page: Page) -> list[str]:
+    """The innermost elements reaching past the window's right edge (to say why a
+    page scrolls sideways)."""
+    found: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => {
+                const past = (x) => x.getBoundingClientRect().right > window.innerWidth + 1;
+                return past(e) && ![...e.children].some(past) && !e.closest('.scroll');
+            })
+            .slice(0, 5)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                + ': ' + (e.textContent || '').trim().slice(0, 60))"""
+    )
+    return found
