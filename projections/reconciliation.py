@@ -145,7 +145,12 @@ def period_console(
             table.c.period,
             table.c.reason_not_scorable,
         )
-        .where(*_where(table, agency, unit), table.c.period == period, table.c.scorable.is_(False))
+        # A month waiting only for the evaluator's confirmation is in ``to_confirm``.
+        .where(
+            *_where(table, agency, unit),
+            table.c.period == period,
+            table.c.status == "not_scorable",
+        )
         .order_by(table.c.unit_code, table.c.servant_code),
     )
     return sections

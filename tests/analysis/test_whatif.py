@@ -71,6 +71,8 @@ def test_a_period_variant_is_explained_by_the_period_step(
         servant("CV2"),
     )
     app.execute(c.AssessResult(task="T2", outcome="accepted"), manager("TP1"))
+    # The evaluator confirms the month's criteria, so it is scored (Art. 17(2)).
+    app.execute(c.ScoreCriteria(servant="CV2", period="2026-03", scores={}), manager("TP1"))
     recorded = replay(app)
     result = what_if(recorded, "SNV", 2026, "late-working-days")
     changed = {s.servant: s for s in result.servants if s.changed}

@@ -113,9 +113,10 @@ def serving_demo(folder: Path) -> Iterator[DemoServer]:
             process.wait(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    """One demo service for every browser test: loading the demo takes a while."""
+    """One demo service for the browser tests of a module (loading the demo takes a
+    while; a module's tests may change what the demo holds, another module's never)."""
     with serving_demo(tmp_path_factory.mktemp("web-demo")) as server:
         yield server
 

@@ -10,15 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import (
     DemoServer,
-    browser,
-    demo_server,
-    page,
-    playwright_session,
     screenshot,
     sign_in,
 )
-
-__all__ = ["browser", "demo_server", "page", "playwright_session"]  # the fixtures
 
 AGENCY, YEAR = "SNV-HN", 2026
 BASE = f"/agencies/{AGENCY}/years/{YEAR}"

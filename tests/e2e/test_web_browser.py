@@ -21,16 +21,10 @@ from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.browser import (
     DemoServer,
-    browser,
-    demo_server,
-    page,
-    playwright_session,
     screenshot,
     sign_in,
     unlabelled_fields,
 )
-
-__all__ = ["browser", "demo_server", "page", "playwright_session"]  # the fixtures
 
 AGENCY, YEAR = "SNV-HN", 2026
 BASE = f"/agencies/{AGENCY}/years/{YEAR}"

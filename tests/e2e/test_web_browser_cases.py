@@ -23,16 +23,11 @@ from demo.petitions import PetitionStory
 from forms.extract import receipt_from_bytes
 from tests.e2e.browser import (
     DemoServer,
-    browser,
-    page,
-    playwright_session,
     screenshot,
     serving_demo,
     sign_in,
     unlabelled_fields,
 )
-
-__all__ = ["browser", "page", "playwright_session"]  # the fixtures
 
 BASE = f"/agencies/{AGENCY}/years/{DEMO_YEAR}"
 

@@ -16,16 +16,10 @@ from domain.policy import criteria_total, period_score, policy_in_force, task_ra
 from domain.policy.tasks import TaskOutcome, task_components
 from tests.e2e.browser import (
     DemoServer,
-    browser,
-    demo_server,
-    page,
-    playwright_session,
     screenshot,
     sign_in,
 )
 from web.formatting import show_decimal
-
-__all__ = ["browser", "demo_server", "page", "playwright_session"]  # the fixtures
 
 PERIOD = "2027-01"  # after the demo year: the month is empty until this test works it
 UNIT = f"/agencies/SNV-HN/units/TCBC/periods/{PERIOD}"

@@ -15,14 +15,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.browser import (
     DESKTOP,
     DemoServer,
-    browser,
-    playwright_session,
     screenshot,
     serving_demo,
     sign_in,
 )
-
-__all__ = ["browser", "playwright_session"]  # the fixtures
 
 AGENCY, YEAR = "SNV-HN", 2026
 BASE = f"/agencies/{AGENCY}/years/{YEAR}"
