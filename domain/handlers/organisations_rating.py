@@ -21,6 +21,7 @@ from domain.errors import (
     QuotaExceeded,
 )
 from domain.handlers.common import Outcome, Records, load_agency, require_unit
+from domain.handlers.yearly import grant_ratio
 from domain.organisation_year import OrganisationYear, organisation_year_id
 from domain.policy import policy_in_force
 from domain.policy.organisation import (
@@ -300,15 +301,13 @@ def decide_organisation_rating(
 def grant_organisation_quota_ratio(
     records: Records, cmd: c.GrantOrganisationQuotaRatio, ctx: CommandContext, at: datetime
 ) -> Outcome:
-    require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio for organisations")
-    require_source(ctx, "a quota-ratio grant for organisations")
-    agency = load_agency(records, ctx, cmd.agency)
-    policy = policy_in_force(date(cmd.year, 1, 1))
-    if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
-        raise InvalidValue(
-            f"a granted ratio must be above {policy.quota_ratio} and at most "
-            f"{policy.quota_ratio_max} (Art. 8(5)(b)), got {cmd.ratio}",
-            ratio=str(cmd.ratio),
-        )
-    agency.record(Agency.OrganisationQuotaRatioGranted, ctx, at, year=cmd.year, ratio=cmd.ratio)
-    return Outcome([agency], {"id": str(agency.id)})
+    return grant_ratio(
+        records,
+        ctx,
+        at,
+        cmd.agency,
+        cmd.year,
+        cmd.ratio,
+        Agency.OrganisationQuotaRatioGranted,
+        "Art. 8(5)(b)",
+    )

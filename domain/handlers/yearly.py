@@ -4,6 +4,7 @@ proposals, decisions and the publication of results."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
@@ -74,17 +75,34 @@ def decide_organisation_level(
 def grant_quota_ratio(
     records: Records, cmd: c.GrantQuotaRatio, ctx: CommandContext, at: datetime
 ) -> Outcome:
+    return grant_ratio(
+        records, ctx, at, cmd.agency, cmd.year, cmd.ratio, Agency.QuotaRatioGranted, "Art. 20(5)(b)"
+    )
+
+
+def grant_ratio(
+    records: Records,
+    ctx: CommandContext,
+    at: datetime,
+    agency_code: str,
+    year: int,
+    ratio: Decimal,
+    granted: type[Agency.Event],
+    article: str,
+) -> Outcome:
+    """A higher EXCELLENT ratio granted by the authority on its document, within the
+    policy's ceiling: for servants (Art. 20(5)(b)) or for organisations (Art. 8(5)(b))."""
     require_role(ctx, (Role.AUTHORITY,), "grant a higher quota ratio")
     require_source(ctx, "a quota-ratio grant")
-    agency = load_agency(records, ctx, cmd.agency)
-    policy = policy_in_force(date(cmd.year, 1, 1))
-    if not policy.quota_ratio < cmd.ratio <= policy.quota_ratio_max:
+    agency = load_agency(records, ctx, agency_code)
+    policy = policy_in_force(date(year, 1, 1))
+    if not policy.quota_ratio < ratio <= policy.quota_ratio_max:
         raise InvalidValue(
             f"a granted ratio must be above {policy.quota_ratio} and at most "
-            f"{policy.quota_ratio_max} (Art. 20(5)(b)), got {cmd.ratio}",
-            ratio=str(cmd.ratio),
+            f"{policy.quota_ratio_max} ({article}), got {ratio}",
+            ratio=str(ratio),
         )
-    agency.record(Agency.QuotaRatioGranted, ctx, at, year=cmd.year, ratio=cmd.ratio)
+    agency.record(granted, ctx, at, year=year, ratio=ratio)
     return Outcome([agency], {"id": str(agency.id)})
 
 
