@@ -197,6 +197,7 @@ def health_check(svc: ServicesDep) -> Any:
 def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = True) -> FastAPI:
     """The FastAPI application over one domain application and its live views."""
     token_lifetime()  # a setting that cannot be used stops the start, not every request
+    owned = views is None
     views = views or LiveViews(app)
 
     @asynccontextmanager
@@ -209,6 +210,8 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
             yield
         finally:
             views.stop()
+            if owned:  # the service's own views: their database connections go with it
+                views.engine.dispose()
 
     # The docs' scripts and styles are served from the package: no CDN, so /docs and
     # /redoc work on an office network without internet.
