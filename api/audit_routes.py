@@ -13,10 +13,11 @@ from api import reads, reads_year
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath
 from domain.actors import Role
+from domain.agency import Publication
 from domain.errors import NotAuthorised, NotFound
 from projections.explain import render
 from projections.merkle import ProofError
-from projections.publication import draft, reproduce
+from projections.publication import Draft, draft, reproduce
 
 router = APIRouter(tags=["audit"])
 
@@ -86,6 +87,19 @@ class PublicationOut(BaseModel):
     digest: str
     rows: int
 
+    @classmethod
+    def of(cls, number: int, year: int, table: Draft | Publication) -> PublicationOut:
+        """A publication (or the draft just published) as the API shows it."""
+        return cls(
+            number=number,
+            year=year,
+            position=table.position,
+            policy_id=table.policy_id,
+            policy_version=table.policy_version,
+            digest=table.digest,
+            rows=len(table.rows),
+        )
+
 
 @router.post("/agencies/{agency}/years/{year}/publications", response_model=PublicationOut)
 def publish(
@@ -97,15 +111,7 @@ def publish(
     svc.views.catch_up()
     table = draft(svc.app, agency, year)
     result = svc.app.execute(table.command(), who.context(body.notice))
-    return PublicationOut(
-        number=int(result.result["publication"]),
-        year=year,
-        position=table.position,
-        policy_id=table.policy_id,
-        policy_version=table.policy_version,
-        digest=table.digest,
-        rows=len(table.rows),
-    )
+    return PublicationOut.of(int(result.result["publication"]), year, table)
 
 
 @router.get("/agencies/{agency}/years/{year}/publications", response_model=list[PublicationOut])
@@ -113,18 +119,8 @@ def publications(
     agency: AgencyCode, year: YearPath, svc: ServicesDep, scope: ScopeDep
 ) -> list[PublicationOut]:
     """Every publication of an agency's results for a year."""
-    return [
-        PublicationOut(
-            number=p.number,
-            year=p.year,
-            position=p.position,
-            policy_id=p.policy_id,
-            policy_version=p.policy_version,
-            digest=p.digest,
-            rows=len(p.rows),
-        )
-        for p in reads.publications(svc, scope, agency, year)
-    ]
+    found = reads.publications(svc, scope, agency, year)
+    return [PublicationOut.of(p.number, p.year, p) for p in found]
 
 
 class Reproduction(BaseModel):

@@ -35,25 +35,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from domain.actors import Actor, CommandContext, Role
-    from domain.commands import PublishResults
     from projections.publication import draft, reproduce
 
     app = open_app(args.database_url)
     if args.action == "publish":
         table = draft(app, args.agency, args.year)
         ctx = CommandContext(Actor(args.actor, Role(args.role)), args.notice)
-        result = app.execute(
-            PublishResults(
-                agency=table.agency,
-                year=table.year,
-                position=table.position,
-                policy_id=table.policy_id,
-                policy_version=table.policy_version,
-                digest=table.digest,
-                rows=tuple(table.rows),
-            ),
-            ctx,
-        )
+        result = app.execute(table.command(), ctx)
         print(
             f"published {len(table.rows)} rows of {args.agency} {args.year} as computed at "
             f"position {table.position}: publication {result.result['publication']}, "

@@ -139,6 +139,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 def cmd_standings(args: argparse.Namespace) -> int:
     from projections.queries import standings
+    from projections.rows import BY_SCORE, WHO
 
     projector = projector_of(args)
     position = projector.catch_up()
@@ -160,17 +161,7 @@ def cmd_standings(args: argparse.Namespace) -> int:
         )
     print_table(
         rows,
-        [
-            "rank",
-            "servant_code",
-            "unit_code",
-            "peer_group",
-            "annual_score",
-            "level_by_score",
-            "proposed_level",
-            "reason",
-            "decided_level",
-        ],
+        ["rank", *WHO, *BY_SCORE, "proposed_level", "reason", "decided_level"],
     )
     print(f"{len(rows)} of {total} (views at log position {position})")
     return 0

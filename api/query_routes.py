@@ -28,6 +28,7 @@ from domain.values import Period
 from projections import queries
 from projections.interim import SPAN_PATTERN
 from projections.queries import PageFilters, PageSlice
+from projections.rows import COMPARED
 
 MinPosition = Annotated[
     int | None, Query(ge=0, description="Wait until the views reflect this log position")
@@ -222,15 +223,7 @@ CSV_COLUMNS = (
     "agency_code",
     "unit_code",
     "peer_group",
-    "annual_score",
-    "level_by_score",
-    "status",
-    "reason",
-    "proposed_level",
-    "quota_rank",
-    "quota_limit",
-    "decided_level",
-    "decision_no",
+    *COMPARED,
     "departs_from_proposal",
     "policy_id",
     "policy_version",

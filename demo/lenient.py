@@ -22,7 +22,6 @@ from demo.agency import (
     LENIENT_LATE_RATE,
     LENIENT_ROSTER,
     LENIENT_UNIT,
-    PRODUCTS_BY_PEER_GROUP,
     TASKS_PER_MONTH,
     TASKS_PER_MONTH_WEIGHTS,
 )
@@ -31,10 +30,8 @@ from demo.plan import (
     Month,
     Result,
     TaskPlan,
-    _completed,
     _criteria_total,
-    _product,
-    _quantity,
+    draw_task,
     month_code,
     working_days,
 )
@@ -75,12 +72,8 @@ def plan_lenient_year(rng: random.Random, roster: Roster, year: int) -> list[Mon
 
 
 def _task(rng: random.Random, servant: Servant, year: int, month: int, number: int) -> TaskPlan:
-    product = _product(rng.choice(PRODUCTS_BY_PEER_GROUP[servant.peer_group]))
-    quantity = _quantity(rng, product, servant.profile)
-    days = working_days(date(year, month, 1), date(year, month, 25))
-    assigned_on = days[rng.randint(0, 3)]
-    deadline = rng.choice([d for d in days if d >= assigned_on + timedelta(days=7)])
-    completed = _completed(quantity, servant.profile)
+    drawn = draw_task(rng, servant, year, month)
+    deadline = drawn.deadline
     exemption = None
     if rng.random() < LENIENT_LATE_RATE:
         on = working_days(deadline + timedelta(days=1), deadline + timedelta(days=7))[
@@ -89,21 +82,10 @@ def _task(rng: random.Random, servant: Servant, year: int, month: int, number: i
         if rng.random() < LENIENT_EXCUSE_RATE:
             exemption = Exemption(ExemptionScope.PROGRESS, *LENIENT_EXCUSE)
     else:
-        on = rng.choice(working_days(assigned_on + timedelta(days=2), deadline))
+        on = rng.choice(working_days(drawn.assigned_on + timedelta(days=2), deadline))
     # Accepted at the first assessment, whatever the result.
-    result = Result(servant.code, completed, on, AssessmentOutcome.ACCEPTED)
-    return TaskPlan(
-        code=f"{servant.code}/{month_code(year, month)}/{number}",
-        servant=servant.code,
-        product=product.code,
-        quantity=Decimal(quantity),
-        period=month_code(year, month),
-        assigned_on=assigned_on,
-        deadline=deadline,
-        title=f"{product.title} (tháng {month}/{year})",
-        results=(result,),
-        exemption=exemption,
-    )
+    result = Result(servant.code, drawn.completed, on, AssessmentOutcome.ACCEPTED)
+    return drawn.plan(servant, year, month, number, (result,), exemption)
 
 
 def lenient_evaluations(

@@ -152,30 +152,57 @@ def _late_result(rng: random.Random, servant: Servant, quantity: Decimal, deadli
     return Result(servant.code, quantity, rng.choice(late), AssessmentOutcome.ACCEPTED, LATE_NOTE)
 
 
-def _plan_task(
-    rng: random.Random, servant: Servant, year: int, month: int, number: int
-) -> TaskPlan:
+@dataclass(frozen=True)
+class TaskDraw:
+    """A month's task as drawn: what, how much, when, and the quantity completed."""
+
+    product: Product
+    quantity: int
+    assigned_on: date
+    deadline: date
+    completed: Decimal
+
+    def plan(
+        self,
+        servant: Servant,
+        year: int,
+        month: int,
+        number: int,
+        results: tuple[Result, ...],
+        exemption: Exemption | None = None,
+    ) -> TaskPlan:
+        return TaskPlan(
+            code=f"{servant.code}/{month_code(year, month)}/{number}",
+            servant=servant.code,
+            product=self.product.code,
+            quantity=Decimal(self.quantity),
+            period=month_code(year, month),
+            assigned_on=self.assigned_on,
+            deadline=self.deadline,
+            title=f"{self.product.title} (tháng {month}/{year})",
+            results=results,
+            exemption=exemption,
+        )
+
+
+def draw_task(rng: random.Random, servant: Servant, year: int, month: int) -> TaskDraw:
     product = _product(rng.choice(PRODUCTS_BY_PEER_GROUP[servant.peer_group]))
     quantity = _quantity(rng, product, servant.profile)
     days = working_days(date(year, month, 1), date(year, month, 25))
     assigned_on = days[rng.randint(0, 3)]
     deadline = rng.choice([d for d in days if d >= assigned_on + timedelta(days=7)])
-    completed = _completed(quantity, servant.profile)
+    return TaskDraw(product, quantity, assigned_on, deadline, _completed(quantity, servant.profile))
+
+
+def _plan_task(
+    rng: random.Random, servant: Servant, year: int, month: int, number: int
+) -> TaskPlan:
+    drawn = draw_task(rng, servant, year, month)
     if servant.profile.incidents and rng.random() < LATE_RATE:
-        results: tuple[Result, ...] = (_late_result(rng, servant, completed, deadline),)
+        results: tuple[Result, ...] = (_late_result(rng, servant, drawn.completed, drawn.deadline),)
     else:
-        results = _on_time_results(rng, servant, completed, assigned_on, deadline)
-    return TaskPlan(
-        code=f"{servant.code}/{month_code(year, month)}/{number}",
-        servant=servant.code,
-        product=product.code,
-        quantity=Decimal(quantity),
-        period=month_code(year, month),
-        assigned_on=assigned_on,
-        deadline=deadline,
-        title=f"{product.title} (tháng {month}/{year})",
-        results=results,
-    )
+        results = _on_time_results(rng, servant, drawn.completed, drawn.assigned_on, drawn.deadline)
+    return drawn.plan(servant, year, month, number, results)
 
 
 def _product(code: str) -> Product:

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from domain.application import MinhBach
-from domain.errors import InvalidState
 from domain.storage import storage_from_url
+from projections.bundle import signed_checkpoint
 from projections.ledger import Checkpoint, Ledger
 
 FORMAT = "minhbach-log-v1"
@@ -27,15 +27,7 @@ READ_PAGE = 5_000
 
 def export_log(ledger: Ledger, out: IO[str]) -> tuple[Checkpoint, int]:
     """Write the events of the newest checkpoint, one JSON line each, after a header."""
-    checkpoint = ledger.latest()
-    if checkpoint is None:
-        raise InvalidState("no signed checkpoint yet: configure the ledger key and catch up")
-    if checkpoint.size > len(ledger.tree):
-        raise InvalidState(
-            f"checkpoint {checkpoint.seq} covers {checkpoint.size} events but the ledger holds "
-            f"{len(ledger.tree)}: run `minhbach verify` first"
-        )
-    last = ledger.positions[checkpoint.size - 1]
+    checkpoint, last = signed_checkpoint(ledger)
     header = {
         "format": FORMAT,
         "checkpoints": [c.as_dict() for c in ledger.checkpoints() if c.size <= checkpoint.size],

@@ -23,19 +23,16 @@ from forms.form02 import year_periods
 from forms.receipt import Receipt
 from forms.records import agency_header, agency_of, unit_name
 from projections.replay import Replayed
+from projections.rows import BY_SCORE, DECIDED, WHO
 
 KIND = "summary"
 
 COLUMNS = (
-    "servant_code",
-    "unit_code",
-    "peer_group",
-    "annual_score",
-    "level_by_score",
+    *WHO,
+    *BY_SCORE,
     "proposed_level",
     "reason",
-    "decided_level",
-    "decision_no",
+    *DECIDED,
     "departs_from_proposal",
     "policy_id",
     "policy_version",

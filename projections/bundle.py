@@ -48,7 +48,7 @@ def signed_checkpoint(ledger: Ledger) -> tuple[Checkpoint, int]:
     if checkpoint.size > len(ledger.tree):
         raise InvalidState(
             f"checkpoint {checkpoint.seq} covers {checkpoint.size} events but the ledger holds "
-            f"{len(ledger.tree)}: run `minhbach verify` before making evidence"
+            f"{len(ledger.tree)}: run `minhbach verify` first"
         )
     return checkpoint, ledger.positions[checkpoint.size - 1]
 

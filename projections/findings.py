@@ -22,22 +22,10 @@ from domain.policy.classification import (
 )
 from domain.policy.fail_triggers import FailTrigger
 from projections.pools import organisation_level
+from projections.rows import COMPARED
 from projections.state import DomainState
 
 Row = dict[str, Any]
-
-# The result's fields a reader compares between two moments ("what changed since").
-COMPARED = (
-    "annual_score",
-    "level_by_score",
-    "status",
-    "reason",
-    "proposed_level",
-    "quota_rank",
-    "quota_limit",
-    "decided_level",
-    "decision_no",
-)
 
 
 def findings(

@@ -24,21 +24,11 @@ from domain.publication import table_digest
 from projections.derive import Deriver
 from projections.explain import StoreEvents
 from projections.replay import Replayed, replay
+from projections.rows import BY_SCORE, DECIDED, WHO
 
 PUBLISHED_TOPIC = Agency.ResultsPublished.TOPIC
 
-COLUMNS = (
-    "servant_code",
-    "unit_code",
-    "peer_group",
-    "annual_score",
-    "level_by_score",
-    "status",
-    "reason",
-    "proposed_level",
-    "decided_level",
-    "decision_no",
-)
+COLUMNS = (*WHO, *BY_SCORE, "status", "reason", "proposed_level", *DECIDED)
 
 
 def published_table(deriver: Deriver, agency: str, year: int) -> list[dict[str, str | None]]:

@@ -15,6 +15,21 @@ from domain.policy import (
 
 Row = dict[str, Any]
 
+# Groups of an annual classification row's fields, in the order tables show them.
+WHO = ("servant_code", "unit_code", "peer_group")
+BY_SCORE = ("annual_score", "level_by_score")
+DECIDED = ("decided_level", "decision_no")
+# The fields a reader compares between two moments ("what changed since").
+COMPARED = (
+    *BY_SCORE,
+    "status",
+    "reason",
+    "proposed_level",
+    "quota_rank",
+    "quota_limit",
+    *DECIDED,
+)
+
 
 def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")

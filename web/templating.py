@@ -3,7 +3,7 @@ translations), the filters every page uses, and ``render``."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,22 @@ if TYPE_CHECKING:
     from web.deps import Viewer
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The filters that name a code in the reader's language: filter → its table of names.
+CODE_NAMES: dict[str, dict[str, str]] = {
+    "level": labels.LEVELS,
+    "status": labels.STATUSES,
+    "reason": labels.REASONS,
+    "role": labels.ROLES,
+    "leadership": labels.LEADERSHIP,
+    "verdict": labels.QUOTA_VERDICTS,
+    "appeal_status": labels.APPEAL_STATUSES,
+    "decision_kind": labels.DECISION_KINDS,
+    "decision_status": labels.DECISION_STATUSES,
+    "document_kind": labels.DOCUMENT_KINDS,
+    "receipt_verdict": labels.RECEIPT_VERDICTS,
+    "indicator": labels.INDICATORS,
+    "group_kind": labels.GROUP_KINDS,
+}
 
 
 @cache
@@ -43,20 +59,8 @@ def environment(locale: str) -> Environment:
         date=formatting.show_date,
         datetime=formatting.show_datetime,
         decimal=lambda value: formatting.show_decimal(value, locale),
-        level=lambda code: label(labels.LEVELS, code),
-        status=lambda code: label(labels.STATUSES, code),
-        reason=lambda code: label(labels.REASONS, code),
-        role=lambda code: label(labels.ROLES, code),
-        leadership=lambda code: label(labels.LEADERSHIP, code),
-        verdict=lambda code: label(labels.QUOTA_VERDICTS, code),
-        appeal_status=lambda code: label(labels.APPEAL_STATUSES, code),
-        decision_kind=lambda code: label(labels.DECISION_KINDS, code),
-        decision_status=lambda code: label(labels.DECISION_STATUSES, code),
-        document_kind=lambda code: label(labels.DOCUMENT_KINDS, code),
-        receipt_verdict=lambda code: label(labels.RECEIPT_VERDICTS, code),
-        indicator=lambda code: label(labels.INDICATORS, code),
-        group_kind=lambda code: label(labels.GROUP_KINDS, code),
     )
+    env.filters.update({name: partial(label, table) for name, table in CODE_NAMES.items()})
     env.filters.update(year_words.filters(locale, catalogue))
     env.globals["locale"] = locale
     return env

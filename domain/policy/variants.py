@@ -58,83 +58,76 @@ def _as_type(current: Any, value: Any) -> Any:
     return value
 
 
+def _nd335(
+    name: str, overrides: tuple[tuple[str, Any], ...], description_vi: str, description_en: str
+) -> PolicyVariant:
+    """A reading of the decree as first registered (ND335-2025, version 1)."""
+    return PolicyVariant(name, "ND335-2025", 1, overrides, description_vi, description_en)
+
+
 VARIANT_LIST: tuple[PolicyVariant, ...] = (
-    PolicyVariant(
-        name="quota-good-or-better",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("quota_base", "good_or_better"),),
-        description_vi=(
+    _nd335(
+        "quota-good-or-better",
+        (("quota_base", "good_or_better"),),
+        (
             "Tỷ lệ 20% tính trên tổng số công chức xếp loại từ Hoàn thành tốt nhiệm vụ trở lên "
             "(Hoàn thành tốt và ứng viên Hoàn thành xuất sắc)"
         ),
-        description_en="The 20% quota counts those rated GOOD and the EXCELLENT candidates",
+        "The 20% quota counts those rated GOOD and the EXCELLENT candidates",
     ),
-    PolicyVariant(
-        name="delay-per-recorded-delay",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("delay_counting", "per_recorded_delay"),),
-        description_vi="Mỗi lần chậm là một lần chậm được ghi nhận, không tính theo ngày",
-        description_en="Each delay is a recorded delay, not each day late",
+    _nd335(
+        "delay-per-recorded-delay",
+        (("delay_counting", "per_recorded_delay"),),
+        "Mỗi lần chậm là một lần chậm được ghi nhận, không tính theo ngày",
+        "Each delay is a recorded delay, not each day late",
     ),
-    PolicyVariant(
-        name="late-working-days",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("late_day_basis", "working"),),
-        description_vi="Số ngày chậm tính theo ngày làm việc (thứ Hai đến thứ Sáu)",
-        description_en="Days late are counted in working days (Monday to Friday)",
+    _nd335(
+        "late-working-days",
+        (("late_day_basis", "working"),),
+        "Số ngày chậm tính theo ngày làm việc (thứ Hai đến thứ Sáu)",
+        "Days late are counted in working days (Monday to Friday)",
     ),
-    PolicyVariant(
-        name="protected-leave-exempt",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("protected_leave", "exempt_from_minimum"),),
-        description_vi=(
+    _nd335(
+        "protected-leave-exempt",
+        (("protected_leave", "exempt_from_minimum"),),
+        (
             "Công chức nghỉ ốm, nghỉ thai sản được xếp loại theo thời gian làm việc thực tế, "
             "không áp dụng điều kiện đủ 06 tháng"
         ),
-        description_en="Sick or maternity leave: classified whatever the time worked",
+        "Sick or maternity leave: classified whatever the time worked",
     ),
-    PolicyVariant(
-        name="periods-per-result",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("period_combination", "per_result"),),
-        description_vi=(
+    _nd335(
+        "periods-per-result",
+        (("period_combination", "per_result"),),
+        (
             "Công chức chuyển công tác giữa cơ quan đánh giá theo tháng và theo quý: mỗi kết "
             "quả tháng hoặc quý được tính một lần khi lấy điểm trung bình"
         ),
-        description_en=(
+        (
             "A servant who moved between monthly and quarterly agencies: each month or quarter "
             "result counts once in the mean"
         ),
     ),
-    PolicyVariant(
-        name="deputy-head-area",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("deputy_without_area", "head_area"),),
-        description_vi=(
+    _nd335(
+        "deputy-head-area",
+        (("deputy_without_area", "head_area"),),
+        (
             "Cấp phó chưa được ghi nhận phạm vi phụ trách được đánh giá tiêu chí kết quả hoạt "
             "động (d) trên toàn bộ phạm vi của người đứng đầu, trừ cấp lãnh đạo ngang hoặc cao hơn"
         ),
-        description_en=(
+        (
             "A deputy with no assigned area recorded: d counts the head's whole area below "
             "the deputy"
         ),
     ),
-    PolicyVariant(
-        name="criteria-self-score",
-        policy_id="ND335-2025",
-        version=1,
-        overrides=(("criteria_source", "self"),),
-        description_vi=(
+    _nd335(
+        "criteria-self-score",
+        (("criteria_source", "self"),),
+        (
             "Điểm tiêu chí chung tính theo điểm công chức tự đánh giá (Mẫu 01); kỳ chưa có "
             "điểm tự đánh giá là kỳ chờ xác nhận"
         ),
-        description_en=(
+        (
             "The general criteria count the servant's own scores (Form 01); a period without "
             "them is pending confirmation"
         ),

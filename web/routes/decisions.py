@@ -16,7 +16,6 @@ from starlette.datastructures import FormData
 from api import reads
 from domain import commands as c
 from domain.errors import DomainError, InvalidValue
-from domain.values import Level
 from projections.publication import draft
 from web.refusals import refusal
 from web.routes import year_forms as f
@@ -84,31 +83,23 @@ async def decide(request: Request, screen: AgencyYearDep) -> HTMLResponse:
     number = f.text(form, "decision_no")
     minutes = f.text(form, "minutes_ref")
     committee = f.text(form, "party_committee_ref")
-    chosen = set(form.getlist("servant"))
     outcome = f.Outcome()
-    for row in _rows(screen, "to_decide", servant):
-        code = str(row["servant_code"])
-        if code not in chosen:
-            continue
-        level = f.level(form, f"level-{code}")
-        reason = f.text(form, f"reason-{code}", 2000)
+    for row in f.ticked(form, _rows(screen, "to_decide", servant)):
 
-        def make(
-            code: str = code, level: Level | None = level, reason: str | None = reason
-        ) -> c.Command:
-            if level is None:
+        def make(row: f.Ticked = row) -> c.Command:
+            if row.level is None:
                 raise InvalidValue("a decision gives a level")
             return c.DecideClassification(
-                servant=code,
+                servant=row.code,
                 year=screen.year,
                 decision_no=number or "",
-                level=level,
+                level=row.level,
                 minutes_ref=minutes or "",
                 party_committee_ref=committee,
-                departure_reason=reason,
+                departure_reason=row.reason,
             )
 
-        f.run(screen.viewer, make, key, code, outcome, source_ref=number)
+        f.run(screen.viewer, make, key, row.code, outcome, source_ref=number)
     return _page(request, screen, servant, "decide", outcome, form, key)
 
 

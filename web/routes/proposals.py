@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse
 
 from api import reads
 from domain import commands as c
-from domain.values import Level
 from web.routes import year_forms as f
 from web.screens import LEVEL_CODES, AgencyYear, AgencyYearDep, optional
 from web.templating import render
@@ -68,32 +67,20 @@ async def propose(request: Request, screen: AgencyYearDep) -> HTMLResponse:
     key = f.form_key(form)
     unit = f.text(form, "unit", 64)
     rows, _ = _rows(screen, unit)
-    chosen = set(form.getlist("servant"))
     outcome = f.Outcome()
-    for row in rows:
-        code = str(row["servant_code"])
-        if code not in chosen:
-            continue
-        level = f.level(form, f"level-{code}")
-        reason = f.text(form, f"reason-{code}", 2000)
-        score = row["annual_score"]
+    for row in f.ticked(form, rows):
 
-        def make(
-            code: str = code,
-            level: Level | None = level,
-            reason: str | None = reason,
-            score: Any = score,
-        ) -> c.Command:
+        def make(row: f.Ticked = row) -> c.Command:
             return c.ProposeClassification(
-                servant=code,
+                servant=row.code,
                 year=screen.year,
-                level=level,
-                annual_score=score,
+                level=row.level,
+                annual_score=row.row["annual_score"],
                 basis=BASIS,
-                departure_reason=reason,
+                departure_reason=row.reason,
             )
 
-        f.run(screen.viewer, make, key, code, outcome)
+        f.run(screen.viewer, make, key, row.code, outcome)
     posted = {k: v for k, v in form.items() if isinstance(v, str)}
     status = 200 if outcome.ok else 400
     return _page(request, screen, unit, outcome, posted, key, status)

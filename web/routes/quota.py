@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import reads
+from web.columns import ANNUAL_SCORE, FULL_NAME, PROPOSAL, SERVANT_CODE, UNIT
 from web.exports import Column, Format, Table, download
 from web.i18n import N_
-from web.labels import LEVELS, QUOTA_VERDICTS, REASONS, STATUSES
+from web.labels import QUOTA_VERDICTS
 from web.refusals import Refusal
 from web.screens import AgencyYear, AgencyYearDep
 from web.templating import render
@@ -35,14 +36,12 @@ COLUMNS = (
     Column(N_("Rated GOOD by score (G)"), lambda r: r["good_count"], "int"),
     Column(N_("EXCELLENT limit"), lambda r: r["limit"], "int"),
     Column(N_("Quota rank"), lambda r: r["quota_rank"], "int"),
-    Column(N_("Civil servant code"), lambda r: r["servant_code"]),
-    Column(N_("Full name"), lambda r: r["servant_name"]),
-    Column(N_("Unit"), lambda r: r["unit_name"]),
-    Column(N_("Annual score"), lambda r: r["annual_score"], "decimal"),
+    SERVANT_CODE,
+    FULL_NAME,
+    UNIT,
+    ANNUAL_SCORE,
     Column(N_("Quota outcome"), lambda r: r["quota_verdict"], words=QUOTA_VERDICTS),
-    Column(N_("Proposed level"), lambda r: r["proposed_level"], words=LEVELS),
-    Column(N_("Status"), lambda r: r["status"], words=STATUSES),
-    Column(N_("Reason"), lambda r: r["reason"], words=REASONS),
+    *PROPOSAL,
     Column(N_("Tied with"), lambda r: ", ".join(r["tied_with"])),
 )
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import reads
-from web.exports import Column, Format, Table, download
+from web.columns import ANNUAL_SCORE, DECISION, DEPARTS, LEVEL_BY_SCORE, PERSON, PROPOSAL, RANK
+from web.exports import Format, Table, download
 from web.i18n import N_
-from web.labels import LEVELS, REASONS, STATUSES
 from web.screens import LEVEL_CODES, AgencyYear, AgencyYearDep, level_filter, optional
 from web.templating import render
 
@@ -20,22 +20,7 @@ router = APIRouter()
 PAGE_SIZE = 50
 Filter = Annotated[str | None, Query(max_length=64)]
 
-COLUMNS = (
-    Column(N_("Rank"), lambda r: r["rank"], "int"),
-    Column(N_("Civil servant code"), lambda r: r["servant_code"]),
-    Column(N_("Full name"), lambda r: r["servant_name"]),
-    Column(N_("Unit code"), lambda r: r["unit_code"]),
-    Column(N_("Unit"), lambda r: r["unit_name"]),
-    Column(N_("Peer group"), lambda r: r["peer_group"]),
-    Column(N_("Annual score"), lambda r: r["annual_score"], "decimal"),
-    Column(N_("Level by score"), lambda r: r["level_by_score"], words=LEVELS),
-    Column(N_("Proposed level"), lambda r: r["proposed_level"], words=LEVELS),
-    Column(N_("Status"), lambda r: r["status"], words=STATUSES),
-    Column(N_("Reason"), lambda r: r["reason"], words=REASONS),
-    Column(N_("Decided level"), lambda r: r["decided_level"], words=LEVELS),
-    Column(N_("Decision number"), lambda r: r["decision_no"]),
-    Column(N_("Departs from the proposal"), lambda r: r["departs_from_proposal"], "bool"),
-)
+COLUMNS = (RANK, *PERSON, ANNUAL_SCORE, LEVEL_BY_SCORE, *PROPOSAL, *DECISION, DEPARTS)
 
 
 def _filters(

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import reads
-from web.exports import Column, Format, Table, download
+from web.columns import ANNUAL_SCORE, DECISION, PERSON, PROPOSAL
+from web.exports import Format, Table, download
 from web.i18n import N_
-from web.labels import LEVELS, REASONS, STATUSES
 from web.screens import AgencyYear, AgencyYearDep
 from web.templating import render
 
@@ -23,19 +23,7 @@ TITLES: dict[str, str] = {
     "departing": N_("Decisions that depart from the proposal"),
 }
 
-COLUMNS = (
-    Column(N_("Civil servant code"), lambda r: r["servant_code"]),
-    Column(N_("Full name"), lambda r: r["servant_name"]),
-    Column(N_("Unit code"), lambda r: r["unit_code"]),
-    Column(N_("Unit"), lambda r: r["unit_name"]),
-    Column(N_("Peer group"), lambda r: r["peer_group"]),
-    Column(N_("Annual score"), lambda r: r["annual_score"], "decimal"),
-    Column(N_("Proposed level"), lambda r: r["proposed_level"], words=LEVELS),
-    Column(N_("Status"), lambda r: r["status"], words=STATUSES),
-    Column(N_("Reason"), lambda r: r["reason"], words=REASONS),
-    Column(N_("Decided level"), lambda r: r["decided_level"], words=LEVELS),
-    Column(N_("Decision number"), lambda r: r["decision_no"]),
-)
+COLUMNS = (*PERSON, ANNUAL_SCORE, *PROPOSAL, *DECISION)
 
 
 def _rows(screen: AgencyYear, which: str) -> tuple[list[dict[str, object]], int]:

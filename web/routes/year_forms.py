@@ -3,8 +3,9 @@ commands run under one form key, and the domain's refusals kept per row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -97,3 +98,23 @@ def run(
         outcome.refused[row] = refusal(error)
     else:
         outcome.done.append(row)
+
+
+@dataclass(frozen=True)
+class Ticked:
+    """A row ticked on a list form, with the level and the reason entered beside it."""
+
+    code: str
+    row: dict[str, Any]
+    level: Level | None
+    reason: str | None
+
+
+def ticked(form: FormData, rows: Iterable[dict[str, Any]]) -> Iterator[Ticked]:
+    chosen = set(form.getlist("servant"))
+    for row in rows:
+        code = str(row["servant_code"])
+        if code in chosen:
+            yield Ticked(
+                code, row, level(form, f"level-{code}"), text(form, f"reason-{code}", 2000)
+            )
