@@ -31,6 +31,7 @@ class CellProblem(BaseModel):
 class RowAnswer(BaseModel):
     row: int = Field(description="The sheet's row number (the header is row 1)")
     code: str = Field(description="The row's product or personnel code")
+    name: str = Field(description="The product's or the servant's name, as the row gives it")
     status: Literal["add", "unchanged", "error"]
     commands: list[str]
     errors: list[CellProblem]
@@ -56,6 +57,7 @@ def answer(found: Preview) -> ImportAnswer:
             RowAnswer(
                 row=r.row,
                 code=r.code,
+                name=r.name,
                 status=r.status,
                 commands=list(r.commands),
                 errors=[CellProblem(**vars(e)) for e in r.errors],

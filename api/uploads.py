@@ -31,6 +31,7 @@ from domain.scope import require_role
 from domain.servant import CivilServant, servant_id
 
 Status = Literal["add", "unchanged", "error"]
+NAME_COLUMN: dict[Kind, str] = {"catalogue": "title", "staff": "full_name"}
 
 # The column a domain refusal concerns, by command and error code.
 REFUSAL_COLUMNS: dict[tuple[str, str], str] = {
@@ -47,6 +48,7 @@ REFUSAL_COLUMNS: dict[tuple[str, str], str] = {
 class RowOutcome:
     row: int
     code: str  # the row's product or servant code
+    name: str  # and its name, as the row gives it
     status: Status
     errors: tuple[CellError, ...] = ()
     commands: tuple[str, ...] = ()
@@ -155,17 +157,18 @@ def _plan(
 def _outcome(kind: Kind, plan: _Planned, fates: list[Checked]) -> RowOutcome:
     row = plan.row
     code = str(row.values.get(KEY_COLUMN[kind]) or "").strip()
+    name = str(row.values.get(NAME_COLUMN[kind]) or "").strip()
     if row.errors:
-        return RowOutcome(row.number, code, "error", tuple(row.errors))
+        return RowOutcome(row.number, code, name, "error", tuple(row.errors))
     errors = [
         _refusal(row.number, item.command.name, fate.error)
         for item, fate in zip(plan.items, fates, strict=True)
         if fate.error is not None
     ]
     if errors:
-        return RowOutcome(row.number, code, "error", tuple(errors))
+        return RowOutcome(row.number, code, name, "error", tuple(errors))
     fresh = tuple(i.command.name for i, f in zip(plan.items, fates, strict=True) if not f.replayed)
-    return RowOutcome(row.number, code, "add" if fresh else "unchanged", (), fresh)
+    return RowOutcome(row.number, code, name, "add" if fresh else "unchanged", (), fresh)
 
 
 def _refusal(number: int, command: str, error: DomainError) -> CellError:

@@ -41,6 +41,7 @@ def test_hr_previews_then_applies_and_the_second_time_is_unchanged(world: World)
     assert seen["rows"][0] == {
         "row": 2,
         "code": "KH-X",
+        "name": "Kế hoạch mới",
         "status": "add",
         "commands": ["add_product"],
         "errors": [],
