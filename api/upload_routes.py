@@ -73,7 +73,11 @@ def answer(found: Preview) -> ImportAnswer:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            # The workbook's bytes, whatever Content-Type is sent (an XLSX one, or
+            # application/octet-stream as documented: the type generic clients send).
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     },
 )
@@ -99,7 +103,11 @@ async def import_workbook(
     return answer(found)
 
 
-@router.get("/imports/{kind}/template", response_class=Response)
+@router.get(
+    "/imports/{kind}/template",
+    response_class=Response,
+    responses={200: {"content": {XLSX_TYPE: {}}, "description": "The empty template"}},
+)
 def import_template(kind: Kind, who: CallerDep) -> Response:
     """An empty workbook with the kind's sheet and header row (Vietnamese words, the
     English code in brackets)."""

@@ -29,6 +29,8 @@ Kind = Literal["catalogue", "staff"]
 KINDS: tuple[Kind, ...] = ("catalogue", "staff")
 MAX_BYTES = 512 * 1024  # re-posted in base64 for the confirmation, under the body limit
 MAX_ROWS = 2000
+MAX_UNPACKED = 20 * 1024 * 1024
+MAX_COLUMNS = 64  # columns read from a row (the template has 8)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -132,13 +134,22 @@ def read_sheet(kind: Kind, content: bytes) -> list[tuple[int, dict[str, Any]]]:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise BadWorkbook("the file is not an XLSX workbook")
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise BadWorkbook("the file is not an XLSX workbook") from None
+    if unpacked > MAX_UNPACKED:  # a small file that unpacks into a huge one
+        raise BadWorkbook("the workbook unpacks to over 20 MiB", limit=MAX_UNPACKED)
+    try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file
         raise BadWorkbook("the file is not an XLSX workbook that can be read") from None
     try:
         if SHEETS[kind] not in book.sheetnames:
             raise BadWorkbook(f"the workbook has no sheet named {SHEETS[kind]!r}")
-        lines = book[SHEETS[kind]].iter_rows(values_only=True, max_row=MAX_ROWS + 2)
+        lines = book[SHEETS[kind]].iter_rows(
+            values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS
+        )
         header = [header_code(v) for v in next(lines, ())]
         expected = {col.code for col in COLUMNS[kind]}
         unknown = sorted({h for h in header if h} - expected)

@@ -28,6 +28,7 @@ from domain.policy import criteria_total, period_score, policy_in_force, task_ra
 from domain.policy.tasks import TaskOutcome, task_components
 from domain.storage import storage_from_url
 from tests.e2e.browser import DESKTOP, DemoServer, screenshot, serving_demo
+from tests.e2e.test_web_month_browser import SCORES, self_score
 from tests.workbooks import workbook
 from web.formatting import show_decimal
 
@@ -50,12 +51,9 @@ STAFF = [
     ("CV-2", "Phạm Quốc Dũng", UNIT, "", "chuyen-vien", "", "", "31/02/2020"),  # no such day
 ]
 TASKS = {"T-1": ("CV-1", "BC-TH", 2), "T-2": ("CV-2", "VB-TL", 4)}  # task: servant, product, qty
+BOTH_TASKS = [("CV-1", "T-1"), ("CV-2", "T-2")]  # a console's lines: servant, task
+BOTH_FORMS = [("CV-1", ""), ("CV-2", "")]  # servant, Form 01 (no task)
 FACTORS = {"BC-TH": Decimal("1.5"), "VB-TL": Decimal("0.5")}
-SCORES = {
-    "I.1": "4.5",
-    "I.2": "5",
-    **{f"{g}.{n}": "2.25" for g in ("II", "III") for n in (1, 2, 3, 4)},
-}
 
 
 @dataclass
@@ -131,10 +129,10 @@ def upload(page: Page, kind: str, path: Path) -> None:
     page.locator(f"#upload-{kind}").get_by_role("button", name="Kiểm tra tệp").click()
 
 
-def console(page: Page) -> dict[str, list[tuple[str, ...]]]:
+def console(page: Page) -> dict[str, list[tuple[str, str]]]:
     """The reconciliation console's lines: per section, (servant, task or Form 01 stage)."""
     page.goto(f"/agencies/{AGENCY}/years/{YEAR}/reconciliation?period={PERIOD}")
-    found: dict[str, list[tuple[str, ...]]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for section in ("to_submit", "to_assess", "to_confirm", "not_scorable"):
         rows = page.locator(f"table#{section} tbody tr")
         tasks = section in ("to_submit", "to_assess")
@@ -148,7 +146,7 @@ def console(page: Page) -> dict[str, list[tuple[str, ...]]]:
     return found
 
 
-def shows(page: Page, expected: dict[str, list[tuple[str, ...]]]) -> None:
+def shows(page: Page, expected: dict[str, list[tuple[str, str]]]) -> None:
     """The console shows ``expected`` once the views have followed the last write."""
     deadline = time.monotonic() + 20
     while (seen := console(page)) != expected and time.monotonic() < deadline:
@@ -244,7 +242,7 @@ def test_a_month_from_an_empty_agency(tab: Page, journey: Journey, tmp_path: Pat
         form.get_by_label("Nhập lại mật khẩu mới").fill(PASSWORD)
         form.get_by_role("button", name="Đặt mật khẩu").click()
         expect(page.get_by_role("status")).to_contain_text(code.lower())
-    empty: dict[str, list[tuple[str, ...]]] = {
+    empty: dict[str, list[tuple[str, str]]] = {
         s: [] for s in ("to_submit", "to_assess", "to_confirm", "not_scorable")
     }
     shows(page, empty)
@@ -263,14 +261,7 @@ def test_a_month_from_an_empty_agency(tab: Page, journey: Journey, tmp_path: Pat
         form.get_by_role("button", name="Giao nhiệm vụ").click()
         expect(page.get_by_role("status")).to_have_text("Đã giao nhiệm vụ.")
     enter(page, "hr-tn")
-    shows(
-        page,
-        {
-            **empty,
-            "to_submit": [("CV-1", "T-1"), ("CV-2", "T-2")],
-            "to_confirm": [("CV-1", ""), ("CV-2", "")],
-        },
-    )
+    shows(page, {**empty, "to_submit": BOTH_TASKS, "to_confirm": BOTH_FORMS})
 
     # Each servant: first sign-in (their own password), a result, Form 01 self-scored.
     for servant in ("CV-1", "CV-2"):
@@ -282,20 +273,9 @@ def test_a_month_from_an_empty_agency(tab: Page, journey: Journey, tmp_path: Pat
         page.goto(f"/me/periods/{PERIOD}")
         task, (_, _, quantity) = next((k, v) for k, v in TASKS.items() if v[0] == servant)
         submit(page, task, quantity, DONE[servant])
-        own = page.locator("#form-self-score")
-        for code, value in SCORES.items():
-            own.locator(f'[id="self-{code}"]').fill(value)
-        own.get_by_role("button", name="Ghi điểm tự chấm").click()
-        expect(page.get_by_role("status")).to_have_text("Đã ghi điểm tự chấm.")
+        self_score(page)
     enter(page, "hr-tn")
-    shows(
-        page,
-        {
-            **empty,
-            "to_assess": [("CV-1", "T-1"), ("CV-2", "T-2")],
-            "to_confirm": [("CV-1", ""), ("CV-2", "")],
-        },
-    )
+    shows(page, {**empty, "to_assess": BOTH_TASKS, "to_confirm": BOTH_FORMS})
 
     # The head fails CV-1's result, accepts CV-2's and confirms both Form 01.
     enter(page, "tp-1")

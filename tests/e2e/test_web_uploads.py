@@ -67,6 +67,8 @@ def test_a_bad_file_is_a_400_page_and_others_are_refused(site: Site) -> None:
     bad = upload(site, b"this is not a workbook")
     assert bad.startswith("400") and "Không đọc được tệp này theo mẫu" in bad
     assert upload(site, workbook("catalogue", ROWS), kind="budget").startswith("422")
+    huge = upload(site, b"0" * 1_100_000)  # over the body limit: never read
+    assert huge.startswith("413") and "1 MiB" in huge and "Dữ liệu gửi lên quá lớn" in huge
     assert site.client.get("/agencies/SXD/imports").status_code == 403
     site.client.cookies.clear()
     site.sign_in("cv1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -91,12 +93,21 @@ def test_the_header_is_read_by_its_codes_in_any_order() -> None:
     assert header_code("Mã sản phẩm (product)") == "product"
 
 
+def _bomb() -> bytes:
+    """A small zip whose one member unpacks to 21 MiB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (21 * 1024 * 1024))
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [
         (b"not a workbook", "not an XLSX"),
         (b"PK\x03\x04" + b"0" * 100, "not an XLSX"),
         (b"0" * (MAX_BYTES + 1), "KiB"),
+        (_bomb(), "unpacks"),
         (raw_workbook("Sheet", [["product"]]), "no sheet"),
         (raw_workbook("catalogue", [["product", "title"]]), "header"),
         (
