@@ -4,6 +4,7 @@ idempotent on re-upload (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from domain.actors import Actor, CommandContext, Role
 from domain.application import MinhBach
 from domain.batch import BatchRefused
 from domain.catalogue import Catalogue, catalogue_id
-from domain.errors import NotAuthorised, NotFound, OutsideAgency
+from domain.errors import ConcurrencyConflict, NotAuthorised, NotFound, OutsideAgency
 from domain.servant import CivilServant, servant_id
 from tests.app.scenario import ADMIN, log_size
 from tests.workbooks import PRODUCTS, workbook
@@ -121,3 +122,31 @@ def test_only_the_agencys_hr_or_an_admin_may_import(agency: MinhBach) -> None:
     with pytest.raises(NotFound):
         preview(agency, ADMIN, "catalogue", "NOPE", content)
     assert preview(agency, ADMIN, "catalogue", "A", content).ok
+
+
+def test_records_changed_between_the_check_and_the_save_record_nothing(
+    agency: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone adds a product while an upload is being saved: the upload's
+    transaction collides and records nothing; the other's product stands."""
+    save = agency.save
+    other = c.AddProduct(
+        agency="A",
+        product="KH-NAM",
+        title="Kế hoạch năm",
+        position="truong-phong",
+        complexity_group=5,
+        factor="4",
+        effective_from=date(2026, 1, 1),
+    )
+
+    def meanwhile(*aggregates: Any) -> Any:
+        monkeypatch.setattr(agency, "save", save)
+        agency.execute(other, HR)
+        return save(*aggregates)
+
+    monkeypatch.setattr(agency, "save", meanwhile)
+    with pytest.raises(ConcurrencyConflict):
+        preview(agency, HR, "catalogue", "A", workbook("catalogue", PRODUCTS), apply=True)
+    catalogue = agency.find(Catalogue, catalogue_id("A"))
+    assert catalogue is not None and set(catalogue.products) == {"KH-NAM"}
