@@ -28,6 +28,7 @@ from api.personnel_routes import router as personnel_router
 from api.policy_routes import router as policy_router
 from api.query_routes import router as query_router
 from api.reconciliation_routes import router as reconciliation_router
+from api.upload_routes import router as upload_router
 from domain.application import MinhBach
 from domain.commands import IssueToken, RevokeToken, SetPassword
 from domain.passwords import hash_new_password
@@ -241,6 +242,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(query_router, prefix=API_PREFIX)
     api.include_router(analysis_router, prefix=API_PREFIX)
     api.include_router(reconciliation_router, prefix=API_PREFIX)
+    api.include_router(upload_router, prefix=API_PREFIX)
     api.include_router(audit_router, prefix=API_PREFIX)
     api.include_router(personnel_router, prefix=API_PREFIX)
     api.include_router(policy_router, prefix=API_PREFIX)

@@ -37,6 +37,7 @@ CODE_BY_STATUS = {
     404: "not_found",
     405: "not_found",
     409: "conflict",
+    413: "too_large",
     422: "invalid_request",
 }
 

@@ -127,6 +127,13 @@ ERRORS = {
         N_("The records changed meanwhile"),
         N_("Someone changed these records at the same moment. Reload the page and try again."),
     ),
+    "too_large": (
+        N_("What was sent is too large"),
+        N_(
+            "A form may send at most 1 MiB (an Excel workbook to import: 512 KiB). Go "
+            "back and send a smaller file."
+        ),
+    ),
     "unavailable": (
         N_("The service is busy for a moment"),
         N_(

@@ -44,6 +44,15 @@ def expected_score(factor: Decimal) -> Decimal:
     return period_score(policy, total, ratio).value
 
 
+def self_score(page: Page) -> None:
+    """The servant self-scores Form 01 with ``SCORES`` on their month's page."""
+    own = page.locator("#form-self-score")
+    for code, value in SCORES.items():
+        own.locator(f'[id="self-{code}"]').fill(value)
+    own.get_by_role("button", name="Ghi điểm tự chấm").click()
+    expect(page.get_by_role("status")).to_have_text("Đã ghi điểm tự chấm.")
+
+
 def switch_to(page: Page, server: DemoServer, role: str) -> None:
     page.context.clear_cookies()  # the one signed in before leaves
     sign_in(page, server, role)
@@ -76,11 +85,7 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     result.get_by_label("Ngày hoàn thành").fill(DONE_ON.isoformat())
     result.get_by_role("button", name="Gửi kết quả").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ghi kết quả")
-    own = page.locator("#form-self-score")
-    for code, value in SCORES.items():
-        own.locator(f'[id="self-{code}"]').fill(value)
-    own.get_by_role("button", name="Ghi điểm tự chấm").click()
-    expect(page.get_by_role("status")).to_have_text("Đã ghi điểm tự chấm.")
+    self_score(page)
     screenshot(page, "my-month")
 
     switch_to(page, demo_server, "manager")

@@ -25,6 +25,7 @@ from web.routes import (
     standings,
     ties,
     unit_month,
+    uploads,
     verify,
     whatif,
     worklist,
@@ -51,6 +52,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     servant_year.router,
     my_month.router,
     unit_month.router,
+    uploads.router,
     decree.router,
 )
 
