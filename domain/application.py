@@ -219,9 +219,9 @@ class MinhBach(Application[UUID]):
         A version conflict (someone saved the same record first) is retried
         from a fresh load, then reported as ConcurrencyConflict.
         """
-        ctx, idempotency_key = _checked(ctx, idempotency_key)
+        ctx, idempotency_key = checked_context(ctx, idempotency_key)
         handler = HANDLERS[type(command)]
-        fingerprint = _fingerprint(command, ctx) if idempotency_key is not None else ""
+        fingerprint = command_fingerprint(command, ctx) if idempotency_key is not None else ""
         for _attempt in range(CONFLICT_RETRIES):
             if idempotency_key is not None:
                 earlier = self._receipt(idempotency_key, fingerprint)
@@ -282,7 +282,7 @@ class MinhBach(Application[UUID]):
         )
 
 
-def _checked(ctx: CommandContext, key: str | None) -> tuple[CommandContext, str | None]:
+def checked_context(ctx: CommandContext, key: str | None) -> tuple[CommandContext, str | None]:
     """The context's strings and the key under the same rules as the commands' own."""
     try:
         agency = None if ctx.actor.agency is None else clean_code(ctx.actor.agency)
@@ -294,7 +294,7 @@ def _checked(ctx: CommandContext, key: str | None) -> tuple[CommandContext, str 
     return CommandContext(actor, source_ref), key
 
 
-def _fingerprint(command: Command, ctx: CommandContext) -> str:
+def command_fingerprint(command: Command, ctx: CommandContext) -> str:
     canonical: dict[str, Any] = {
         "command": command.name,
         "args": command.model_dump(mode="json"),

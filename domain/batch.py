@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from domain.actors import CommandContext
-from domain.application import MinhBach, _checked, _fingerprint
+from domain.application import MinhBach, checked_context, command_fingerprint
 from domain.base import Audited
 from domain.commands import Command
 from domain.errors import ConcurrencyConflict, DomainError, IdempotencyKeyReused, NotFound
@@ -80,13 +80,13 @@ def check_batch(
     refusal included. Saved, a refusal raises ``BatchRefused`` and nothing is written;
     otherwise every new event and every command's receipt go in one transaction.
     """
-    ctx, _ = _checked(ctx, None)
+    ctx, _ = checked_context(ctx, None)
     overlay = _Overlay(app)
     at = app.recording_time()
     receipts: list[Audited] = []
     fates: list[Checked] = []
     for item in items:
-        fingerprint = _fingerprint(item.command, ctx)
+        fingerprint = command_fingerprint(item.command, ctx)
         earlier = app.find(CommandReceipt, receipt_id(item.key))
         if earlier is not None:
             reused = earlier.fingerprint != fingerprint
