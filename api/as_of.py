@@ -1,17 +1,43 @@
-"""Replays of the log for audit queries, cached by position (a replay of a whole
-province's log takes seconds; inspectors ask about the same moment repeatedly)."""
+"""Replays of the log for audit queries, and what is computed from them, cached by
+position (a replay of a whole province's log takes seconds; inspectors ask about
+the same moment repeatedly)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from domain.application import MinhBach
 from domain.errors import InvalidValue
 from projections.replay import Replayed, replay
 
 CACHED = 3
+
+# What is computed from a replay (explanations, score trails, what-if, leniency),
+# kept for a few log positions: what the log held at a position never changes (a
+# key that depends on the ledger holds its size too, since an event's leaf appears
+# once the ledger catches up). Callers must not modify what they get.
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+T = TypeVar("T")
+_KEPT_MOST = 32
+_kept_lock = threading.Lock()
+
+
+def kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    with _kept_lock:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            found: T = _KEPT[key]
+            return found
+    value = compute()
+    with _kept_lock:
+        _KEPT[key] = value
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return value
 
 
 class Replays:

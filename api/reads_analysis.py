@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from api.as_of import kept
 from api.auth import ReadScope
 from api.deps import Services
 from api.reads import Row, fresh, unit_in_scope
@@ -44,7 +45,11 @@ def what_if(
 ) -> WhatIf:
     """The agency's year as recorded beside the same year under ``policy`` (in memory)."""
     agency_wide(scope, agency)
-    return whatif.what_if(svc.replays.at(as_of_position), agency, year, policy, unit=unit)
+    replayed = svc.replays.at(as_of_position)
+    return kept(
+        (id(svc), "what-if", agency, year, policy, unit, replayed.position),
+        lambda: whatif.what_if(replayed, agency, year, policy, unit=unit),
+    )
 
 
 def leniency(
@@ -52,7 +57,11 @@ def leniency(
 ) -> LeniencyReport:
     """The leniency indicators of the agency's year (in memory)."""
     agency_wide(scope, agency)
-    return indicators.leniency(svc.app, svc.replays.at(as_of_position), agency, year)
+    replayed = svc.replays.at(as_of_position)
+    return kept(
+        (id(svc), "leniency", agency, year, replayed.position),
+        lambda: indicators.leniency(svc.app, replayed, agency, year),
+    )
 
 
 # --- the reconciliation console ------------------------------------------------

@@ -3,13 +3,10 @@ the ledger's word and the score trail, cached per log position."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
 
+from api.as_of import kept
 from api.auth import ReadScope
 from api.deps import Services
 from api.reads import Row, servant_in_scope
@@ -18,28 +15,6 @@ from projections.bundle import make_bundle
 from projections.explain import Explainer, StoreEvents
 from projections.ledger import Checkpoint
 from projections.score_trail import ScoreChange, score_trail
-
-# Explanations and score trails, kept for a few log positions: what the log held at
-# a position never changes (the ledger's size is part of the key, since an event's
-# leaf appears once the ledger catches up). Callers must not modify what they get.
-_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-T = TypeVar("T")
-_KEPT_MOST = 32
-_kept_lock = threading.Lock()
-
-
-def _kept(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    with _kept_lock:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            found: T = _KEPT[key]
-            return found
-    value = compute()
-    with _kept_lock:
-        _KEPT[key] = value
-        while len(_KEPT) > _KEPT_MOST:
-            _KEPT.popitem(last=False)
-    return value
 
 
 def _explained(
@@ -60,7 +35,7 @@ def _explained(
             return explainer.year(code, int(subject))
         return explainer.period(code, str(subject))
 
-    return _kept(key, compute)
+    return kept(key, compute)
 
 
 def year_explanation(
@@ -136,4 +111,4 @@ def year_score_trail(svc: Services, explanation: Row) -> dict[int, ScoreChange]:
         source.load(positions)
         return score_trail(source, svc.app.mapper, positions, servant, year)
 
-    return _kept((id(svc), "trail", servant, year, explanation["as_of"]["position"]), compute)
+    return kept((id(svc), "trail", servant, year, explanation["as_of"]["position"]), compute)

@@ -4,17 +4,16 @@ person who would open it, through a real ``minhbach serve --demo``.
 One server is started (``benchmarks/http_server.py``'s ``running_server``: an SQLite
 file in a temp folder holding the demo year and its petition story,
 ``demo/petitions.py``, recorded first so that the petition is overdue). The HR
-officer, the manager (head of TCBC), a civil servant, the appeals reviewer and
-the inspector sign in through the sign-in form like a browser (one cookie jar
-each). Each page is then requested
-``--requests`` times one after the other (after ``--warm-up`` requests that
-are not counted), and the table gives the median and the 95th percentile of
-the wall-clock time from sending the request to the last byte of the answer,
-over loopback — rendering the template, the queries behind it, the session
-check, the CSRF and security headers all included. The target is a median
-under 300 ms per page; the script exits 1 when a page misses it. The documents
-(Form 01, Form 02, the summary: files made on demand, each with its receipt) are
-measured beside the pages and held to no page target.
+officer, the manager (head of TCBC), a civil servant, the appeals reviewer, the
+competent authority and the inspector sign in through the sign-in form like a
+browser (one cookie jar each). Each page is then requested ``--requests`` times one
+after the other (after ``--warm-up`` requests that are not counted), and the table
+gives the median and the 95th percentile of the wall-clock time from sending the
+request to the last byte of the answer, over loopback — rendering the template, the
+queries behind it, the session check, the CSRF and security headers all included.
+The target is a median under 300 ms per page; the script exits 1 when a page misses
+it. The documents (Form 01, Form 02, the summary: files made on demand, each with
+its receipt) are measured beside the pages and held to no page target.
 
 Run it::
 
@@ -49,6 +48,7 @@ from demo.petitions import APPEAL
 
 TARGET_MS = 300.0
 YEAR_PAGES = f"/agencies/SNV-HN/years/{2026}"
+UNIT_MONTH = "/agencies/SNV-HN/units/TCBC/periods"
 TIED = "/servants/SNV-HN-010/years/2026"  # the demo's civil servant, tied across the quota
 OTHER = "/servants/SNV-HN-021/years/2026"  # the one tied with them
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
@@ -68,6 +68,13 @@ PAGES: tuple[tuple[str | None, str, str, int], ...] = (
     ("hr", "reconciliation", f"{YEAR_PAGES}/reconciliation", 200),
     ("hr", "reconciliation, March", f"{YEAR_PAGES}/reconciliation?period=2026-03", 200),
     ("hr", "set a password", "/people/password", 200),
+    ("hr", "proposals", f"{YEAR_PAGES}/proposals", 200),
+    ("hr", "imports from Excel", "/agencies/SNV-HN/imports", 200),
+    ("hr", "what-if", f"{YEAR_PAGES}/whatif", 200),
+    ("authority", "decisions", f"{YEAR_PAGES}/decisions", 200),
+    ("manager", "unit month (TCBC, November)", f"{UNIT_MONTH}/2026-11", 200),
+    ("civil_servant", "my month (November)", "/me/periods/2026-11", 200),
+    ("inspector", "leniency", f"{YEAR_PAGES}/leniency", 200),
     ("manager", "standings (own unit)", f"{YEAR_PAGES}/standings", 200),
     ("inspector", "a servant's year", TIED, 200),
     ("inspector", "a servant's year, as of position 10000", f"{TIED}?as_of_position=10000", 200),
@@ -141,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print("starting minhbach serve --demo on it …", file=sys.stderr)
         with running_server(Path(folder)) as server:
             logins = printed_logins(server.stdout.read_text(encoding="utf-8"))
-            roles = ("hr", "manager", "civil_servant", "appeals_reviewer", "inspector")
+            roles = {who for who, *_ in (*PAGES, *DOCUMENTS) if who is not None}
             clients = {
                 role: signed_in(server.base_url, logins[role][0], logins[role][1]) for role in roles
             }

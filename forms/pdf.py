@@ -141,7 +141,7 @@ def servant_page(
         pdf,
         [
             ("Họ và tên", f"{servant['full_name']} ({servant['code']})"),
-            ("Chức vụ, chức danh", f"{servant['position']} ({role})"),
+            ("Chức vụ, chức danh", f"{wording.position_name(servant['position'])}, {role}"),
             ("Đơn vị công tác", f"{servant['unit_name']}, {agency}"),
         ],
     )

@@ -70,6 +70,42 @@ CRITERIA = {
 
 LEADERSHIP = {"head": "cấp trưởng", "deputy": "cấp phó", "staff": "công chức"}
 
+# The usual job positions (chức vụ, chức danh) by the codes agencies give them. A code
+# not listed is printed as it is; the documents' data (and digest) keep the code.
+POSITIONS = {
+    "giam-doc": "Giám đốc",
+    "pho-giam-doc": "Phó Giám đốc",
+    "truong-phong": "Trưởng phòng",
+    "pho-truong-phong": "Phó Trưởng phòng",
+    "chanh-van-phong": "Chánh Văn phòng",
+    "pho-chanh-van-phong": "Phó Chánh Văn phòng",
+    "chanh-thanh-tra": "Chánh Thanh tra",
+    "pho-chanh-thanh-tra": "Phó Chánh Thanh tra",
+    "chi-cuc-truong": "Chi cục trưởng",
+    "pho-chi-cuc-truong": "Phó Chi cục trưởng",
+    "vu-truong": "Vụ trưởng",
+    "pho-vu-truong": "Phó Vụ trưởng",
+    "cuc-truong": "Cục trưởng",
+    "pho-cuc-truong": "Phó Cục trưởng",
+    "chuyen-vien-cao-cap": "Chuyên viên cao cấp",
+    "chuyen-vien-chinh": "Chuyên viên chính",
+    "chuyen-vien": "Chuyên viên",
+    "can-su": "Cán sự",
+    "nhan-vien": "Nhân viên",
+    "thanh-tra-vien-cao-cap": "Thanh tra viên cao cấp",
+    "thanh-tra-vien-chinh": "Thanh tra viên chính",
+    "thanh-tra-vien": "Thanh tra viên",
+    "luu-tru-vien": "Lưu trữ viên",
+    "ke-toan-vien": "Kế toán viên",
+}
+
+
+def position_name(code: str) -> str:
+    """A job position's name beside its code, or the code alone when it has none here."""
+    name = POSITIONS.get(code)
+    return f"{name} ({code})" if name else code
+
+
 # Why an annual level is what it is (projections.derive reasons), in Vietnamese.
 REASONS = {
     "score": "theo điểm",

@@ -125,3 +125,18 @@ def test_leniency_over_http(client: tuple[TestClient, dict[str, str], MinhBach])
     tp1 = [f for f in body["findings"] if f["group"] == "TP1"]
     assert tp1 and all(isinstance(p, int) for f in tp1 for p in f["positions"])
     assert not any(f["flagged"] for f in body["findings"])  # five servants: too few to compare
+
+
+def test_answers_are_kept_per_position_and_renewed_when_the_log_moves(
+    client: tuple[TestClient, dict[str, str], MinhBach],
+) -> None:
+    http, tokens, app = client
+    asked = ((WHATIF, {"policy": "quota-good-or-better"}), (LENIENCY, {}))
+    first = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
+    again = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
+    assert again == first  # the same position: the kept answer
+    app.execute(c.RegisterAgency(code="THIRD", title="Sở Y tế"), ADMIN)
+    moved = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
+    head = app.recorder.max_notification_id()
+    assert [body["position"] for body in moved] == [head, head]
+    assert [body["position"] for body in first] == [head - 1, head - 1]

@@ -309,3 +309,16 @@ def test_the_qr_code_on_the_printed_page_holds_the_receipt(demo: Demo, tmp_path:
     )
     (scan,) = tmp_path.glob("p*.png")
     assert receipt_from_bytes(scan.read_bytes()) == document.receipt
+
+
+def test_forms_name_the_job_position_beside_its_code(demo: Demo) -> None:
+    for document in (
+        demo.document("form-01", servant=STAFF, period="2026-03"),
+        demo.document("form-02", servant=LEADER, year=YEAR),
+    ):
+        servant = document.content["servant"]
+        code = servant["position"]
+        assert code in wording.POSITIONS  # the demo's positions all have their names
+        role = wording.LEADERSHIP[servant["leadership"]]
+        flat = " ".join(text_of(document.data).split())
+        assert f"{wording.POSITIONS[code]} ({code}), {role}" in flat
