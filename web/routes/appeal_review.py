@@ -19,7 +19,7 @@ from domain.errors import InvalidValue
 from web.deps import SignedInDep
 from web.routes import year_forms as f
 from web.routes.appeals import CASE_FORMS, Code, case_page
-from web.routes.case_forms import send
+from web.routes.case_forms import RESOLUTION_WORDS, send
 
 router = APIRouter()
 Make = Callable[[], c.Command]
@@ -113,5 +113,5 @@ async def case_form(
     source_ref = f.text(form, "document")
     if name == "replace":
         source_ref = source_ref or f.text(form, "decision_no", 64)  # the decision is its document
-    sent = send(who, name, form, make, source_ref)
+    sent = send(who, name, form, make, source_ref, RESOLUTION_WORDS if name == "resolve" else None)
     return case_page(request, who, agency, appeal_no, sent)

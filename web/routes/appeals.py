@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from api import reads, reads_cases
 from projections.directory import Directory
 from web.deps import SignedInDep, Viewer
+from web.i18n import N_
 from web.routes.case_forms import Sent, keys
 from web.screens import LEVEL_CODES
 from web.templating import render
@@ -20,6 +21,14 @@ router = APIRouter()
 Code = Annotated[str, Path(min_length=1, max_length=64)]
 # The case page's forms (web/routes/appeal_review.py posts them).
 CASE_FORMS = ("reviewer", "rescore", "assessment", "annul", "replace", "resolve")
+# A correction's command, named (the code stays beside it).
+CORRECTIONS = {
+    "score_criteria": N_("Re-scored criteria"),
+    "amend_assessment": N_("Amended assessment"),
+    "annul_discipline": N_("Annulled discipline decision"),
+    "withdraw_conclusion": N_("Withdrawn conclusion"),
+    "decide_classification": N_("Replacing decision"),
+}
 
 
 @router.get("/appeals", response_class=HTMLResponse)
@@ -57,6 +66,7 @@ def case_page(
         sent=sent,
         keys=keys(who, CASE_FORMS, sent),
         levels=LEVEL_CODES,
+        corrections=CORRECTIONS,
         case=case,
         appeal=row,
         periods=reads_cases.periods_of(who.svc, who.scope, row["servant_code"], row["year"]),

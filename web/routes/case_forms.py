@@ -28,8 +28,8 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "basis_does_not_support": (
         N_(
-            "The classifications named do not support this decision (Art. 23(3)): see the "
-            "results it would rest on below."
+            "The classifications named do not support this decision (Art. 23(3)): the "
+            "results it would rest on are shown above the form."
         ),
         "basis_years",
     ),
@@ -45,6 +45,16 @@ PETITION_WORDS: dict[str, tuple[str, str]] = {
         "",
     ),
     "already_exists": (N_("This petition number is already used: choose another."), "appeal_no"),
+}
+RESOLUTION_WORDS: dict[str, tuple[str, str]] = {
+    "invalid_state": (
+        N_(
+            "Not possible in the petition's present state: an amended outcome needs a "
+            "correction recorded under the petition first, an upheld one none, and a "
+            "resolved petition is closed."
+        ),
+        "",
+    ),
 }
 
 
