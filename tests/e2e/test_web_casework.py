@@ -212,3 +212,33 @@ def test_the_case_page_path_keeps_a_number_with_a_slash(office: Desk) -> None:
     filed = office.client.post(f"{YEAR_PAGE}/petitions", data=form, follow_redirects=False)
     assert filed.headers["location"] == f"/appeals/SNV/{quote('KN 1/2027', safe='/')}"
     assert office.client.get(filed.headers["location"]).status_code == 200
+
+
+def test_bad_input_is_a_clear_refusal_and_records_nothing(office: Desk) -> None:
+    notify(office)
+    office.sign_in("cv3")
+    form = petition(office)
+    del form["csrf_token"]
+    assert office.post(f"{YEAR_PAGE}/petitions", form).status_code == 403
+    too_long = office.post(f"{YEAR_PAGE}/petitions", {**petition(office), "grounds": "x" * 2001})
+    assert 400 <= too_long.status_code < 500
+    assert office.events(Appeal.Filed.TOPIC) == 0
+
+    office.sign_in("hr")
+    page = office.form(PERSONNEL, "propose")
+    unknown = office.post(PERSONNEL, {**page, "form": "bogus"})
+    assert 400 <= unknown.status_code < 500
+    years = office.post(
+        PERSONNEL,
+        {
+            **page,
+            "form": "propose",
+            "decision_no": "KT-9",
+            "kind": "commendation",
+            "servant": "CV3",
+            "basis_years": "năm ngoái",
+            "reason": "x",
+        },
+    )
+    assert years.status_code == 400 and 'id="e-propose"' in years.text
+    assert office.events(PersonnelDecision.Proposed.TOPIC) == 0

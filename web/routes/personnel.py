@@ -52,13 +52,13 @@ def _page(
     listed = reads_cases.decisions_list(who.svc, who.scope, screen.agency, year=screen.year)
     values = sent.values if sent is not None and sent.form == "propose" else {}
     servant = servant or optional(values.get("servant"))
-    years = _years(values.get("basis_years"), screen.year)
-    basis: list[dict[str, Any]] = []
-    if servant is not None:
-        try:
+    years, basis = [screen.year], []
+    try:  # what was typed, refused, is shown as typed; its refusal says why
+        years = _years(values.get("basis_years"), screen.year)
+        if servant is not None:
             basis = reads_cases.basis_of(who.svc, who.scope, servant, years)
-        except DomainError:
-            basis = []  # an unknown servant: the proposal's own refusal says so
+    except DomainError:
+        pass
     position, _ = reads.fresh(who.svc, None)
     return render(
         request,
