@@ -72,6 +72,9 @@ class AppealDetail(BaseModel):
         description="The classification as it stood when the appeal was received"
     )
     classification_now: dict[str, Any] | None
+    replacing_decisions: list[dict[str, Any]] = Field(
+        description="The decisions recorded after the contested one, oldest first"
+    )
 
 
 @router.get("/appeals/{appeal_no:path}", response_model=AppealDetail)
@@ -86,6 +89,7 @@ def appeal_detail(
         appeal=case.appeal,
         classification_when_filed=case.when_filed,
         classification_now=case.now,
+        replacing_decisions=case.replacing,
     )
 
 

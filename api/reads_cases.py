@@ -144,6 +144,15 @@ class AppealCase:
     when_filed: Row | None  # the classification as it stood when the appeal was received
     now: Row | None
 
+    @property
+    def replacing(self) -> list[Row]:
+        """The decisions recorded after the contested one (oldest first): the one
+        that answers the petition replaces it."""
+        decisions = list((self.now or {}).get("decisions") or [])
+        numbers = [d["decision_no"] for d in decisions]
+        contested = self.appeal["decision_no"]
+        return decisions[numbers.index(contested) + 1 :] if contested in numbers else []
+
 
 def appeal_case(svc: Services, scope: ReadScope, appeal_no: str, agency: str | None) -> AppealCase:
     """One appeal with the classification it contested (replayed to the moment it
@@ -164,9 +173,10 @@ def decisions_list(
     agency: str | None = None,
     flagged: bool | None = None,
     status: str | None = None,
+    year: int | None = None,
 ) -> list[Row]:
     """Personnel decisions; ``flagged`` those whose basis moved since they were
-    proposed or last reviewed."""
+    proposed or last reviewed; ``year`` those resting on that year's result."""
     table = personnel_decisions
     query = select(table).order_by(table.c.decision_no)
     if scope.servant is not None:
@@ -179,6 +189,28 @@ def decisions_list(
         query = query.where(table.c.flagged == flagged)
     if status is not None:
         query = query.where(table.c.status == status)
+    rows = _select(svc, query)
+    if year is not None:  # the basis is a JSON list: filtered here, on both backends
+        rows = [r for r in rows if any(b["year"] == year for b in r["basis"])]
+    return rows
+
+
+def basis_of(svc: Services, scope: ReadScope, servant: str, years: list[int]) -> list[Row]:
+    """The classifications of ``servant`` in ``years`` a personnel decision would
+    rest on (Art. 23(3)): the decision in force, its level and the computed one."""
+    servant_in_scope(svc, scope, servant)
+    table = annual_classifications
+    query = (
+        select(
+            table.c.year,
+            table.c.decision_no,
+            table.c.decided_level,
+            table.c.proposed_level,
+            table.c.notified_on,
+        )
+        .where(table.c.servant_code == servant, table.c.year.in_(sorted(set(years))))
+        .order_by(table.c.year)
+    )
     return _select(svc, query)
 
 

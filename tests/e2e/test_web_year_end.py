@@ -106,15 +106,20 @@ def desk(app: MinhBach, clock: FakeClock) -> Iterator[Desk]:
         ("ubnd", "authority", {"agency": "SNV"}),
         ("tp1", "manager", {"servant": "TP1"}),
     ):
-        register(app, name, role, password=None, **scope)
-        found = app.find(Principal, principal_id(name))
-        assert found is not None
-        app.execute(
-            c.ChangePassword(principal=name, password_hash=hash_new_password(PASSWORD, name)),
-            caller_of(found).context("test"),
-        )
+        enrol(app, name, role, **scope)
     with TestClient(create_app(app, follow=False), raise_server_exceptions=False) as client:
         yield Desk(app, client)
+
+
+def enrol(app: MinhBach, name: str, role: str, **scope: str) -> None:
+    """A principal with a password of their own (none to change at sign-in)."""
+    register(app, name, role, password=None, **scope)
+    found = app.find(Principal, principal_id(name))
+    assert found is not None
+    app.execute(
+        c.ChangePassword(principal=name, password_hash=hash_new_password(PASSWORD, name)),
+        caller_of(found).context("test"),
+    )
 
 
 def propose(app: MinhBach, code: str) -> None:

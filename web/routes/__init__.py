@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.routes import (
+    appeal_review,
     appeals,
     decisions,
     decree,
@@ -17,6 +18,8 @@ from web.routes import (
     leniency,
     my_month,
     people,
+    personnel,
+    petitions,
     proposals,
     quota,
     reconciliation,
@@ -47,6 +50,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     reconciliation.router,
     people.router,
     appeals.router,
+    appeal_review.router,
+    petitions.router,
+    personnel.router,
     inspection.router,
     documents.router,
     servant_year.router,

@@ -24,7 +24,8 @@ from domain.errors import InvalidValue, NotFound
 from projections.directory import Directory
 from projections.findings import changes
 from web.charts import COLOURS, score_bars, thresholds
-from web.deps import SignedInDep
+from web.deps import SignedInDep, Viewer
+from web.routes.case_forms import Sent, keys
 from web.templating import render
 from web.year_words import person
 
@@ -93,6 +94,19 @@ def servant_year_page(
     as_of_position: AsOf = None,
     as_of_date: AsOf = None,
 ) -> HTMLResponse:
+    return year_page(request, who, code, year, as_of_position, as_of_date)
+
+
+def year_page(
+    request: Request,
+    who: Viewer,
+    code: str,
+    year: int,
+    as_of_position: str | None = None,
+    as_of_date: str | None = None,
+    petition: Sent | None = None,
+) -> HTMLResponse:
+    """The page; ``petition`` the servant's petition form as just posted (refused: 400)."""
     svc, scope = who.svc, who.scope
     position, moment = _position(as_of_position), _end_of_day(as_of_date)
     if position is not None and moment is not None:
@@ -122,6 +136,9 @@ def servant_year_page(
         request,
         who,
         "servant_year.html",
+        status_code=400 if petition is not None and not petition.outcome.ok else 200,
+        petition=petition,
+        petition_key=keys(who, ("petition",), petition)["petition"],
         code=code,
         year=year,
         name=names.servant(code),
