@@ -183,6 +183,7 @@ def test_an_objective_cause_needs_its_document(month: Month) -> None:
         f"{UNIT}/exempt", month.form(page, form) | fields | {"document": ""}
     )
     assert status == 400 and 'data-field="document"' in answer
+    assert 'id="servant-CV1" open>' in answer  # the refused form is in view, not folded
     assert 'data-code="missing_source_document"' in answer and 'value="chờ số liệu"' in answer
     status, answer = month.post(f"{UNIT}/exempt", month.form(page, form) | fields | {"scope": "x"})
     assert status == 400 and 'id="refusal-exempt-T1"' in answer
