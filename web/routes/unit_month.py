@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.month_reads import UnitMonth, unit_month
@@ -28,6 +28,14 @@ FormCode = Annotated[str, Form(min_length=1, max_length=64)]
 Reason = Annotated[str, Form(max_length=2000)]
 DONE = frozenset({"assigned", "reassigned", "assessed", "scored", "leader", "exempted", "delay"})
 BASE = "/agencies/{agency}/units/{unit}/periods/{period}"
+
+
+def _where(agency: Code, unit: Code, period: PeriodPath) -> tuple[str, str, str]:
+    return agency, unit, period
+
+
+# The month a form posts to: the agency, the unit and the period of its path.
+Where = Annotated[tuple[str, str, str], Depends(_where)]
 
 
 def unit_page(
@@ -225,9 +233,7 @@ def score_leader(
 def confirm_objective_cause(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     task: FormCode,
     scope: Short,
     form_key: FormKey,
@@ -240,16 +246,14 @@ def confirm_objective_cause(
     source = document.strip() or None
     refusal = attempt(who, form, c.ConfirmObjectiveCause, fields, form_key, source)
     entered = fields | {"document": document}
-    return _answer(request, who, (agency, unit, period), refusal, entered, "exempted")
+    return _answer(request, who, where, refusal, entered, "exempted")
 
 
 @router.post(BASE + "/delay", response_class=HTMLResponse)
 def record_delay(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     task: FormCode,
     form_key: FormKey,
     reason: Reason = "",
@@ -257,4 +261,4 @@ def record_delay(
     """A delay the evaluator notes (counted under ``delay_counting=per_recorded_delay``)."""
     fields = {"task": task, "reason": reason}
     refusal = attempt(who, f"delay-{task}", c.RecordDelay, fields, form_key)
-    return _answer(request, who, (agency, unit, period), refusal, fields, "delay")
+    return _answer(request, who, where, refusal, fields, "delay")
