@@ -1,7 +1,9 @@
 """Request bodies are limited (``MINHBACH_MAX_BODY_BYTES``, default 1 MiB): a
 declared ``Content-Length`` over the limit is refused before anything is read,
 and a body streamed without one is cut off as soon as it passes the limit —
-both with the usual JSON error, 413 ``payload_too_large``.
+both with the usual JSON error, 413 ``payload_too_large``. A few paths that take
+a document upload (a result's attachment) are allowed a larger body, named by
+whoever installs the limit.
 
 (The framework's own limit answers in plain text when the length is declared;
 every other error of this API is JSON.)
@@ -10,6 +12,8 @@ every other error of this API is JSON.)
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
@@ -29,15 +33,22 @@ class TooLarge(HTTPException):
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # path pattern → its own limit (never below the general one)
+        self.larger = [(re.compile(p), max(n, max_bytes)) for p, n in (larger or {}).items()]
+
+    def limit_for(self, path: str) -> int:
+        return next((n for p, n in self.larger if p.fullmatch(path)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        limit = self.limit_for(scope.get("path", ""))
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
 
@@ -60,5 +71,9 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def install(api: FastAPI, max_bytes: int | None = None) -> None:
-    api.add_middleware(BodyLimit, max_bytes=max_bytes or limit_from_environment())
+def install(
+    api: FastAPI, max_bytes: int | None = None, larger: Mapping[str, int] | None = None
+) -> None:
+    api.add_middleware(
+        BodyLimit, max_bytes=max_bytes or limit_from_environment(), larger=larger or {}
+    )

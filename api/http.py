@@ -234,7 +234,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     docs.install_redoc(api)
     api.state.services = Services(app, views, Replays(app))
     errors.install(api)
-    body_limit.install(api)
+    body_limit.install(api, larger=web.LARGER_BODIES)
     access_log.install(api)  # outermost: it logs every answer, 413 and 5xx included
     api.include_router(health)
     api.include_router(principals, prefix=API_PREFIX)

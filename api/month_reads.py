@@ -52,6 +52,11 @@ def task_row(task: Task) -> Row:
         "outcome": assessed.get(last.number) if last else None,
         "awaiting": task.unassessed_submission() is not None,
         "accepted": task.is_accepted(),
+        "attachment": last.attachment if last else None,
+        "late": last is not None and last.completed_on > task.deadline,
+        "quality_exempt": task.quality_exempt,
+        "progress_exempt": task.progress_exempt,
+        "recorded_delays": task.recorded_delays,
     }
 
 

@@ -26,11 +26,21 @@ def task_id(code: str) -> UUID:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A result's document by name, SHA-256 content hash and size; its bytes stay outside."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Submission:
     number: int
     servant_code: str
     completed_quantity: Decimal
     completed_on: date
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -121,16 +131,37 @@ class Task(Audited):
 
     class ResultSubmitted(Audited.Event):
         TOPIC = "minhbach.task:ResultSubmitted"
+        class_version = 2
         submission: int
         servant_code: str
         completed_quantity: Decimal
         completed_on: date
         note: str
+        # The attached document (v2), all three or none: its bytes are not in the log.
+        attachment_name: str | None
+        attachment_sha256: str | None
+        attachment_size: int | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Recorded before a result could attach a document.
+            state["attachment_name"] = None
+            state["attachment_sha256"] = None
+            state["attachment_size"] = None
 
         def apply(self, task: Task) -> None:
+            attachment = None
+            if self.attachment_name is not None and self.attachment_sha256 is not None:
+                attachment = Attachment(
+                    self.attachment_name, self.attachment_sha256, self.attachment_size or 0
+                )
             task.submissions.append(
                 Submission(
-                    self.submission, self.servant_code, self.completed_quantity, self.completed_on
+                    self.submission,
+                    self.servant_code,
+                    self.completed_quantity,
+                    self.completed_on,
+                    attachment,
                 )
             )
 

@@ -25,7 +25,7 @@ from domain.errors import NotFound
 from domain.evaluation import evaluation_id
 from domain.policy import Step
 from domain.servant import DeputyArea, servant_id
-from domain.task import task_id
+from domain.task import Submission, task_id
 from domain.values import Period
 from projections.findings import findings
 from projections.ledger import Ledger
@@ -62,6 +62,18 @@ def _subordinates_formula(area: DeputyArea | None) -> str:
         f"the deputy's assigned area from {area.effective.isoformat()}{document}: "
         f"{'; '.join(parts)}, below the deputy's rank"
     )
+
+
+def attachment_entry(submission: Submission) -> dict[str, Any]:
+    """A result's document as the log records it: name, size and SHA-256, not its bytes."""
+    attached = submission.attachment
+    assert attached is not None
+    return {
+        "submission": submission.number,
+        "name": attached.name,
+        "sha256": attached.sha256,
+        "size": attached.size,
+    }
 
 
 def _step(step: Step, sources: dict[str, list[int]]) -> dict[str, Any]:
@@ -197,6 +209,10 @@ class Explainer:
         row = self.deriver.period_rows.get((servant, period))
         # Each task with the events behind it (a reader unfolds a month into its tasks).
         listed = [{"code": t.code, "title": t.title, "events": sources[t.code]} for t in tasks]
+        for entry, task in zip(listed, tasks, strict=True):
+            attached = [attachment_entry(s) for s in task.submissions if s.attachment]
+            if attached:  # only then: an explanation without documents reads as before
+                entry["attachments"] = attached
         section = {"title": f"period {period}", "result": row, "steps": steps, "tasks": listed}
         return section, positions
 

@@ -10,7 +10,11 @@ from fastapi.staticfiles import StaticFiles
 
 from web import errors, security_headers
 from web.deps import csrf_protected
+from web.month_forms import UPLOAD_BODY_BYTES
 from web.routes import PUBLIC_FORMS, ROUTERS
+
+# The forms that upload a document, with the body each may send (the file and its fields).
+LARGER_BODIES = {r"/me/periods/[^/]+/result": UPLOAD_BODY_BYTES}
 
 STATIC = Path(__file__).parent / "static"
 

@@ -5,12 +5,15 @@ decide what is allowed."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import ValidationError
 
 from domain import commands as c
+from domain.commands.tasks import MAX_ATTACHMENT_BYTES
 from domain.errors import DomainError
 from web.deps import Viewer
 from web.i18n import N_
@@ -36,7 +39,13 @@ REFUSALS = {
     "outside_employment": N_("Outside the servant's employment"),
     "missing_source_document": N_("A source document must be cited"),
     "idempotency_key_reused": N_("This form was already sent with other values"),
+    "attachment_too_large": N_("The document is larger than 20 MB"),
+    "attachment_empty": N_("The document is empty"),
 }
+# The field a refusal is shown beside, by the domain error's code (else the form's top).
+FIELD_OF = {"missing_source_document": "document"}
+# A result's upload: the file itself and room for the form's other fields.
+UPLOAD_BODY_BYTES = MAX_ATTACHMENT_BYTES + 1024 * 1024
 
 
 # Where a month's result stands (``pj_period_results.status``).
@@ -49,12 +58,14 @@ PERIOD_STATUSES = {
 
 @dataclass(frozen=True)
 class Refusal:
-    """Which form was refused, in words (a catalogue message) and the domain's detail."""
+    """Which form was refused, in words (a catalogue message) and the domain's detail;
+    ``field`` the one it is shown beside, when the form has a place for it there."""
 
     form: str
     code: str
     title: str
     detail: str
+    field: str = ""
 
 
 def refusal_title(code: str) -> str:
@@ -80,9 +91,39 @@ def attempt(
         command = kind.model_validate(fields)
         who.svc.app.execute(command, who.caller.context(source_ref), who.idempotency_key(form_key))
     except ValidationError as error:
+        first = error.errors()[0]["loc"] if error.errors() else ()
         return Refusal(
-            form, "invalid_request", refusal_title("invalid_request"), _validation_detail(error)
+            form,
+            "invalid_request",
+            refusal_title("invalid_request"),
+            _validation_detail(error),
+            str(first[0]) if first else "",
         )
     except DomainError as error:
-        return Refusal(form, error.code, refusal_title(error.code), str(error))
+        return Refusal(
+            form, error.code, refusal_title(error.code), str(error), FIELD_OF.get(error.code, "")
+        )
     return None
+
+
+def attachment_of(
+    form: str, filename: str | None, content: BinaryIO
+) -> dict[str, Any] | Refusal | None:
+    """An uploaded file as the command's attachment: its name, size and SHA-256 read
+    from the bytes, which are then dropped (the log records the hash only). None when
+    no file was chosen; a refusal beside the file field when it is empty or too big."""
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name.strip()[:255]
+    if not name:
+        return None
+    digest, size = hashlib.sha256(), 0
+    while chunk := content.read(1024 * 1024):
+        size += len(chunk)
+        if size > MAX_ATTACHMENT_BYTES:
+            detail = f"{name}: over {MAX_ATTACHMENT_BYTES} bytes"
+            return Refusal(
+                form, "attachment_too_large", REFUSALS["attachment_too_large"], detail, "attachment"
+            )
+        digest.update(chunk)
+    if size == 0:
+        return Refusal(form, "attachment_empty", REFUSALS["attachment_empty"], name, "attachment")
+    return {"name": name, "sha256": digest.hexdigest(), "size": size}

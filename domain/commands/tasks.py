@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
+    StringConstraints,
 )
 
-from domain.commands.base import Amount, Command, Day, PeriodCode
-from domain.text import Code, Reason, Text
+from domain.commands.base import Amount, CheckedStrings, Command, Day, PeriodCode
+from domain.text import TEXT_RULE, Code, Reason, Text
 from domain.values import (
     AssessmentOutcome,
     ExemptionScope,
@@ -96,12 +98,32 @@ class CorrectTask(Command):
     deadline: Day | None = None
 
 
+# The largest document a result may attach: its bytes are hashed, never stored in the log.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class Attachment(CheckedStrings):
+    """A document attached to a result, recorded by its file name, its SHA-256
+    content hash and its size: whoever holds the file can prove it is the one."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255), TEXT_RULE]
+    sha256: Annotated[
+        str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(str.lower)
+    ] = Field(description="SHA-256 of the file's bytes, 64 hex characters")
+    size: Annotated[int, Field(ge=1, le=MAX_ATTACHMENT_BYTES)] = Field(
+        description="The file's size in bytes"
+    )
+
+
 class SubmitResult(Command):
     name = "submit_result"
     task: Code
     completed_quantity: Amount
     completed_on: Day
     note: Text = ""
+    attachment: Attachment | None = Field(
+        None, description="The result's document: name, SHA-256 and size (not its bytes)"
+    )
 
 
 class AssessResult(Command):

@@ -191,6 +191,7 @@ def submit_result(
     if task.unassessed_submission() is not None:
         raise InvalidState(f"the previous result of task {cmd.task} awaits assessment")
     number = len(task.submissions) + 1
+    attached = cmd.attachment
     task.record(
         Task.ResultSubmitted,
         ctx,
@@ -200,6 +201,9 @@ def submit_result(
         completed_quantity=cmd.completed_quantity,
         completed_on=cmd.completed_on,
         note=cmd.note,
+        attachment_name=attached.name if attached else None,
+        attachment_sha256=attached.sha256 if attached else None,
+        attachment_size=attached.size if attached else None,
     )
     return Outcome([task], {"id": str(task.id), "submission": str(number)})
 

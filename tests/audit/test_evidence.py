@@ -5,6 +5,7 @@ the events do not give."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from collections.abc import Callable, Iterator
@@ -12,10 +13,12 @@ from typing import Any
 
 import pytest
 
+from domain import commands as c
 from domain.application import MinhBach
 from projections.bundle import make_bundle, verify_bundle
 from projections.signing import generate
 from projections.trace import make_trace, verify_trace
+from tests.app.scenario import assign, manager, servant
 from tests.audit.evidence_world import World, dismiss, record_year
 
 KEY = generate()
@@ -172,3 +175,28 @@ def test_every_claim_of_a_trace_is_checked(
     trace: dict[str, Any], label: str, edit: Callable[[dict[str, Any]], object]
 ) -> None:
     assert not verify_trace(changed(trace, edit), KEY.public).valid, label
+
+
+def test_a_result_s_document_hash_is_in_the_bundle_and_proven(app: MinhBach) -> None:
+    recorded = record_year(app, KEY)
+    sha = "5e" * 32
+    assign(app, "T-DOC", to="CV2", period="2026-03")
+    attachment = {"name": "bien-ban.pdf", "sha256": sha, "size": 2048}
+    fields = {"task": "T-DOC", "completed_quantity": "2", "completed_on": "2026-03-09"}
+    submitted = c.SubmitResult.model_validate(fields | {"attachment": attachment})
+    app.execute(submitted, servant("CV2"))
+    app.execute(c.AssessResult(task="T-DOC", outcome="accepted"), manager("TP1"))
+    recorded.ledger.catch_up()
+    try:
+        bundle = as_read(make_bundle(app, recorded.ledger, "CV2", 2026))
+    finally:
+        recorded.ledger.engine.dispose()
+    report = verify_bundle(bundle, KEY.public)
+    assert report.valid, report.problems
+    tasks = [t for s in bundle["explanation"]["sections"] for t in s.get("tasks", [])]
+    shown = next(t for t in tasks if t["code"] == "T-DOC")
+    assert shown["attachments"] == [attachment | {"submission": 1}]
+    assert all("attachments" not in t for t in tasks if t["code"] != "T-DOC")
+    # The hash rests on a proven event: the result's own bytes in the bundle.
+    proven = [base64.b64decode(e["state"]) for e in bundle["events"]]
+    assert any(sha.encode() in state for state in proven)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.application import MinhBach
+from domain.task import Task, task_id
 from tests.e2e.test_http_roles import YEAR, World, assignment, error, make_world, ok, submission
 
 
@@ -62,3 +63,14 @@ def test_art_18_1_d_reassign_cancel_and_correct_tasks_over_http(world: World) ->
     # T1 (3 units, not completed) + T3 (6 units, done); T2 counts for nobody.
     assert (period["assigned_units"], period["completed_units"]) == ("9.0", "6.0")
     assert (period["status"], period["score"]) == ("pending_confirmation", None)
+
+
+def test_a_result_s_document_is_sent_as_its_name_hash_and_size(world: World) -> None:
+    ok(world.post("tp1", "assign_task", assignment("T1", "CV1")))
+    attachment = {"name": "bao-cao.pdf", "sha256": "AB" * 32, "size": 1024}
+    for bad in ({**attachment, "sha256": "ab" * 31}, {**attachment, "size": 21 * 2**20}):
+        error(world.post("cv1", "submit_result", {**submission("T1"), "attachment": bad}), 422)
+    ok(world.post("cv1", "submit_result", {**submission("T1"), "attachment": attachment}))
+    task = world.app.find(Task, task_id("T1"))
+    assert task is not None and task.submissions[0].attachment is not None
+    assert task.submissions[0].attachment.sha256 == "ab" * 32

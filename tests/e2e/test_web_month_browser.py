@@ -1,10 +1,13 @@
 """The month in a real browser against ``minhbach serve --demo``: the head of a
 unit assigns a task from the catalogue, the civil servant submits a late result
-and self-scores Form 01, the head accepts it and confirms the scores, and the
-month's score on the servant's page is the one the policy's pure functions give."""
+with its document attached and self-scores Form 01, the head accepts it and
+confirms the scores, and the month's score on the servant's page is the one the
+policy's pure functions give; once the head confirms an objective cause for the
+delay, the score is the one without the progress deduction."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -30,13 +33,17 @@ SCORES = {
     **{f"{g}.{n}": "2.25" for g in ("II", "III") for n in (1, 2, 3, 4)},
 }
 DEADLINE, DONE_ON = date(2027, 1, 5), date(2027, 1, 8)  # three days late
+DOCUMENT = "Biên bản nghiệm thu WEB-2027-01".encode()
+SHA = hashlib.sha256(DOCUMENT).hexdigest()
 
 
-def expected_score(factor: Decimal) -> Decimal:
+def expected_score(factor: Decimal, progress_exempt: bool = False) -> Decimal:
     """The month's score by the policy's own functions, from what the forms sent."""
     policy = policy_in_force(date(2027, 1, 1))
     units = 2 * factor
-    outcome = TaskOutcome("T", units, True, units, 0, DEADLINE, DONE_ON)
+    outcome = TaskOutcome(
+        "T", units, True, units, 0, DEADLINE, DONE_ON, progress_exempt=progress_exempt
+    )
     components = task_components(policy, [outcome]).value
     assert components is not None
     ratio = task_ratio(policy, components, None).value
@@ -83,8 +90,14 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     result = page.locator("#form-result-WEB-2027-01")
     result.get_by_label("Số lượng đã hoàn thành").fill("2")
     result.get_by_label("Ngày hoàn thành").fill(DONE_ON.isoformat())
+    result.get_by_label("Đính kèm tài liệu (không bắt buộc, tối đa 20 MB)").set_input_files(
+        {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": DOCUMENT}
+    )
     result.get_by_role("button", name="Gửi kết quả").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ghi kết quả")
+    fingerprint = page.locator("#task-WEB-2027-01 abbr.hash")
+    expect(fingerprint).to_have_attribute("title", f"SHA-256 {SHA}")
+    expect(fingerprint).to_have_text(f"SHA-256 {SHA[:12]}…")
     self_score(page)
     screenshot(page, "my-month")
 
@@ -95,6 +108,8 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     assess.get_by_role("button", name="Ghi kết quả đánh giá").click()
     expect(page.get_by_role("status")).to_have_text("Đã ghi kết quả đánh giá.")
     expect(page.locator(f'[id="score-{servant}-I.1"]')).to_have_value("4.5")  # to confirm
+    expect(page.locator("#task-WEB-2027-01 abbr.hash")).to_have_attribute("title", f"SHA-256 {SHA}")
+    page.locator("#task-WEB-2027-01 summary", has_text="Nguyên nhân khách quan").click()
     screenshot(page, "unit-month")
     page.locator(f"#form-score-{servant}").get_by_role("button", name="Xác nhận Mẫu số 01").click()
     expect(page.get_by_role("status")).to_have_text("Đã chấm và xác nhận Mẫu số 01.")
@@ -104,3 +119,30 @@ def test_a_month_assigned_submitted_assessed_and_confirmed(
     shown = page.locator(".month-score").inner_text()
     assert shown == show_decimal(expected_score(factor), "vi")
     assert expected_score(factor) < Decimal(100)  # the late days count
+
+    # Art. 14(2)(c): the delay had an objective cause, confirmed by its document.
+    switch_to(page, demo_server, "manager")
+    page.goto(UNIT)
+    page.locator(f"#servant-{servant} > summary").click()  # closed: nothing awaits there
+    page.locator("#task-WEB-2027-01 summary", has_text="Nguyên nhân khách quan").click()
+    exempt = page.locator("#form-exempt-WEB-2027-01")
+    exempt.get_by_label("Không trừ điểm về (Điều 14 khoản 2 điểm b, c)").select_option("progress")
+    exempt.get_by_label("Nội dung nguyên nhân khách quan").fill("Chờ số liệu của Bộ")
+    exempt.get_by_role("button", name="Xác nhận nguyên nhân khách quan").click()
+    refusal = page.locator('[data-field="document"]')  # no document: refused beside it
+    expect(refusal).to_contain_text("văn bản")
+    expect(refusal).to_be_visible()
+    screenshot(page, "unit-month-exemption-refused")
+    exempt = page.locator("#form-exempt-WEB-2027-01")
+    exempt.get_by_label("Văn bản xác nhận của cấp có thẩm quyền").fill("CV-12/UBND")
+    exempt.get_by_role("button", name="Xác nhận nguyên nhân khách quan").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Đã xác nhận nguyên nhân khách quan: không trừ điểm."
+    )
+    expect(page.locator("#task-WEB-2027-01")).to_contain_text(
+        "đã xác nhận nguyên nhân khách quan: tiến độ"
+    )
+    switch_to(page, demo_server, "civil_servant")
+    page.goto(MINE)
+    shown = page.locator(".month-score").inner_text()
+    assert shown == show_decimal(expected_score(factor, progress_exempt=True), "vi")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.month_reads import ServantMonth, servant_month
@@ -16,7 +16,7 @@ from domain.errors import NotAuthorised
 from forms.wording import CRITERIA
 from projections.directory import Directory
 from web.deps import SignedInDep, Viewer
-from web.month_forms import PERIOD_STATUSES, Refusal, attempt
+from web.month_forms import PERIOD_STATUSES, Refusal, attachment_of, attempt
 from web.templating import render
 
 router = APIRouter()
@@ -95,16 +95,23 @@ def submit_result(
     form_key: FormKey,
     document: Short = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    attachment: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    fields = {
+    """The attached file is read only to hash it (bounded by ``MAX_ATTACHMENT_BYTES``):
+    the command, and so the log, carries its name, SHA-256 and size."""
+    fields: dict[str, Any] = {
         "task": task,
         "completed_quantity": completed_quantity,
         "completed_on": completed_on,
         "note": note,
     }
-    refusal = attempt(
-        who, f"result-{task}", c.SubmitResult, fields, form_key, document.strip() or None
-    )
+    form = f"result-{task}"
+    attached = attachment_of(form, attachment.filename, attachment.file) if attachment else None
+    if isinstance(attached, Refusal):
+        refusal: Refusal | None = attached
+    else:
+        fields["attachment"] = attached
+        refusal = attempt(who, form, c.SubmitResult, fields, form_key, document.strip() or None)
     if refusal is not None:
         return month_page(request, who, period, refusal, fields | {"document": document})
     return back(period, "result")

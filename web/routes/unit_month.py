@@ -1,14 +1,16 @@
 """A unit's month for its head or deputy (Art. 17(2), 18): assign a task from the
 agency's catalogue (the factor it will copy shown beside each product), assess
 the results submitted, score Form 01 as the evaluator, and score đ/e for the
-leaders under them. Each form posts the API's own command; the domain decides
-who may do what, and its refusal is shown beside the form."""
+leaders under them; confirm an objective cause (Art. 14(2)(b), (c)) with its
+document, or record a delay, on a task late or not completed. Each form posts
+the API's own command; the domain decides who may do what, and its refusal is
+shown beside the form."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.month_reads import UnitMonth, unit_month
@@ -24,8 +26,16 @@ router = APIRouter()
 Code = Annotated[str, Path(min_length=1, max_length=64)]
 FormCode = Annotated[str, Form(min_length=1, max_length=64)]
 Reason = Annotated[str, Form(max_length=2000)]
-DONE = frozenset({"assigned", "reassigned", "assessed", "scored", "leader"})
+DONE = frozenset({"assigned", "reassigned", "assessed", "scored", "leader", "exempted", "delay"})
 BASE = "/agencies/{agency}/units/{unit}/periods/{period}"
+
+
+def _where(agency: Code, unit: Code, period: PeriodPath) -> tuple[str, str, str]:
+    return agency, unit, period
+
+
+# The month a form posts to: the agency, the unit and the period of its path.
+Where = Annotated[tuple[str, str, str], Depends(_where)]
 
 
 def unit_page(
@@ -53,6 +63,7 @@ def unit_page(
         today=who.svc.app.clock().date(),
         criteria_words=CRITERIA,
         period_statuses=PERIOD_STATUSES,
+        exemptible=exemptible,
         base=BASE.format(agency=agency, unit=unit, period=period),
     )
 
@@ -64,7 +75,15 @@ def forms_on(month: UnitMonth) -> set[str]:
         shown |= {f"score-{s.servant}"} | ({f"leader-{s.servant}"} if s.leader else set())
         shown |= {f"assess-{t['code']}" for t in s.tasks if t["awaiting"]}
         shown |= {f"reassign-{t['code']}" for t in s.tasks if not t["accepted"]}
+        for kind in ("exempt", "delay"):
+            shown |= {f"{kind}-{t['code']}" for t in s.tasks if exemptible(t)}
     return shown
+
+
+def exemptible(task: dict[str, Any]) -> bool:
+    """Where the page offers an objective cause or a delay: a task not cancelled that
+    is late or not (yet) completed and accepted. The domain judges the command."""
+    return not task["cancelled"] and (task["late"] or not task["accepted"])
 
 
 def _answer(
@@ -208,3 +227,38 @@ def score_leader(
     form = f"leader-{servant}"
     refusal = attempt(who, form, c.ScoreLeaderComponent, fields, form_key)
     return _answer(request, who, (agency, unit, period), refusal, fields, "leader")
+
+
+@router.post(BASE + "/exempt", response_class=HTMLResponse)
+def confirm_objective_cause(
+    request: Request,
+    who: SignedInDep,
+    where: Where,
+    task: FormCode,
+    scope: Short,
+    form_key: FormKey,
+    reason: Reason = "",
+    document: Short = "",
+) -> Response:
+    """Art. 14(2)(b), (c): the document confirming the cause is the command's source."""
+    fields = {"task": task, "scope": scope, "reason": reason}
+    form = f"exempt-{task}"
+    source = document.strip() or None
+    refusal = attempt(who, form, c.ConfirmObjectiveCause, fields, form_key, source)
+    entered = fields | {"document": document}
+    return _answer(request, who, where, refusal, entered, "exempted")
+
+
+@router.post(BASE + "/delay", response_class=HTMLResponse)
+def record_delay(
+    request: Request,
+    who: SignedInDep,
+    where: Where,
+    task: FormCode,
+    form_key: FormKey,
+    reason: Reason = "",
+) -> Response:
+    """A delay the evaluator notes (counted under ``delay_counting=per_recorded_delay``)."""
+    fields = {"task": task, "reason": reason}
+    refusal = attempt(who, f"delay-{task}", c.RecordDelay, fields, form_key)
+    return _answer(request, who, where, refusal, fields, "delay")
