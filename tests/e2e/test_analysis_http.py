@@ -131,12 +131,15 @@ def test_answers_are_kept_per_position_and_renewed_when_the_log_moves(
     client: tuple[TestClient, dict[str, str], MinhBach],
 ) -> None:
     http, tokens, app = client
-    asked = ((WHATIF, {"policy": "quota-good-or-better"}), (LENIENCY, {}))
+    asked: tuple[tuple[str, dict[str, str]], ...] = (
+        (WHATIF, {"policy": "quota-good-or-better"}),
+        (LENIENCY, {}),
+    )
     first = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
     again = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
     assert again == first  # the same position: the kept answer
     app.execute(c.RegisterAgency(code="THIRD", title="Sở Y tế"), ADMIN)
     moved = [_get(http, tokens["hr"], url, **params).json() for url, params in asked]
-    head = app.recorder.max_notification_id()
+    head = app.recorder.max_notification_id() or 0
     assert [body["position"] for body in moved] == [head, head]
     assert [body["position"] for body in first] == [head - 1, head - 1]
