@@ -65,6 +65,7 @@ class Agency(Audited):
             agency.quota_grants = {}
             agency.organisation_quota_grants = {}
             agency.tie_decisions = {}
+            agency.rated_agencies = {}
             agency.publications = []
             agency.policy_adoptions = []
 
@@ -89,6 +90,17 @@ class Agency(Audited):
 
         def apply(self, agency: Agency) -> None:
             agency.organisation_levels[(self.year, self.unit_code)] = self.level
+
+    class RatedAgencyJoined(Audited.Event):
+        """An agency this one manages opened its year of rating (Chapter II): it is in
+        the scope whose results this agency's head recognises (Art. 5(1–2), 8(5))."""
+
+        TOPIC = "minhbach.agency:RatedAgencyJoined"
+        year: int
+        agency_code: str
+
+        def apply(self, agency: Agency) -> None:
+            agency.rated_agencies.setdefault(self.year, set()).add(self.agency_code)
 
     class QuotaRatioGranted(Audited.Event):
         """Art. 20(5)(b): a higher EXCELLENT ratio (≤ 25%) for outstanding results."""
@@ -175,6 +187,8 @@ class Agency(Audited):
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
         self.organisation_quota_grants: dict[int, tuple[Decimal, str | None]] = {}
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
+        # The managed agencies with a year of rating, by year (Art. 5(1–2)).
+        self.rated_agencies: dict[int, set[str]] = {}
         self.publications: list[Publication] = []
         self.policy_adoptions: list[Adoption] = []
 

@@ -5,7 +5,7 @@ the organisations' quota."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -86,3 +86,28 @@ class GrantOrganisationQuotaRatio(Command):
     agency: Code
     year: Year
     ratio: Amount
+
+
+class OpenOrganisationVerification(OrganisationCommand):
+    """Art. 9(2)(a): a complaint, a report of wrongdoing or a sign of disunity; the
+    recognising authority has it verified before deciding the level."""
+
+    name = "open_organisation_verification"
+    kind: Literal["complaint", "disunity"]
+    grounds: Reason
+
+
+class CloseOrganisationVerification(OrganisationCommand):
+    """The verification's report, naming the document that opened it."""
+
+    name = "close_organisation_verification"
+    opened_ref: Code = Field(description="The source document the verification opened on")
+    findings: Reason
+
+
+class NotifyOrganisationRating(OrganisationCommand):
+    """Art. 9(2)(b): the result sent to the organisation rated and the bodies concerned."""
+
+    name = "notify_organisation_rating"
+    decision_no: Code
+    recipients: Annotated[tuple[Code, ...], Field(min_length=1, max_length=50)]
