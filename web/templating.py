@@ -56,6 +56,10 @@ def environment(locale: str) -> Environment:
         receipt_verdict=lambda code: label(labels.RECEIPT_VERDICTS, code),
         indicator=lambda code: label(labels.INDICATORS, code),
         group_kind=lambda code: label(labels.GROUP_KINDS, code),
+        organisation_status=lambda code: label(labels.ORGANISATION_STATUSES, code),
+        organisation_step=lambda code: label(labels.ORGANISATION_STEPS, code),
+        quota_place=lambda code: label(labels.QUOTA_PLACES, code),
+        verification_kind=lambda code: label(labels.VERIFICATION_KINDS, code),
     )
     env.filters.update(year_words.filters(locale, catalogue))
     env.globals["locale"] = locale
