@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from domain import commands as c
 from domain.agency import Agency, agency_id
 from domain.application import MinhBach
+from projections.explain import Explainer, StoreEvents
+from projections.replay import replay
 from tests.app.scenario import ADMIN, AUTHORITY, FULL_CRITERIA, YEAR, build_agency, with_source
 from tests.app.scenario import work as record_work
 from tests.app.test_decision_rules import refused, year_row
@@ -181,5 +183,10 @@ def test_the_heads_classification_waits_for_the_organisation(agency: MinhBach) -
     rate(agency, "P1", "COMPLETE")
     row = year_row(agency, "TP1")
     assert (row["proposed_level"], row["reason"]) == ("COMPLETE", "organisation_cap")
+    # the head's explanation cites the organisation's own: its decision and computed level
+    findings = Explainer(StoreEvents(agency), replay(agency)).year("TP1", YEAR)["findings"]
+    cap = next(f for f in findings if f["kind"] == "organisation_cap")
+    assert (cap["organisation_unit"], cap["organisation_decision"]) == ("P1", "QĐ-TC 1")
+    assert (cap["organisation_computed"], cap["rule"]) == ("COMPLETE", "Art. 20(6); Art. 8")
     rate(agency, "P1", "GOOD", "QĐ-TC 2", departure_reason="theo kết luận phúc tra")
     assert year_row(agency, "TP1")["proposed_level"] != "COMPLETE"
