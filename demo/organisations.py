@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from demo.agency import ADMIN, AGENCY, AGENCY_TITLE, AUTHORITY, MANAGING_AGENCY
 from domain import commands as c
@@ -21,6 +22,18 @@ from domain.values import Level
 
 MANAGING_TITLE = "Ủy ban nhân dân thành phố Hà Nội"
 TASKS = 10  # the tasks of each organisation's work plan
+
+# Art. 7(2): the city's criteria for its departments and their units (code, clause,
+# title, maximum points), adopted by its document; every organisation is scored on it.
+CRITERIA_DOCUMENT = "QĐ 1800/QĐ-UBND"
+CRITERIA: tuple[tuple[str, str, str, str], ...] = (
+    ("TC1", "6(1)", "Chấp hành đường lối, chủ trương, pháp luật; thực hiện chỉ đạo", "10"),
+    ("TC2", "6(2)", "Quản lý, sử dụng công chức; đoàn kết nội bộ, kỷ luật, kỷ cương", "10"),
+    ("TC3", "6(3)", "Cải cách hành chính, chuyển đổi số, khắc phục hạn chế", "10"),
+    ("NV1", "7(1)(a)", "Thể chế hóa chủ trương, chính sách thành kế hoạch, văn bản", "15"),
+    ("NV2", "7(1)(b)", "Tỷ lệ hoàn thành nhiệm vụ trong kế hoạch công tác năm", "40"),
+    ("NV3", "7(1)(g)", "Kết quả giải quyết hồ sơ, thủ tục hành chính", "15"),
+)
 
 # The director's decision raising the EXCELLENT ratio for the demo agency's units.
 UNIT_GRANT = ("QĐ 209/QĐ-SNV", "0.25")
@@ -173,7 +186,11 @@ def _rated(
         hr,
     )
     scores = {"general_points": org.general, "task_points": org.tasks}
-    yield c.AssessOrganisation.model_validate({**where, **scores}), CommandContext(AUTHORITY)
+    by_criterion = _split(Decimal(org.general), True) | _split(Decimal(org.tasks), False)
+    yield (
+        c.AssessOrganisation.model_validate({**where, **scores, "scores": by_criterion}),
+        CommandContext(AUTHORITY),
+    )
     if org.force_majeure:
         excused = [f"KH-{i + 1:02d}" for i in range(org.undone)]
         document = f"QĐ {number}/QĐ-BKK"
@@ -213,6 +230,16 @@ def _rated(
     )
 
 
+def _split(total: Decimal, general: bool) -> dict[str, str]:
+    """``total`` shared among the general (or the task) criteria in proportion to their
+    maxima, to the half point; the last takes what is left."""
+    group = [(code, Decimal(m)) for code, clause, _, m in CRITERIA if (clause[0] == "6") is general]
+    whole = sum(m for _, m in group)
+    shares = {code: (2 * total * m / whole).to_integral_value() / 2 for code, m in group[:-1]}
+    shares[group[-1][0]] = total - sum(shares.values())
+    return {code: str(points) for code, points in shares.items()}
+
+
 def _plan(where: Mapping[str, object], org: Rated) -> Iterator[Command]:
     for i in range(TASKS):
         done = i >= org.undone
@@ -237,6 +264,16 @@ def organisation_commands(year: int) -> Iterator[tuple[Command, CommandContext]]
             c.RegisterAgency(code=code, title=title, managing_agency=MANAGING_AGENCY),
             CommandContext(ADMIN),
         )
+    adopted = [
+        {"code": code, "clause": clause, "title": title, "max_points": maximum}
+        for code, clause, title, maximum in CRITERIA
+    ]
+    yield (
+        c.AdoptOrganisationCriteria.model_validate(
+            {"agency": MANAGING_AGENCY, "version": 1, "effective_year": year, "criteria": adopted}
+        ),
+        CommandContext(AUTHORITY, CRITERIA_DOCUMENT),
+    )
     document, ratio = UNIT_GRANT
     yield (
         c.GrantOrganisationQuotaRatio.model_validate(

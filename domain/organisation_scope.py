@@ -32,6 +32,7 @@ from domain.policy.organisation import (
     organisation_quota,
     plan_ratios,
 )
+from domain.policy.organisation_criteria import CriteriaSet, in_force
 from domain.policy.quota import QuotaGrant
 from domain.policy.steps import Computed
 from domain.values import Level
@@ -92,6 +93,14 @@ def rated_facts(find: Finder, org: OrganisationYear) -> OrganisationFacts | None
             named = set(facts.failed_subordinates) | set(failed_under(find, agency, org.year))
             facts = replace(facts, failed_subordinates=tuple(sorted(named)))
     return facts
+
+
+def criteria_in_force(find: Finder, agency: Agency, year: int) -> CriteriaSet | None:
+    """Art. 7(2): the set «bộ, cơ quan ngang bộ, Ủy ban nhân dân cấp tỉnh» adopted —
+    the managing agency's, for the agency and its units alike — else the agency's own."""
+    manager = recognising_authority(find, agency, None)
+    found = in_force(manager.organisation_criteria, year) if manager else None
+    return found or in_force(agency.organisation_criteria, year)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,21 @@ class OrganisationYear(Audited):
         def apply(self, org: OrganisationYear) -> None:
             org.assessment = self
 
+    class CriteriaScored(Audited.Event):
+        """The authority's points criterion by criterion, on the set in force (Art. 7(2))."""
+
+        TOPIC = "minhbach.organisation_year:CriteriaScored"
+        criteria_agency: str
+        criteria_version: int
+        scores: dict[str, Decimal]
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.criteria_scores = (
+                self.criteria_agency,
+                self.criteria_version,
+                {code: Decimal(points) for code, points in self.scores.items()},
+            )
+
     class ForceMajeureDecided(Audited.Event):
         """Art. 8(4)(b): tasks not done for force majeure, with the reasons."""
 
@@ -157,6 +172,7 @@ class OrganisationYear(Audited):
         self.self_assessment: tuple[Decimal, Decimal, str | None] | None = None
         self.assessment: OrganisationYear.Assessed | None = None
         self.force_majeure: ForceMajeure | None = None
+        self.criteria_scores: tuple[str, int, dict[str, Decimal]] | None = None
         self.decisions: list[str] = []
         self.level: str | None = None
         self.rulings: list[Ruling] = []

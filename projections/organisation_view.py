@@ -8,6 +8,7 @@ Every step names its article; ``events`` are the log positions behind the year."
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -55,6 +56,28 @@ def _scores(general: Any, tasks: Any) -> Row:
     }
 
 
+def _criteria(find: StateFinder, adopted_by: str, version: int, scores: dict[str, Decimal]) -> Row:
+    """The scores criterion by criterion, beside the set they were given on (Art. 7(2))."""
+    agency = find.find(Agency, agency_id(adopted_by))
+    sets = [s for s in (agency.organisation_criteria if agency else ()) if s.version == version]
+    known = sets[0].by_code() if sets else {}
+    return {
+        "agency": adopted_by,
+        "version": version,
+        "document_ref": sets[0].document_ref if sets else None,
+        "scores": [
+            {
+                "code": code,
+                "clause": known[code].clause if code in known else None,
+                "title": known[code].title if code in known else None,
+                "max_points": str(known[code].max_points) if code in known else None,
+                "points": str(points),
+            }
+            for code, points in sorted(scores.items())
+        ],
+    }
+
+
 def _status(org: OrganisationYear, computable: bool, undecided: list[str]) -> str:
     if org.open_verifications():
         return "verification_open"
@@ -94,6 +117,7 @@ def organisation_year_view(
         "self_assessment": None,
         "assessment": None,
         "force_majeure": None,
+        "criteria": None,
         "computed_level": None,
         "steps": [],
         "quota": None,
@@ -115,6 +139,8 @@ def organisation_year_view(
             "open_shortcomings": list(a.open_shortcomings),
             "violations": list(a.violations),
         }
+    if org.criteria_scores is not None:
+        row["criteria"] = _criteria(find, *org.criteria_scores)
     if org.force_majeure is not None:
         fm = org.force_majeure
         row["force_majeure"] = {

@@ -241,6 +241,8 @@ EVENT_TYPES = {
     "minhbach.organisation_year:VerificationClosed": N_("Verification closed"),
     "minhbach.organisation_year:RatingNotified": N_("Organisation's result notified"),
     "minhbach.agency:RatedAgencyJoined": N_("Managed agency's year of rating opened"),
+    "minhbach.agency:OrganisationCriteriaAdopted": N_("Criteria of organisations adopted"),
+    "minhbach.organisation_year:CriteriaScored": N_("Organisation scored criterion by criterion"),
     "minhbach.personnel:Proposed": N_("Personnel decision proposed"),
     "minhbach.personnel:Approved": N_("Personnel decision approved"),
     "minhbach.personnel:Executed": N_("Personnel decision executed"),

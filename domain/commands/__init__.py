@@ -46,6 +46,7 @@ from domain.commands.organisation import (
     RegisterServant,
 )
 from domain.commands.organisations import (
+    AdoptOrganisationCriteria,
     AssessOrganisation,
     CloseOrganisationVerification,
     DecideForceMajeure,
@@ -117,6 +118,7 @@ __all__ = [
     "AcknowledgedBasis",
     "AddProduct",
     "Address",
+    "AdoptOrganisationCriteria",
     "AdoptPolicyVariant",
     "AmendAssessment",
     "Amount",
@@ -236,6 +238,7 @@ COMMANDS: dict[str, type[Command]] = {
         OpenOrganisationVerification,
         CloseOrganisationVerification,
         NotifyOrganisationRating,
+        AdoptOrganisationCriteria,
         GrantQuotaRatio,
         DecideQuotaTie,
         AdoptPolicyVariant,

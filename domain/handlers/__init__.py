@@ -72,6 +72,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenOrganisationVerification: organisations_rating.open_organisation_verification,
     c.CloseOrganisationVerification: organisations_rating.close_organisation_verification,
     c.NotifyOrganisationRating: organisations_rating.notify_organisation_rating,
+    c.AdoptOrganisationCriteria: organisations_rating.adopt_organisation_criteria,
     c.GrantQuotaRatio: yearly.grant_quota_ratio,
     c.DecideQuotaTie: yearly.decide_quota_tie,
     c.ProposeClassification: yearly.propose_classification,

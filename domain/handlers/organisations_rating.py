@@ -26,13 +26,20 @@ from domain.errors import (
 )
 from domain.handlers.common import Outcome, Records, load_agency, require_unit
 from domain.handlers.yearly import grant_ratio
-from domain.organisation_scope import quota_standing, rated_facts, recognising_authority, under
+from domain.organisation_scope import (
+    criteria_in_force,
+    quota_standing,
+    rated_facts,
+    recognising_authority,
+    under,
+)
 from domain.organisation_year import OrganisationYear, organisation_year_id
 from domain.policy.organisation import (
     ND335_2025_ORGANISATIONS,
     OrganisationFacts,
     organisation_level,
 )
+from domain.policy.organisation_criteria import Criterion, check_criteria, totals
 from domain.policy.steps import Computed
 from domain.scope import require_role, require_source
 from domain.values import Level
@@ -134,8 +141,26 @@ def assess_organisation(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "assess an organisation")
     _check_points(cmd.general_points, cmd.task_points)
-    _, org, joined = _year(records, cmd, ctx, at)
+    agency, org, joined = _year(records, cmd, ctx, at)
     _not_decided(org, "an assessment")
+    criteria = criteria_in_force(records, agency, cmd.year)
+    if cmd.scores is not None:
+        if criteria is None:
+            raise InvalidState(f"no criteria set is in force for {org.ref} in {cmd.year}")
+        sums = totals(criteria, cmd.scores)
+        if sums != (cmd.general_points, cmd.task_points):
+            raise InvalidValue(
+                f"the scores add up to {sums[0]} general and {sums[1]} task points, "
+                f"not {cmd.general_points} and {cmd.task_points}"
+            )
+        org.record(
+            OrganisationYear.CriteriaScored,
+            ctx,
+            at,
+            criteria_agency=criteria.agency,
+            criteria_version=criteria.version,
+            scores=dict(cmd.scores),
+        )
     org.record(
         OrganisationYear.Assessed,
         ctx,
@@ -350,3 +375,25 @@ def notify_organisation_rating(
         recipients=tuple(cmd.recipients),
     )
     return Outcome([org, *joined], {"id": str(org.id)})
+
+
+def adopt_organisation_criteria(
+    records: Records, cmd: c.AdoptOrganisationCriteria, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "adopt the criteria of organisations (Art. 7(2))")
+    require_source(ctx, "a criteria set (the document adopting it)")
+    agency = load_agency(records, ctx, cmd.agency)
+    criteria = [Criterion(e.code, e.clause, e.title, e.max_points) for e in cmd.criteria]
+    check_criteria(criteria)
+    latest = max((s.version for s in agency.organisation_criteria), default=0)
+    if cmd.version <= latest:
+        raise AlreadyExists(f"{agency.code} has adopted version {latest}: a new one is above it")
+    agency.record(
+        Agency.OrganisationCriteriaAdopted,
+        ctx,
+        at,
+        version=cmd.version,
+        effective_year=cmd.effective_year,
+        criteria=tuple((k.code, k.clause, k.title, str(k.max_points)) for k in criteria),
+    )
+    return Outcome([agency], {"id": str(agency.id)})

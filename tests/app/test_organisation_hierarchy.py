@@ -7,6 +7,7 @@ classification waits for the organisation's decision (Art. 20(6))."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from domain import commands as c
 from domain.agency import Agency, agency_id
 from domain.application import MinhBach
+from domain.organisation_year import OrganisationYear, organisation_year_id
 from projections.explain import Explainer, StoreEvents
 from projections.replay import replay
 from tests.app.scenario import ADMIN, AUTHORITY, FULL_CRITERIA, YEAR, build_agency, with_source
@@ -190,3 +192,56 @@ def test_the_heads_classification_waits_for_the_organisation(agency: MinhBach) -
     assert (cap["organisation_computed"], cap["rule"]) == ("COMPLETE", "Art. 20(6); Art. 8")
     rate(agency, "P1", "GOOD", "QĐ-TC 2", departure_reason="theo kết luận phúc tra")
     assert year_row(agency, "TP1")["proposed_level"] != "COMPLETE"
+
+
+CRITERIA = [
+    {
+        "code": "TC1",
+        "clause": "6(1)",
+        "title": "Chấp hành đường lối, chủ trương",
+        "max_points": "10",
+    },
+    {"code": "TC2", "clause": "6(2)", "title": "Quản lý, sử dụng công chức", "max_points": "10"},
+    {"code": "TC3", "clause": "6(3)", "title": "Cải cách hành chính", "max_points": "10"},
+    {"code": "NV1", "clause": "7(1)(a)", "title": "Thể chế hóa", "max_points": "20"},
+    {"code": "NV2", "clause": "7(1)(b)", "title": "Tỷ lệ hoàn thành kế hoạch", "max_points": "50"},
+]
+
+
+def adopt(app: MinhBach, agency: str, version: int, criteria: list[dict[str, str]]) -> Any:
+    body = {"agency": agency, "version": version, "effective_year": YEAR, "criteria": criteria}
+    return app.execute(
+        c.AdoptOrganisationCriteria.model_validate(body), with_source(AUTHORITY, f"QĐ {version}")
+    )
+
+
+def test_a_criteria_set_adopted_by_the_managing_agency_scores_its_agencies(
+    app: MinhBach,
+) -> None:
+    """Art. 7(2): the province sets the criteria; the authority scores criterion by
+    criterion, and the totals are their sums."""
+    managed(app, ["C1"])
+    short = [{**CRITERIA[4], "max_points": "49"}, *CRITERIA[:4]]
+    refused(app, "invalid_value", lambda: adopt(app, "BNV", 1, short))
+    adopt(app, "BNV", 1, CRITERIA)
+    refused(app, "already_exists", lambda: adopt(app, "BNV", 1, CRITERIA))
+    scores = {"TC1": "10", "TC2": "9", "TC3": "8", "NV1": "15", "NV2": "45"}
+    body = {"agency": "C1", "year": YEAR, "general_points": "27", "task_points": "60"}
+
+    def assess_c1(**extra: Any) -> Any:
+        return app.execute(c.AssessOrganisation.model_validate({**body, **extra}), AUTHORITY)
+
+    refused(app, "invalid_value", lambda: assess_c1(scores={**scores, "NV2": "44"}))
+    refused(app, "criteria_score_above_maximum", lambda: assess_c1(scores={**scores, "TC1": "11"}))
+    refused(app, "unknown_criterion", lambda: assess_c1(scores={**scores, "X": "0"}))
+    assess_c1(scores=scores)
+    org: OrganisationYear = app.repository.get(organisation_year_id("C1", None, YEAR))
+    assert org.criteria_scores == ("BNV", 1, {k: Decimal(v) for k, v in scores.items()})
+    # an agency with no set in force records its totals only
+    app.execute(c.RegisterAgency(code="SOLO", title="Sở độc lập"), ADMIN)
+    solo = {**body, "agency": "SOLO", "scores": {}}
+    refused(
+        app,
+        "invalid_state",
+        lambda: app.execute(c.AssessOrganisation.model_validate(solo), AUTHORITY),
+    )

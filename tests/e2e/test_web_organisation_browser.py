@@ -24,6 +24,8 @@ def test_the_authority_reads_a_department_beyond_the_quota(
     expect(page.locator("#org-quota-place")).to_have_text("Vượt tỷ lệ: Hoàn thành tốt nhiệm vụ")
     expect(page.locator("body")).to_contain_text("Ủy ban nhân dân thành phố Hà Nội")
     expect(page.locator("body")).to_contain_text("Kết quả nhiệm vụ đúng như báo cáo")
+    # scored criterion by criterion on the city's set (Art. 7(2))
+    expect(page.locator("#org-criteria tr[data-criterion='NV2']")).to_contain_text("Tỷ lệ hoàn thành nhiệm vụ")
     rule = page.locator("#org-explanation tr[data-step='conditions_excellent'] a.rule")
     expect(rule).to_have_text("khoản 1 Điều 8")
     screenshot(page, "organisation-year")
