@@ -73,9 +73,15 @@ def _criteria(find: StateFinder, adopted_by: str, version: int, scores: dict[str
                 "max_points": str(known[code].max_points) if code in known else None,
                 "points": str(points),
             }
-            for code, points in sorted(scores.items())
+            for code, points in sorted(scores.items(), key=lambda item: _order(known, item[0]))
         ],
     }
+
+
+def _order(known: dict[str, Any], code: str) -> tuple[int, str]:
+    """In the set's own order (Art. 6 before Art. 7), an unknown code last."""
+    codes = list(known)
+    return (codes.index(code) if code in known else len(codes), code)
 
 
 def _status(org: OrganisationYear, computable: bool, undecided: list[str]) -> str:
