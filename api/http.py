@@ -23,6 +23,7 @@ from api.command_routes import CommandResponse, command_router
 from api.deps import CallerDep, Services, ServicesDep
 from api.form_routes import router as form_router
 from api.live import LiveViews
+from api.organisation_routes import router as organisation_router
 from api.params import CodePath, refuse_control_characters
 from api.personnel_routes import router as personnel_router
 from api.policy_routes import router as policy_router
@@ -240,6 +241,7 @@ def create_app(app: MinhBach, views: LiveViews | None = None, follow: bool = Tru
     api.include_router(principals, prefix=API_PREFIX)
     api.include_router(command_router(), prefix=API_PREFIX)
     api.include_router(query_router, prefix=API_PREFIX)
+    api.include_router(organisation_router, prefix=API_PREFIX)
     api.include_router(analysis_router, prefix=API_PREFIX)
     api.include_router(reconciliation_router, prefix=API_PREFIX)
     api.include_router(upload_router, prefix=API_PREFIX)

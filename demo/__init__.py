@@ -4,6 +4,8 @@
   one-off cases, as plain data a reader can scan;
 - ``roster.py``: the people drawn from that data and who evaluates whom (Art. 10);
 - ``plan.py``: the year planned month by month;
+- ``organisations.py``: the city, its departments and their units, rated under
+  Chapter II at the year's end;
 - ``commands.py``: the plan as the application's own commands, in order;
 - ``load.py``: applying them (idempotently) and the people to act as.
 

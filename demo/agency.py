@@ -27,7 +27,6 @@ from decimal import Decimal
 from domain.actors import Actor, Role
 from domain.values import (
     LeadershipRole,
-    Level,
 )
 
 SEED = 335
@@ -304,14 +303,6 @@ DD_HALF_MONTH = 11
 
 DISCIPLINE = ("QĐ 123/QĐ-SNV", 9, 14)
 
-ORGANISATION_LEVEL = ("QĐ 215/QĐ-UBND", Level.GOOD)
-
 # Each unit is an organisation with its own level (Art. 2(1)(b)), recognised by the
-# director (Art. 5(4)); a unit head's level may not be higher (Art. 20(6)).
-UNIT_LEVELS: tuple[tuple[str, str, Level], ...] = (
-    ("TCBC", "QĐ 211/QĐ-SNV", Level.GOOD),
-    ("CCHC", "QĐ 212/QĐ-SNV", Level.EXCELLENT),
-    ("VP", "QĐ 213/QĐ-SNV", Level.GOOD),
-    ("TTR", "QĐ 214/QĐ-SNV", Level.GOOD),
-    (LENIENT_UNIT, "QĐ 216/QĐ-SNV", Level.GOOD),
-)
+# director (Art. 5(4)); a unit head's level may not be higher (Art. 20(6)). The
+# levels are rated under Chapter II: ``organisations.py``.

@@ -13,7 +13,6 @@ from demo.agency import (
     ADMIN,
     AGENCY,
     AGENCY_TITLE,
-    AUTHORITY,
     BOARD,
     CATALOGUE,
     CATALOGUE_DECISION,
@@ -26,13 +25,12 @@ from demo.agency import (
     HALF,
     LENIENT_SEED,
     MANAGING_AGENCY,
-    ORGANISATION_LEVEL,
     SEED,
     SICK_LEAVE,
-    UNIT_LEVELS,
     UNITS,
 )
 from demo.lenient import lenient_evaluations, plan_lenient_year, with_lenient_unit
+from demo.organisations import organisation_commands
 from demo.plan import Month, TaskPlan, month_code, plan_year
 from demo.roster import Roster, build_roster
 from domain import commands as c
@@ -250,19 +248,6 @@ def _discipline_commands(roster: Roster, year: int) -> Iterator[tuple[Command, C
     )
 
 
-def _year_end_commands(year: int) -> Iterator[tuple[Command, CommandContext]]:
-    document, level = ORGANISATION_LEVEL
-    yield (
-        c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=None),
-        CommandContext(AUTHORITY, document),
-    )
-    for unit, document, level in UNIT_LEVELS:
-        yield (
-            c.DecideOrganisationLevel(agency=AGENCY, year=year, level=level, unit=unit),
-            CommandContext(AUTHORITY, document),
-        )
-
-
 def demo_commands(year: int = 2026) -> Iterator[tuple[Command, CommandContext, str]]:
     """Every command of the demo in order, with its context (actor, role, source
     document) and a stable idempotency key."""
@@ -278,7 +263,8 @@ def demo_commands(year: int = 2026) -> Iterator[tuple[Command, CommandContext, s
         yield from _setup_commands(everyone, year)
         for month in months:
             yield from _month_commands(rng, roster, month, year, lenient)
-        yield from _year_end_commands(year)
+        # The organisations' levels, rated under Chapter II (Art. 20(6) caps the heads).
+        yield from organisation_commands(year)
 
     for number, (command, ctx) in enumerate(stream(), start=1):
         yield command, ctx, f"demo:{AGENCY}:{year}:{number:05d}:{command.name}"

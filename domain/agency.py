@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
 from domain.policy import Adoption, Policy, policy_adopted
+from domain.policy.organisation_criteria import CriteriaSet, Criterion
 
 
 def agency_id(code: str) -> UUID:
@@ -65,6 +66,8 @@ class Agency(Audited):
             agency.quota_grants = {}
             agency.organisation_quota_grants = {}
             agency.tie_decisions = {}
+            agency.rated_agencies = {}
+            agency.organisation_criteria = []
             agency.publications = []
             agency.policy_adoptions = []
 
@@ -89,6 +92,40 @@ class Agency(Audited):
 
         def apply(self, agency: Agency) -> None:
             agency.organisation_levels[(self.year, self.unit_code)] = self.level
+
+    class RatedAgencyJoined(Audited.Event):
+        """An agency this one manages opened its year of rating (Chapter II): it is in
+        the scope whose results this agency's head recognises (Art. 5(1–2), 8(5))."""
+
+        TOPIC = "minhbach.agency:RatedAgencyJoined"
+        year: int
+        agency_code: str
+
+        def apply(self, agency: Agency) -> None:
+            agency.rated_agencies.setdefault(self.year, set()).add(self.agency_code)
+
+    class OrganisationCriteriaAdopted(Audited.Event):
+        """Art. 7(2): the criteria the organisations in this agency's scope are scored on,
+        adopted by its document, from a year (a new version replaces the last)."""
+
+        TOPIC = "minhbach.agency:OrganisationCriteriaAdopted"
+        version: int
+        effective_year: int
+        criteria: tuple[tuple[str, str, str, str], ...]  # code, clause, title, maximum
+
+        def apply(self, agency: Agency) -> None:
+            agency.organisation_criteria.append(
+                CriteriaSet(
+                    agency.code,
+                    self.version,
+                    self.effective_year,
+                    self.source_ref or "",
+                    tuple(
+                        Criterion(code, clause, title, Decimal(maximum))
+                        for code, clause, title, maximum in self.criteria
+                    ),
+                )
+            )
 
     class QuotaRatioGranted(Audited.Event):
         """Art. 20(5)(b): a higher EXCELLENT ratio (≤ 25%) for outstanding results."""
@@ -175,6 +212,9 @@ class Agency(Audited):
         self.quota_grants: dict[int, tuple[Decimal, str | None]] = {}  # ratio, document
         self.organisation_quota_grants: dict[int, tuple[Decimal, str | None]] = {}
         self.tie_decisions: dict[tuple[int, str], TieChoice] = {}
+        # The managed agencies with a year of rating, by year (Art. 5(1–2)).
+        self.rated_agencies: dict[int, set[str]] = {}
+        self.organisation_criteria: list[CriteriaSet] = []  # Art. 7(2), every version
         self.publications: list[Publication] = []
         self.policy_adoptions: list[Adoption] = []
 

@@ -181,3 +181,22 @@ class DepartureWithoutReason(InvalidValue):
     """A level other than the computed proposal needs a written reason (Art. 21)."""
 
     code = "departure_without_reason"
+
+
+class VerificationOpen(InvalidState):
+    """A complaint or a sign of disunity is being verified: no level is decided until
+    the verification closes (Art. 9(2)(a))."""
+
+    code = "verification_open"
+
+
+class SubordinatesNotRated(InvalidState):
+    """An organisation is rated after the organisations under it (Art. 9(1))."""
+
+    code = "subordinates_not_rated"
+
+
+class SubordinateRatedFail(DomainError):
+    """No EXCELLENT while a directly subordinate organisation is FAIL (Art. 8(1)(b))."""
+
+    code = "subordinate_rated_fail"

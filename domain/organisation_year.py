@@ -4,11 +4,31 @@ authority's assessment, a force-majeure decision and the decided level."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
 from domain.base import AggregateCreated, Audited, stable_id
 from domain.policy.organisation import ForceMajeure, OrganisationFacts, PlanTask
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Art. 9(2)(a): a complaint or a sign of disunity checked before the decision."""
+
+    opened_ref: str  # the complaint, letter or finding that opened it
+    kind: str  # "complaint" or "disunity"
+    grounds: str
+    closed_ref: str | None = None  # the verification's report
+    findings: str | None = None
+
+
+@dataclass(frozen=True)
+class Ruling:
+    decision_no: str
+    level: str
+    computed_level: str
+    departure_reason: str | None
 
 
 def organisation_year_id(agency: str, unit: str | None, year: int) -> UUID:
@@ -67,6 +87,21 @@ class OrganisationYear(Audited):
         def apply(self, org: OrganisationYear) -> None:
             org.assessment = self
 
+    class CriteriaScored(Audited.Event):
+        """The authority's points criterion by criterion, on the set in force (Art. 7(2))."""
+
+        TOPIC = "minhbach.organisation_year:CriteriaScored"
+        criteria_agency: str
+        criteria_version: int
+        scores: dict[str, Decimal]
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.criteria_scores = (
+                self.criteria_agency,
+                self.criteria_version,
+                {code: Decimal(points) for code, points in self.scores.items()},
+            )
+
     class ForceMajeureDecided(Audited.Event):
         """Art. 8(4)(b): tasks not done for force majeure, with the reasons."""
 
@@ -91,6 +126,43 @@ class OrganisationYear(Audited):
         def apply(self, org: OrganisationYear) -> None:
             org.decisions.append(self.decision_no)
             org.level = self.level
+            org.rulings.append(
+                Ruling(self.decision_no, self.level, self.computed_level, self.departure_reason)
+            )
+
+    class VerificationOpened(Audited.Event):
+        """Art. 9(2)(a): a complaint or a sign of disunity to verify before deciding."""
+
+        TOPIC = "minhbach.organisation_year:VerificationOpened"
+        kind: str
+        grounds: str
+
+        def apply(self, org: OrganisationYear) -> None:
+            ref = self.source_ref or ""
+            org.verifications[ref] = Verification(ref, self.kind, self.grounds)
+
+    class VerificationClosed(Audited.Event):
+        """The verification's report: the decision may follow."""
+
+        TOPIC = "minhbach.organisation_year:VerificationClosed"
+        opened_ref: str
+        findings: str
+
+        def apply(self, org: OrganisationYear) -> None:
+            opened = org.verifications[self.opened_ref]
+            org.verifications[self.opened_ref] = Verification(
+                opened.opened_ref, opened.kind, opened.grounds, self.source_ref, self.findings
+            )
+
+    class RatingNotified(Audited.Event):
+        """Art. 9(2)(b): the result sent to the organisation and the bodies concerned."""
+
+        TOPIC = "minhbach.organisation_year:RatingNotified"
+        decision_no: str
+        recipients: tuple[str, ...]
+
+        def apply(self, org: OrganisationYear) -> None:
+            org.notified[self.decision_no] = tuple(self.recipients)
 
     def __init__(self) -> None:
         self.agency_code = ""
@@ -100,12 +172,19 @@ class OrganisationYear(Audited):
         self.self_assessment: tuple[Decimal, Decimal, str | None] | None = None
         self.assessment: OrganisationYear.Assessed | None = None
         self.force_majeure: ForceMajeure | None = None
+        self.criteria_scores: tuple[str, int, dict[str, Decimal]] | None = None
         self.decisions: list[str] = []
         self.level: str | None = None
+        self.rulings: list[Ruling] = []
+        self.verifications: dict[str, Verification] = {}
+        self.notified: dict[str, tuple[str, ...]] = {}
 
     @property
     def ref(self) -> str:
         return f"{self.agency_code}/{self.unit_code}" if self.unit_code else self.agency_code
+
+    def open_verifications(self) -> list[Verification]:
+        return [v for v in self.verifications.values() if v.closed_ref is None]
 
     def facts(self) -> OrganisationFacts | None:
         """What the level is computed from: None until the authority has assessed."""

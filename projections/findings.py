@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from domain.agency import Agency
+from domain.organisation_year import OrganisationYear, organisation_year_id
 from domain.policy.classification import (
     REASON_FAIL_TRIGGER,
     REASON_NO_SCORE,
@@ -21,7 +23,7 @@ from domain.policy.classification import (
     REASON_TIME_WORKED,
 )
 from domain.policy.fail_triggers import FailTrigger
-from projections.pools import organisation_level
+from projections.pools import led_organisation, organisation_level
 from projections.rows import COMPARED
 from projections.state import DomainState
 
@@ -73,10 +75,18 @@ def findings(
                 "kind": "organisation_cap",
                 "organisation_level": level.value if level else None,
                 "rule": "Art. 20(6)",
+                **_organisation(state, agency, basis),
             }
         )
     elif reason == REASON_ORGANISATION_PENDING:
-        found.append({"kind": "organisation_pending", "rule": "Art. 20(6)"})
+        agency = state.agencies.get(row["agency_code"])
+        found.append(
+            {
+                "kind": "organisation_pending",
+                "rule": "Art. 20(6)",
+                **_organisation(state, agency, basis),
+            }
+        )
     if row["decided_level"] is not None:
         found.append(
             {
@@ -152,3 +162,20 @@ def changes(then: Row | None, now: Row | None) -> list[Row]:
         for name in COMPARED
         if before.get(name) != after.get(name)
     ]
+
+
+def _organisation(state: DomainState, agency: Agency | None, basis: Row) -> Row:
+    """The organisation whose level caps the head, and — when it is rated under Chapter
+    II — its own explanation: the decision and the level its points and conditions give
+    (``GET /organisations/{agency}/years/{year}``)."""
+    if agency is None:
+        return {}
+    unit = led_organisation(agency, basis)
+    cited: Row = {"organisation_agency": agency.code, "organisation_unit": unit}
+    org = state.by_id.get(organisation_year_id(agency.code, unit, basis["year"]))
+    if isinstance(org, OrganisationYear) and org.rulings:
+        last = org.rulings[-1]
+        cited["organisation_decision"] = last.decision_no
+        cited["organisation_computed"] = last.computed_level
+        cited["rule"] = "Art. 20(6); Art. 8"
+    return cited

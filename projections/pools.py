@@ -30,13 +30,19 @@ from domain.values import Level
 Row = dict[str, Any]
 
 
+def led_organisation(agency: Agency | None, basis: Row) -> str | None:
+    """The unit a head leads (None: the agency itself, or not a head)."""
+    if agency is None or not basis["is_head"]:
+        return None
+    return None if basis["unit_code"] == agency.leadership_unit() else basis["unit_code"]
+
+
 def organisation_level(agency: Agency | None, basis: Row) -> Level | None:
     """Art. 20(6): the decided level of the organisation a head leads — the agency for
     its head, the unit for a unit's head; None when not recorded (or not a head)."""
     if agency is None or not basis["is_head"]:
         return None
-    unit = None if basis["unit_code"] == agency.leadership_unit() else basis["unit_code"]
-    level = agency.organisation_levels.get((basis["year"], unit))
+    level = agency.organisation_levels.get((basis["year"], led_organisation(agency, basis)))
     return Level(level) if level else None
 
 

@@ -20,6 +20,42 @@ STATUSES = {
     "pending_organisation": N_("Pending: the organisation's level is not decided yet"),
 }
 
+# An organisation's year of rating (Chapter II): its status, the steps of its level
+# and its place in the quota of the recognising authority's scope.
+ORGANISATION_STATUSES = {
+    "not_assessed": N_("Not assessed by the recognising authority yet"),
+    "ready": N_("Ready for the decision"),
+    "awaiting_subordinates": N_("Waiting for the organisations under it (Art. 9(1))"),
+    "verification_open": N_("Verification open: no decision until it closes (Art. 9(2)(a))"),
+    "decided": N_("Decided"),
+}
+
+ORGANISATION_STEPS = {
+    "points": N_("Total points: general criteria (≤ 30) + task criteria (≤ 70)"),
+    "plan": N_("Work plan: completed, on time, exceeded, behind schedule"),
+    "force_majeure": N_("Tasks excused for force majeure"),
+    "fail_violation": N_("Concluded violation: FAIL"),
+    "fail_plan": N_("Under seven tenths of the plan completed: FAIL"),
+    "fail_points": N_("Under 50 points: FAIL"),
+    "conditions_excellent": N_("Conditions of excellent completion"),
+    "conditions_good": N_("Conditions of good completion"),
+    "conditions_complete": N_("Conditions of completion"),
+    "conditions_none": N_("No level's conditions met: FAIL"),
+    "quota_limit": N_("EXCELLENT allowed: a ratio (0.20, up to 0.25) of those rated GOOD"),
+    "organisation_quota": N_("EXCELLENT organisations, ranked by points"),
+}
+
+QUOTA_PLACES = {
+    "excellent": N_("Within the limit"),
+    "good": N_("Beyond the limit: GOOD"),
+    "pending": N_("Tied across the limit: the authority chooses, with a reason"),
+}
+
+VERIFICATION_KINDS = {
+    "complaint": N_("Complaint, denunciation or report"),
+    "disunity": N_("Sign of internal disunity"),
+}
+
 REASONS = {
     "score": N_("By annual score"),
     "fail_trigger": N_("A ground for failure (Art. 20(4))"),
@@ -208,6 +244,12 @@ EVENT_TYPES = {
     "minhbach.organisation_year:Assessed": N_("Organisation assessed"),
     "minhbach.organisation_year:ForceMajeureDecided": N_("Force majeure decided"),
     "minhbach.organisation_year:LevelDecided": N_("Organisation's level decided"),
+    "minhbach.organisation_year:VerificationOpened": N_("Verification opened before the rating"),
+    "minhbach.organisation_year:VerificationClosed": N_("Verification closed"),
+    "minhbach.organisation_year:RatingNotified": N_("Organisation's result notified"),
+    "minhbach.agency:RatedAgencyJoined": N_("Managed agency's year of rating opened"),
+    "minhbach.agency:OrganisationCriteriaAdopted": N_("Criteria of organisations adopted"),
+    "minhbach.organisation_year:CriteriaScored": N_("Organisation scored criterion by criterion"),
     "minhbach.personnel:Proposed": N_("Personnel decision proposed"),
     "minhbach.personnel:Approved": N_("Personnel decision approved"),
     "minhbach.personnel:Executed": N_("Personnel decision executed"),

@@ -33,6 +33,10 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "receipt_verdict": labels.RECEIPT_VERDICTS,
     "indicator": labels.INDICATORS,
     "group_kind": labels.GROUP_KINDS,
+    "organisation_status": labels.ORGANISATION_STATUSES,
+    "organisation_step": labels.ORGANISATION_STEPS,
+    "quota_place": labels.QUOTA_PLACES,
+    "verification_kind": labels.VERIFICATION_KINDS,
 }
 
 

@@ -5,11 +5,11 @@ the organisations' quota."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.commands.base import Amount, Command, Year
+from domain.commands.base import Amount, CheckedStrings, Command, Year
 from domain.text import Code, Reason, Text
 from domain.values import Level
 
@@ -58,6 +58,11 @@ class AssessOrganisation(OrganisationCommand):
         description="Competent conclusions of violations in personnel work, disunity, "
         "factionalism, buying positions (Art. 8(4)(a))",
     )
+    scores: Annotated[dict[Code, Points], Field(max_length=100)] | None = Field(
+        None,
+        description="Points criterion by criterion, on the criteria set in force (Art. 7(2)); "
+        "the totals must be their sums",
+    )
 
 
 class DecideForceMajeure(OrganisationCommand):
@@ -86,3 +91,61 @@ class GrantOrganisationQuotaRatio(Command):
     agency: Code
     year: Year
     ratio: Amount
+
+
+class OpenOrganisationVerification(OrganisationCommand):
+    """Art. 9(2)(a): a complaint, a report of wrongdoing or a sign of disunity; the
+    recognising authority has it verified before deciding the level."""
+
+    name = "open_organisation_verification"
+    kind: Literal["complaint", "disunity"]
+    grounds: Reason
+
+
+class CloseOrganisationVerification(OrganisationCommand):
+    """The verification's report, naming the document that opened it."""
+
+    name = "close_organisation_verification"
+    opened_ref: Code = Field(description="The source document the verification opened on")
+    findings: Reason
+
+
+class NotifyOrganisationRating(OrganisationCommand):
+    """Art. 9(2)(b): the result sent to the organisation rated and the bodies concerned."""
+
+    name = "notify_organisation_rating"
+    decision_no: Code
+    recipients: Annotated[tuple[Code, ...], Field(min_length=1, max_length=50)]
+
+
+class CriterionEntry(CheckedStrings):
+    """One criterion of a set: its code, the clause it details, its maximum points."""
+
+    code: Code
+    clause: Literal[
+        "6(1)",
+        "6(2)",
+        "6(3)",
+        "7(1)(a)",
+        "7(1)(b)",
+        "7(1)(c)",
+        "7(1)(d)",
+        "7(1)(đ)",
+        "7(1)(e)",
+        "7(1)(g)",
+        "7(1)(h)",
+    ] = Field(description="The clause of Art. 6 or 7(1) the criterion details")
+    title: Reason
+    max_points: Points
+
+
+class AdoptOrganisationCriteria(Command):
+    """Art. 7(2): the criteria a ministry or province (or an agency) scores the
+    organisations in its scope on, from a year; general maxima add up to 30, task ones
+    to 70. A later version replaces the set from its year."""
+
+    name = "adopt_organisation_criteria"
+    agency: Code
+    version: Annotated[int, Field(ge=1, le=1000)]
+    effective_year: Year
+    criteria: Annotated[tuple[CriterionEntry, ...], Field(min_length=4, max_length=100)]

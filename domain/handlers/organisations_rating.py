@@ -5,33 +5,41 @@ head (Art. 20(6))."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from domain import commands as c
 from domain.actors import CommandContext, Role
 from domain.agency import Agency
+from domain.base import Audited
 from domain.errors import (
     AlreadyExists,
     DepartureWithoutReason,
     FailTriggerApplies,
     InvalidState,
     InvalidValue,
+    NotFound,
     QuotaExceeded,
+    SubordinateRatedFail,
+    SubordinatesNotRated,
+    VerificationOpen,
 )
 from domain.handlers.common import Outcome, Records, load_agency, require_unit
 from domain.handlers.yearly import grant_ratio
+from domain.organisation_scope import (
+    criteria_in_force,
+    quota_standing,
+    rated_facts,
+    recognising_authority,
+    under,
+)
 from domain.organisation_year import OrganisationYear, organisation_year_id
-from domain.policy import policy_in_force
 from domain.policy.organisation import (
     ND335_2025_ORGANISATIONS,
     OrganisationFacts,
     organisation_level,
-    organisation_quota,
-    plan_ratios,
 )
-from domain.policy.quota import QuotaGrant
+from domain.policy.organisation_criteria import Criterion, check_criteria, totals
 from domain.policy.steps import Computed
 from domain.scope import require_role, require_source
 from domain.values import Level
@@ -43,7 +51,9 @@ _SELF = (Role.HR,)
 
 def _year(
     records: Records, cmd: c.OrganisationCommand, ctx: CommandContext, at: datetime
-) -> tuple[Agency, OrganisationYear]:
+) -> tuple[Agency, OrganisationYear, list[Audited]]:
+    """The organisation's year (opened on first use) and, for an agency with a managing
+    agency here, that agency too once it learns of the year (Art. 5(1–2))."""
     agency = load_agency(records, ctx, cmd.agency)
     if cmd.unit is not None:
         require_unit(agency, cmd.unit)
@@ -54,8 +64,8 @@ def _year(
             )
     found = records.find(OrganisationYear, organisation_year_id(cmd.agency, cmd.unit, cmd.year))
     if found is not None:
-        return agency, found
-    return agency, OrganisationYear.start(
+        return agency, found, []
+    org = OrganisationYear.start(
         OrganisationYear.Opened,
         organisation_year_id(cmd.agency, cmd.unit, cmd.year),
         ctx,
@@ -64,6 +74,11 @@ def _year(
         unit_code=cmd.unit,
         year=cmd.year,
     )
+    manager = recognising_authority(records, agency, cmd.unit) if cmd.unit is None else None
+    if manager is None:
+        return agency, org, []
+    manager.record(Agency.RatedAgencyJoined, ctx, at, year=cmd.year, agency_code=cmd.agency)
+    return agency, org, [manager]
 
 
 def _not_decided(org: OrganisationYear, what: str) -> None:
@@ -89,7 +104,7 @@ def record_plan_task(
     require_role(ctx, (*_SELF, Role.AUTHORITY), "record an organisation's work plan")
     if not cmd.completed and (cmd.on_time or cmd.exceeded):
         raise InvalidValue("a task not completed is neither on time nor exceeded")
-    _, org = _year(records, cmd, ctx, at)
+    _, org, joined = _year(records, cmd, ctx, at)
     _not_decided(org, "a plan task")
     org.record(
         OrganisationYear.PlanTaskRecorded,
@@ -100,7 +115,7 @@ def record_plan_task(
         on_time=cmd.on_time,
         exceeded=cmd.exceeded,
     )
-    return Outcome([org], {"id": str(org.id)})
+    return Outcome([org, *joined], {"id": str(org.id)})
 
 
 def self_assess_organisation(
@@ -108,7 +123,7 @@ def self_assess_organisation(
 ) -> Outcome:
     require_role(ctx, _SELF, "self-assess an organisation (Art. 9(2)(a))")
     _check_points(cmd.general_points, cmd.task_points)
-    _, org = _year(records, cmd, ctx, at)
+    _, org, joined = _year(records, cmd, ctx, at)
     _not_decided(org, "a self-assessment")
     org.record(
         OrganisationYear.SelfAssessed,
@@ -118,7 +133,7 @@ def self_assess_organisation(
         task_points=cmd.task_points,
         proposed_level=cmd.proposed_level.value if cmd.proposed_level else None,
     )
-    return Outcome([org], {"id": str(org.id)})
+    return Outcome([org, *joined], {"id": str(org.id)})
 
 
 def assess_organisation(
@@ -126,8 +141,26 @@ def assess_organisation(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "assess an organisation")
     _check_points(cmd.general_points, cmd.task_points)
-    _, org = _year(records, cmd, ctx, at)
+    agency, org, joined = _year(records, cmd, ctx, at)
     _not_decided(org, "an assessment")
+    criteria = criteria_in_force(records, agency, cmd.year)
+    if cmd.scores is not None:
+        if criteria is None:
+            raise InvalidState(f"no criteria set is in force for {org.ref} in {cmd.year}")
+        sums = totals(criteria, cmd.scores)
+        if sums != (cmd.general_points, cmd.task_points):
+            raise InvalidValue(
+                f"the scores add up to {sums[0]} general and {sums[1]} task points, "
+                f"not {cmd.general_points} and {cmd.task_points}"
+            )
+        org.record(
+            OrganisationYear.CriteriaScored,
+            ctx,
+            at,
+            criteria_agency=criteria.agency,
+            criteria_version=criteria.version,
+            scores=dict(cmd.scores),
+        )
     org.record(
         OrganisationYear.Assessed,
         ctx,
@@ -138,7 +171,7 @@ def assess_organisation(
         open_shortcomings=tuple(cmd.open_shortcomings),
         violations=tuple(cmd.violations),
     )
-    return Outcome([org], {"id": str(org.id)})
+    return Outcome([org, *joined], {"id": str(org.id)})
 
 
 def decide_force_majeure(
@@ -146,7 +179,7 @@ def decide_force_majeure(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "decide force majeure (Art. 8(4)(b))")
     require_source(ctx, "a force-majeure decision")
-    _, org = _year(records, cmd, ctx, at)
+    _, org, joined = _year(records, cmd, ctx, at)
     _not_decided(org, "a force-majeure decision")
     unknown = sorted(set(cmd.excused) - set(org.tasks))
     if unknown:
@@ -161,68 +194,41 @@ def decide_force_majeure(
         reasons=cmd.reasons,
         excused=tuple(cmd.excused),
     )
-    return Outcome([org], {"id": str(org.id)})
+    return Outcome([org, *joined], {"id": str(org.id)})
 
 
-def _facts(org: OrganisationYear) -> OrganisationFacts:
-    facts = org.facts()
-    if facts is None:
+def _facts(records: Records, org: OrganisationYear) -> OrganisationFacts:
+    if org.facts() is None:
         raise InvalidState(
             f"{org.ref} is not assessed for {org.year}: the authority assesses first"
         )
     if not org.tasks:
         raise InvalidState(f"{org.ref} has no work plan task recorded for {org.year}")
+    facts = rated_facts(records, org)
+    if facts is None:
+        raise InvalidValue(f"the work plan of {org.ref} has no task to count")
     return facts
 
 
-def _siblings(records: Records, agency: Agency, org: OrganisationYear) -> list[OrganisationYear]:
-    """The units the same authority recognises (Art. 5(3–4)): the agency's units."""
-    found = []
-    for unit in sorted(agency.units):
-        if unit == agency.leadership_unit() or unit == org.unit_code:
-            continue
-        sibling = records.find(OrganisationYear, organisation_year_id(agency.code, unit, org.year))
-        if sibling is None or not sibling.tasks or sibling.assessment is None:
-            continue
-        try:
-            plan_ratios(_facts(sibling))
-        except InvalidValue:
-            continue  # every task excused: nothing to rate it on, so not counted
-        found.append(sibling)
-    return found
-
-
-def _failed_units(agency: Agency, facts: OrganisationFacts, year: int) -> tuple[str, ...]:
-    """Art. 8(1)(b) for the agency itself: its units whose recorded level for the year is
-    FAIL are directly subordinate organisations rated FAIL, beside those the
-    authority named."""
-    recorded = {
-        f"{agency.code}/{unit}"
-        for (y, unit), level in agency.organisation_levels.items()
-        if y == year and unit is not None and level == Level.FAIL.value
-    }
-    return tuple(sorted(set(facts.failed_subordinates) | recorded))
-
-
-def _quota_place(records: Records, agency: Agency, org: OrganisationYear, points: Decimal) -> str:
-    """Art. 8(5)(a) among the units of one agency, this one counted as EXCELLENT, the
-    others at their decided level, or the computed one while undecided: "excellent",
-    "good" (beyond the limit) or "pending" (tied across it)."""
-    candidates = [(org.ref, points)]
-    good = 0
-    for sibling in _siblings(records, agency, org):
-        facts = _facts(sibling)
-        level = Level(sibling.level) if sibling.level else organisation_level(facts).value
-        if level is Level.EXCELLENT:
-            candidates.append((sibling.ref, facts.general_points + facts.task_points))
-        elif level is Level.GOOD:
-            good += 1
-    granted = agency.organisation_quota_grants.get(org.year)
-    grant = QuotaGrant(granted[0], granted[1] or "") if granted else None
-    quota = organisation_quota(policy_in_force(date(org.year, 1, 1)), candidates, good, grant).value
-    if org.ref in quota.pending:
-        return "pending"
-    return "excellent" if org.ref in quota.excellent else "good"
+def _ready(records: Records, agency: Agency, org: OrganisationYear) -> None:
+    """Art. 9(2)(a): no decision while a verification is open; Art. 9(1): an agency
+    itself after every organisation under it with a year opened is decided."""
+    pending = org.open_verifications()
+    if pending:
+        raise VerificationOpen(
+            f"{org.ref}: the verification opened on {', '.join(v.opened_ref for v in pending)} "
+            "is not closed; the level is decided after it (Art. 9(2)(a))",
+            opened=[v.opened_ref for v in pending],
+        )
+    if org.unit_code is not None:
+        return
+    undecided = [ref for ref, sub in under(records, agency, org.year) if not sub.decisions]
+    if undecided:
+        raise SubordinatesNotRated(
+            f"{org.ref} is rated after the organisations under it (Art. 9(1)); "
+            f"not decided yet: {', '.join(undecided)}",
+            undecided=undecided,
+        )
 
 
 def check_organisation_level(
@@ -237,6 +243,12 @@ def check_organisation_level(
         raise FailTriggerApplies(
             f"{facts.ref} is FAIL: {'; '.join(f'{s.label} ({s.rule})' for s in triggers)}",
             triggers=[s.key for s in triggers],
+        )
+    if level is Level.EXCELLENT and facts.failed_subordinates:
+        raise SubordinateRatedFail(
+            f"EXCELLENT for {facts.ref} needs no directly subordinate organisation rated "
+            f"FAIL (Art. 8(1)(b)): {', '.join(facts.failed_subordinates)}",
+            failed=list(facts.failed_subordinates),
         )
     if level is Level.EXCELLENT and quota not in (None, "excellent"):
         raise QuotaExceeded(
@@ -265,17 +277,16 @@ def decide_organisation_rating(
 ) -> Outcome:
     require_role(ctx, (Role.AUTHORITY,), "decide an organisation's level")
     require_source(ctx, "an organisation's level")
-    agency, org = _year(records, cmd, ctx, at)
+    agency, org, joined = _year(records, cmd, ctx, at)
     if cmd.decision_no in org.decisions:
         raise AlreadyExists(f"decision {cmd.decision_no} is already recorded")
-    facts = _facts(org)
-    if cmd.unit is None:
-        facts = replace(facts, failed_subordinates=_failed_units(agency, facts, cmd.year))
-    points = facts.general_points + facts.task_points
+    facts = _facts(records, org)
+    _ready(records, agency, org)
     by_conditions = organisation_level(facts).value
     quota = None
-    if cmd.unit is not None and Level.EXCELLENT in (cmd.level, by_conditions):
-        quota = _quota_place(records, agency, org, points)
+    if Level.EXCELLENT in (cmd.level, by_conditions):
+        standing = quota_standing(records, agency, org)
+        quota = standing.place if standing else None
     computed = check_organisation_level(facts, cmd.level, cmd.departure_reason, quota)
     org.record(
         OrganisationYear.LevelDecided,
@@ -295,7 +306,8 @@ def decide_organisation_rating(
         unit_code=cmd.unit,
         level=cmd.level.value,
     )
-    return Outcome([org, agency], {"id": str(org.id), "computed_level": computed.value.value})
+    result = {"id": str(org.id), "computed_level": computed.value.value}
+    return Outcome([org, agency, *joined], result)
 
 
 def grant_organisation_quota_ratio(
@@ -311,3 +323,77 @@ def grant_organisation_quota_ratio(
         Agency.OrganisationQuotaRatioGranted,
         "Art. 8(5)(b)",
     )
+
+
+def open_organisation_verification(
+    records: Records, cmd: c.OpenOrganisationVerification, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "open a verification (Art. 9(2)(a))")
+    ref = require_source(ctx, "a verification (the complaint or report it opens on)")
+    _, org, joined = _year(records, cmd, ctx, at)
+    if ref in org.verifications:
+        raise AlreadyExists(f"a verification on {ref} is already recorded for {org.ref}")
+    org.record(OrganisationYear.VerificationOpened, ctx, at, kind=cmd.kind, grounds=cmd.grounds)
+    return Outcome([org, *joined], {"id": str(org.id)})
+
+
+def close_organisation_verification(
+    records: Records, cmd: c.CloseOrganisationVerification, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "close a verification (Art. 9(2)(a))")
+    require_source(ctx, "the verification's report")
+    _, org, joined = _year(records, cmd, ctx, at)
+    opened = org.verifications.get(cmd.opened_ref)
+    if opened is None:
+        raise NotFound(f"no verification on {cmd.opened_ref} for {org.ref}")
+    if opened.closed_ref is not None:
+        raise InvalidState(f"the verification on {cmd.opened_ref} is closed ({opened.closed_ref})")
+    org.record(
+        OrganisationYear.VerificationClosed,
+        ctx,
+        at,
+        opened_ref=cmd.opened_ref,
+        findings=cmd.findings,
+    )
+    return Outcome([org, *joined], {"id": str(org.id)})
+
+
+def notify_organisation_rating(
+    records: Records, cmd: c.NotifyOrganisationRating, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY, Role.HR), "notify an organisation's result")
+    _, org, joined = _year(records, cmd, ctx, at)
+    if cmd.decision_no not in org.decisions:
+        raise NotFound(f"decision {cmd.decision_no} is not recorded for {org.ref}")
+    if cmd.decision_no in org.notified:
+        raise AlreadyExists(f"decision {cmd.decision_no} is already notified")
+    org.record(
+        OrganisationYear.RatingNotified,
+        ctx,
+        at,
+        decision_no=cmd.decision_no,
+        recipients=tuple(cmd.recipients),
+    )
+    return Outcome([org, *joined], {"id": str(org.id)})
+
+
+def adopt_organisation_criteria(
+    records: Records, cmd: c.AdoptOrganisationCriteria, ctx: CommandContext, at: datetime
+) -> Outcome:
+    require_role(ctx, (Role.AUTHORITY,), "adopt the criteria of organisations (Art. 7(2))")
+    require_source(ctx, "a criteria set (the document adopting it)")
+    agency = load_agency(records, ctx, cmd.agency)
+    criteria = [Criterion(e.code, e.clause, e.title, e.max_points) for e in cmd.criteria]
+    check_criteria(criteria)
+    latest = max((s.version for s in agency.organisation_criteria), default=0)
+    if cmd.version <= latest:
+        raise AlreadyExists(f"{agency.code} has adopted version {latest}: a new one is above it")
+    agency.record(
+        Agency.OrganisationCriteriaAdopted,
+        ctx,
+        at,
+        version=cmd.version,
+        effective_year=cmd.effective_year,
+        criteria=tuple((k.code, k.clause, k.title, str(k.max_points)) for k in criteria),
+    )
+    return Outcome([agency], {"id": str(agency.id)})

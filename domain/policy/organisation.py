@@ -17,7 +17,7 @@ points. Readings of the decree that a reader could take otherwise:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from domain import errors
@@ -343,4 +343,6 @@ def organisation_quota(
         rule="Art. 8(5)" + (" (b)" if grant else " (a)"),
     )
     outcome = OrganisationQuota(k, tuple(excellent), tuple(good), tuple(pending))
-    return Computed(outcome, (*limit.steps, step))
+    # the count is Art. 20(5)'s; for organisations it is Art. 8(5)'s
+    counted = tuple(replace(s, rule=s.rule.replace("Art. 20(5)", "Art. 8(5)")) for s in limit.steps)
+    return Computed(outcome, (*counted, step))

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from demo import DemoSummary, demo_commands, load_demo
-from domain.agency import Agency
+from demo import AGENCY, DemoSummary, demo_commands, load_demo
+from demo.organisations import DEPARTMENTS
+from domain.agency import Agency, agency_id
 from domain.application import MinhBach
 from domain.discipline import DisciplineDecision
 from domain.evaluation import PeriodEvaluation
@@ -112,6 +113,8 @@ def read_facts(app: MinhBach) -> Facts:
 
 def _apply(facts: Facts, event: Any) -> None:
     key = event.originator_id
+    if type(event).TOPIC.startswith("minhbach.agency:") and key != agency_id(AGENCY):
+        return  # the city's other departments: organisations rated, nobody classified
     if isinstance(event, Agency.Registered):
         facts.managing_agency = event.managing_agency
     elif isinstance(event, Agency.OrganisationLevelDecided):
@@ -353,8 +356,11 @@ def annual(loaded: Loaded) -> dict[str, Decimal]:
 
 def test_summary_counts_what_was_loaded(loaded: Loaded) -> None:
     first, facts = loaded.first, loaded.facts
-    assert first.agencies == 1
-    assert first.units == len(facts.units) >= 4  # the board and at least 3 units
+    # the demo agency, the city that manages it and the city's other departments
+    assert first.agencies == 2 + len(DEPARTMENTS)
+    own = len(facts.units)
+    others = sum(1 for _, _, orgs in DEPARTMENTS for org in orgs if org.title is not None)
+    assert first.units == own + others and own >= 4  # the board and at least 3 units
     assert first.servants == len(facts.servants) >= 40
     assert first.tasks == len(facts.tasks)
     assert first.applied == first.commands and first.replayed == 0

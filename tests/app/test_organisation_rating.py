@@ -244,10 +244,13 @@ def test_a_unit_rated_fail_bars_the_agency_from_excellent(agency: MinhBach) -> N
     rate(agency, "P1", "FAIL")
     plan(agency, None)
     assess(agency, None, "30", "65")
+    # not a matter of judgement: refused with a reason too
     error = refused(
-        agency, "departure_without_reason", lambda: rate(agency, None, "EXCELLENT", "2")
+        agency,
+        "subordinate_rated_fail",
+        lambda: rate(agency, None, "EXCELLENT", "2", departure_reason="thành tích nổi trội"),
     )
-    assert error.details["computed"] == "GOOD"
+    assert error.details["failed"] == ["SNV/P1"]
     rate(agency, None, "GOOD", "QĐ-TC 2")
 
 

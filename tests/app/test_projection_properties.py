@@ -52,6 +52,7 @@ CRITERIA = ("I.1", "I.2", "II.1", "II.2", "III.1", "III.4")
 servants = st.sampled_from(SERVANTS)
 VIOLATIONS = st.sampled_from([None, "VP-1", "VP-2"])
 months = st.integers(1, 3)
+ORGANISATIONS = st.sampled_from([None, "P1", "P2"])  # the agency, or one of its units
 picks = st.integers(0, 50)  # which earlier task or decision an operation refers to
 
 fact_operations = st.one_of(
@@ -97,6 +98,16 @@ fact_operations = st.one_of(
         st.sampled_from(["EXCELLENT", "GOOD", "COMPLETE"]),
         st.sampled_from([None, "P1", "P2"]),  # the agency, or one unit (its head is capped)
     ),
+    # rated under Chapter II: a work plan, the authority's points, a verification, the
+    # decided level (which caps the head, Art. 20(6))
+    st.tuples(st.just("org_plan"), ORGANISATIONS, st.integers(0, 3), st.booleans()),
+    st.tuples(
+        st.just("org_rate"),
+        ORGANISATIONS,
+        st.sampled_from(["93", "80", "60", "45"]),
+        st.sampled_from(["EXCELLENT", "GOOD", "COMPLETE", "FAIL"]),
+    ),
+    st.tuples(st.just("org_verify"), ORGANISATIONS, st.booleans()),
     # to the quarterly SNQ or back to the monthly SNV, in the middle of a month
     st.tuples(st.just("transfer"), servants, st.booleans(), months),
     st.tuples(st.just("adopt"), st.sampled_from(["SNV", "SNQ"]), st.sampled_from(VARIANTS), months),
@@ -147,6 +158,8 @@ class History:
         self.classified = 0  # classification decisions tried, for their numbers
         self.decided_for: dict[str, list[str]] = {}  # discipline decisions per servant
         self.conclusions: list[str] = []
+        self.numbered = 0  # organisations' decisions and verifications, for their numbers
+        self.opened: list[tuple[str | None, str]] = []  # verifications open (Art. 9(2)(a))
 
     def as_evaluator(self, command: c.Command, source: str | None = None) -> bool:
         """Apply as the first evaluator the rules accept (authority follows placements)."""
@@ -413,6 +426,54 @@ class History:
             AUTHORITY,
         )
 
+    def _organisation(self, command: type[c.Command], ctx: Any, **fields: Any) -> None:
+        body = {"agency": "SNV", "year": 2026, **fields}
+        self.app.execute(command.model_validate(body), ctx)
+
+    def org_plan(self, unit: str | None, late: int, exceeded: bool) -> None:
+        for i in range(5):
+            task = {"task": f"KH{i}", "completed": True, "on_time": i >= late}
+            self._organisation(c.RecordPlanTask, HR, unit=unit, exceeded=exceeded, **task)
+
+    def org_rate(self, unit: str | None, points: str, level: str) -> None:
+        total = Decimal(points)
+        scores = {"general_points": str(min(total, Decimal(30))), "unit": unit}
+        try:  # once decided, the facts are closed: a new decision on the same ones
+            self._organisation(
+                c.AssessOrganisation, AUTHORITY, task_points=str(total - 30), **scores
+            )
+        except DomainError as error:
+            event(f"org_assess refused: {error.code}")
+        self.numbered += 1
+        number = f"QĐ-TC {self.numbered}"
+        self._organisation(
+            c.DecideOrganisationRating,
+            with_source(AUTHORITY, number),
+            unit=unit,
+            decision_no=number,
+            level=level,
+            departure_reason="theo biên bản họp",
+        )
+
+    def org_verify(self, unit: str | None, opening: bool) -> None:
+        self.numbered += 1
+        if opening:
+            ref = f"Đơn {self.numbered}"
+            self.opened.append((unit, ref))
+            kind = {"kind": "complaint", "grounds": "đơn phản ánh"}
+            self._organisation(
+                c.OpenOrganisationVerification, with_source(AUTHORITY, ref), unit=unit, **kind
+            )
+        elif self.opened:
+            unit, ref = self.opened.pop(0)
+            self._organisation(
+                c.CloseOrganisationVerification,
+                with_source(AUTHORITY, f"BC {self.numbered}"),
+                unit=unit,
+                opened_ref=ref,
+                findings="không có cơ sở",
+            )
+
     def _level(self, code: str, level: str | None) -> str | None:
         """``computed``: the level the facts give, through the handlers' own port."""
         if level != "computed":
@@ -519,6 +580,25 @@ def _in_memory(projector: Projector) -> dict[str, list[Any]]:
         ("partial_criteria", "CV1", 1, ["I.1"], "0.5", False),
         ("partial_criteria", "CV2", 2, ["III.1"], "1", True),
         ("adopt", "SNV", "criteria-self-score", 1),
+        ("project", 10),
+    ]
+)
+@example(  # Chapter II: a unit rated, a verification blocking a new decision, the agency
+    # after its units (Art. 9(1)); each decision caps its head (Art. 20(6))
+    [
+        ("work", "TP1", 1, 0, 0, False, False),
+        ("work", "GD", 1, 0, 0, False, False),
+        ("org_plan", "P1", 0, True),
+        ("project", 1),
+        ("org_rate", "P1", "80", "GOOD"),
+        ("project", 3),
+        ("org_verify", "P1", True),
+        ("org_rate", "P1", "60", "COMPLETE"),
+        ("restart",),
+        ("org_verify", "P1", False),
+        ("org_rate", "P1", "60", "COMPLETE"),
+        ("org_plan", None, 1, False),
+        ("org_rate", None, "80", "GOOD"),
         ("project", 10),
     ]
 )

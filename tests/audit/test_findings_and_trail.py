@@ -130,6 +130,8 @@ def test_a_head_capped_by_the_organisation_and_then_decided(app: MinhBach) -> No
         "kind": "organisation_cap",
         "organisation_level": "GOOD",
         "rule": "Art. 20(6)",
+        "organisation_agency": "SNV",
+        "organisation_unit": "P1",  # typed in: no rating of its own to cite
     }
     assert "decided" not in by_kind
     propose(app, "TP1", "GOOD")

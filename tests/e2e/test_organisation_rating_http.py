@@ -49,3 +49,36 @@ def test_rating_a_unit_over_http(world: World) -> None:
         409,
         "invalid_state",
     )
+
+
+def test_reading_an_organisations_year(world: World) -> None:
+    unit = {"agency": "SNV", "unit": "P1", "year": YEAR}
+    path = f"/organisations/SNV/years/{YEAR}"
+    error(world.get("authority", path, unit="P1"), 404, "not_found")
+    for i in range(10):
+        task = {**unit, "task": f"KH{i}", "completed": True, "on_time": True, "exceeded": i < 3}
+        ok(world.post("hr-snv", "record_plan_task", task))
+    scores = {**unit, "general_points": "30", "task_points": "62"}
+    ok(world.post("authority", "assess_organisation", scores))
+    before = ok(world.get("authority", path, unit="P1"))
+    opened = {**unit, "kind": "complaint", "grounds": "đơn phản ánh", "source_ref": "Đơn 1"}
+    ok(world.post("authority", "open_organisation_verification", opened))
+    now = ok(world.get("authority", path, unit="P1"))
+    assert (before["status"], now["status"]) == ("ready", "verification_open")
+    assert now["computed_level"] == "EXCELLENT"
+    rules = {step["key"]: step["rule"] for step in now["steps"]}
+    assert rules["conditions_excellent"] == "Art. 8(1)"
+    # nobody GOOD in SNV's scope: 20% of none is 0, EXCELLENT is beyond the limit
+    assert now["quota"]["place"] == "good" and now["quota"]["limit"] == 0
+    assert now["quota"]["steps"][-1]["rule"] == "Art. 8(5) (a)"
+    assert [task["ref"] for task in now["plan"]][:2] == ["KH0", "KH1"]
+    # as it stood before the verification
+    past = ok(world.get("authority", path, unit="P1", as_of_position=before["position"]))
+    assert past["status"] == "ready"
+    # SNV's own readers, not another agency's; a manager only their unit
+    ok(world.get("hr-snv", path, unit="P1"))
+    ok(world.get("tp1", path, unit="P1"))
+    error(world.get("tp2", path, unit="P1"), 403, "not_authorised")
+    error(world.get("cv1", path, unit="P1"), 403, "not_authorised")
+    error(world.get("authority", path, unit="P1", as_of_position="-1"), 422)
+    error(world.get("authority", "/organisations/NOPE/years/2026"), 404, "not_found")
