@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
+from api.fresh import find_fresh
 from domain.actors import Actor, CommandContext, Role
 from domain.agency import Agency, agency_id
 from domain.application import MinhBach
@@ -104,8 +105,10 @@ def caller_of(principal: Principal) -> Caller:
 
 
 def _principal_of(principal_hex: str, app: MinhBach) -> Principal | None:
+    """The principal a token or cookie names, as the log stands now (``api.fresh``:
+    replayed only when something was recorded on it since the last request)."""
     try:
-        return app.find(Principal, UUID(hex=principal_hex))
+        return find_fresh(app, Principal, UUID(hex=principal_hex))
     except ValueError:
         return None
 
@@ -257,14 +260,14 @@ def read_scope(app: MinhBach, caller: Caller, today: date, cases: Iterable[str] 
     if caller.role is Role.CIVIL_SERVANT:
         return ReadScope(servant=caller.servant)
     if caller.role is Role.MANAGER and caller.servant:
-        servant = app.find(CivilServant, servant_id(caller.servant))
+        servant = find_fresh(app, CivilServant, servant_id(caller.servant))
         if servant is None:
             raise NotAuthorised(f"manager record {caller.servant} not found")
         placement = servant.placement_on(today)
         if placement.leadership is LeadershipRole.STAFF:
             # A manager's token bound to a staff record leads nobody: own records only.
             return ReadScope(servant=caller.servant)
-        agency = app.find(Agency, agency_id(placement.agency_code))
+        agency = find_fresh(app, Agency, agency_id(placement.agency_code))
         board = agency is not None and placement.unit_code == agency.leadership_unit()
         whole_agency = board and placement.leadership is LeadershipRole.HEAD
         return ReadScope(

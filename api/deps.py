@@ -24,7 +24,8 @@ class Services:
     replays: Replays
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    """Asynchronous (it does no I/O): no hand-off to a worker thread per request."""
     found: Services = request.app.state.services
     return found
 

@@ -16,11 +16,12 @@ CodeQuery = Annotated[Code, Query()]
 OptionalCodeQuery = Annotated[Code | None, Query()]
 
 
-def refuse_control_characters(request: Request) -> None:
+async def refuse_control_characters(request: Request) -> None:
     """Every path and query parameter of every route, whatever its declared type:
     no control, bidirectional or unpaired-surrogate characters (a route added
     later is covered too; codes are further held to their character set by
-    ``CodePath`` and ``CodeQuery``)."""
+    ``CodePath`` and ``CodeQuery``). Asynchronous because it only reads the request:
+    run on the event loop, not handed to a worker thread and back on every request."""
     problems = []
     parameters = [("path", k, v) for k, v in request.path_params.items()]
     parameters += [("query", k, v) for k, v in request.query_params.multi_items()]

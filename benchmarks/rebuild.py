@@ -12,6 +12,10 @@ with the domain's own event classes, not through ``MinhBach.execute``.
 
 What is measured
 ----------------
+``plain``
+    The floor: the raw rows of the events table (one SQL statement a page of
+    2,000, plain tuples) and ``orjson.loads`` of every state, nothing
+    converted, no event built.
 ``decode``
     The library alone: ``app.recorder.select_notifications`` pages of 2,000
     over the whole log and ``app.mapper.to_domain_event`` on each.
@@ -21,8 +25,9 @@ What is measured
     annual classification, write the rows and move the tracking position in
     one commit. One ``Projector`` per backend, created before the rounds.
 
-Rounds are interleaved (decode, rebuild; repeated), after a warm-up decode;
-the table gives medians in events/s and the ratio rebuild / decode. The
+Rounds are interleaved (plain, decode, rebuild; repeated), after a warm-up
+decode; the table gives medians in events/s and the ratios to plain and to
+decode of the same run. The
 projector is the runner's own code with timers around the calls a rebuild
 makes (read, fold, derive, write: a few per page, no measurable overhead),
 which gives the breakdown of the median round. Then the two queries are
@@ -66,7 +71,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import Notification
+import orjson
 from sqlalchemy import Integer, func, select
 
 if __package__ in (None, ""):  # run as a file: the repository on the path, not this folder
@@ -86,12 +91,13 @@ from benchmarks.common.timing import (
     timed,
 )
 from domain.application import MinhBach
+from projections.lean import LeanReader, StoredRow
 from projections.queries import annual_classification, standings
 from projections.runner import READ_PAGE, Projector
 from projections.state import Dirty
 from projections.tables import annual_classifications, discipline_register, period_results
 
-MODES = ("decode", "rebuild")
+MODES = ("plain", "decode", "rebuild")
 
 
 @contextmanager
@@ -131,6 +137,19 @@ def plain_decode(app: MinhBach) -> int:
             to_domain_event(notification)
         count += len(page)
         position = page[-1].id
+    return count
+
+
+def plain_read(app: MinhBach) -> int:
+    """The floor: the raw rows (one SQL statement a page, no objects) and
+    ``orjson.loads`` of every state, nothing converted."""
+    reader = LeanReader(app, READ_PAGE)
+    loads = orjson.loads
+    count = 0
+    for page in reader.pages(0, app.recorder.max_notification_id() or 0):
+        for row in page:
+            loads(row.state)
+        count += len(page)
     return count
 
 
@@ -187,8 +206,8 @@ def sanity_check(backend: str, postgres_url: str) -> None:
 class Stages:
     """Seconds spent in each call a rebuild makes (see ``TimedProjector``)."""
 
-    read: float = 0.0  # select_notifications pages
-    fold: float = 0.0  # Projector._fold: decode + DomainState.apply (mutate + indexes)
+    read: float = 0.0  # LeanReader pages of raw rows
+    fold: float = 0.0  # Projector._fold: orjson decode + DomainState.apply (mutate + indexes)
     derive: float = 0.0  # Deriver.derive: every period result and classification
     write: float = 0.0  # Projector._commit: tracking move, deletes, inserts, commit
     reset: float = 0.0  # Projector.reset: new state, load the (now empty) stored rows
@@ -236,7 +255,7 @@ class TimedProjector(Projector):
 
         self.deriver.derive = timed_derive  # type: ignore[method-assign]
 
-    def _pages(self, after: int, upto: int) -> Iterator[Sequence[Notification]]:
+    def _pages(self, after: int, upto: int) -> Iterator[Sequence[StoredRow]]:
         pages = super()._pages(after, upto)
         while True:
             with self.charged("read"):
@@ -245,9 +264,9 @@ class TimedProjector(Projector):
                 return
             yield page
 
-    def _fold(self, notifications: Iterable[Notification]) -> Dirty:
+    def _fold(self, rows: Iterable[StoredRow]) -> Dirty:
         with self.charged("fold"):
-            return super()._fold(notifications)
+            return super()._fold(rows)
 
     def _commit(self, position: int, changed: Mapping[str, set[Any]]) -> None:
         with self.charged("write"):
@@ -291,7 +310,12 @@ def benchmark(backend: str, size: Size, rounds: int, calls: int, postgres_url: s
         stages: list[Stages] = []
 
         def rate(mode: str, n: int) -> float:
-            run = (lambda: plain_decode(app)) if mode == "decode" else projector.rebuild
+            runs_of = {
+                "plain": lambda: plain_read(app),
+                "decode": lambda: plain_decode(app),
+                "rebuild": projector.rebuild,
+            }
+            run = runs_of[mode]
             count, seconds = timed(run)
             assert count == history.events, (mode, count, history.events)
             detail = ""
@@ -327,25 +351,34 @@ def stage_text(stages: Stages) -> str:
 
 
 def table(results: list[Result]) -> str:
-    header = ("backend", "events", "mode", "median events/s", "ratio to decode", "runs (events/s)")
+    header = (
+        "backend",
+        "events",
+        "mode",
+        "median events/s",
+        "ratio to plain",
+        "ratio to decode",
+        "runs (events/s)",
+    )
     rows = [
         (
             r.backend,
             str(r.history.events),
             mode,
             f"{r.rates.median(mode):.0f}",
+            f"{r.rates.ratio(mode, 'plain'):.2f}",
             f"{r.rates.ratio(mode, 'decode'):.2f}",
             runs(r.rates.values[mode]),
         )
         for r in results
         for mode in MODES
     ]
-    return markdown_table(header, rows, "lrlrrl")
+    return markdown_table(header, rows, "lrlrrrl")
 
 
 STAGE_LABELS = {
-    "read": "read (`select_notifications` pages)",
-    "fold": "decode + fold (`_fold`: `to_domain_event`, `DomainState.apply`)",
+    "read": "read (`LeanReader.pages`: raw rows)",
+    "fold": "decode + fold (`_fold`: `LeanReader.event`, `DomainState.apply`)",
     "derive": "derive (`Deriver.derive`)",
     "write": "write (`_commit`: deletes, inserts, tracking, commit)",
     "reset": "reset (`Projector.reset`)",
@@ -364,7 +397,9 @@ def stage_table(results: list[Result]) -> str:
         for name in [*vars(results[0].stages), "total"]
     ]
     decode = [f"{r.history.events / r.rates.median('decode'):.2f} s" for r in results]
-    rows.append(["for comparison: read + decode alone (plain decode)", *decode])
+    rows.append(["for comparison: the library's read + decode alone", *decode])
+    plain = [f"{r.history.events / r.rates.median('plain'):.2f} s" for r in results]
+    rows.append(["for comparison: raw rows + orjson alone (plain)", *plain])
     header = ["stage of the median rebuild", *(r.backend for r in results)]
     return markdown_table(header, rows, "l" + "r" * len(results))
 

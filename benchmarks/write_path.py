@@ -202,7 +202,9 @@ def run_baseline(app: Baseline, steps: list[Step]) -> None:
                     period=a["period"],
                 )
             scores = {code: Decimal(value) for code, value in a["scores"].items()}
-            aggregate.trigger_event(PeriodEvaluation.CriteriaScored, **audit(s), scores=scores)
+            aggregate.trigger_event(
+                PeriodEvaluation.CriteriaScored, **audit(s), scores=scores, replaces_all=False
+            )
             total = sum(scores.values(), Decimal(0))
             result = {"id": str(aggregate.id), "total": str(total)}
         else:

@@ -59,12 +59,15 @@ def may_evaluate(evaluator: CivilServant, subject: CivilServant, agency: Agency,
     return ev.leadership is LeadershipRole.DEPUTY and sub.leadership is LeadershipRole.STAFF
 
 
+_ROLE_RANK = {LeadershipRole.STAFF: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
+
+
 def authority_rank(placement: Placement, agency: Agency | None) -> int:
     """Staff 0, a unit's deputy 1 and head 2, the board's deputies 3 and head 4: a
     leader's d counts only people of a lower rank, so it is computed after theirs."""
     board = agency is not None and placement.unit_code == agency.leadership_unit()
-    role = {LeadershipRole.STAFF: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
-    return role[placement.leadership] + (2 if board and placement.leadership.is_leader else 0)
+    rank = _ROLE_RANK[placement.leadership]
+    return rank + (2 if board and placement.leadership.is_leader else 0)
 
 
 def counts_for_leader_d(

@@ -6,6 +6,7 @@ stored events never depend on Python class names.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -130,6 +131,11 @@ class Period:
     @classmethod
     def parse(cls, code: str) -> Period:
         """Parse ``YYYY-MM`` or ``YYYY-Qn``; raises ValueError otherwise."""
+        # Periods are immutable and a derivation parses the same few codes again and again.
+        return _parsed(code) if cls is Period else cls._parse(code)
+
+    @classmethod
+    def _parse(cls, code: str) -> Period:
         year_text, _, rest = code.partition("-")
         if not year_text.isdigit() or len(year_text) != 4 or not rest:
             raise ValueError(f"not a period code: {code!r}")
@@ -143,3 +149,8 @@ class Period:
 
     def __str__(self) -> str:
         return self.code
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(code: str) -> Period:
+    return Period._parse(code)

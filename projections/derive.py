@@ -108,6 +108,7 @@ class Deriver:
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[PoolKey, set[str]] = {}
         self._evaluators: dict[Any, tuple[list[str], list[str]]] = {}
+        self._present_on: dict[tuple[str, date], list[tuple[str, CivilServant]]] | None = None
 
     def views(self) -> dict[str, dict[Any, Row]]:
         """Every derived row, by table name and primary key (live, not copies)."""
@@ -123,6 +124,13 @@ class Deriver:
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
+        self._present_on = {}
+        try:
+            return self._derive(dirty)
+        finally:
+            self._present_on = None
+
+    def _derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         self._evaluators = {}
         changed_periods, years = self.recompute_periods(dirty.periods)
         # A span follows its periods and its agency's policy: an adoption dirties the
@@ -272,14 +280,28 @@ class Deriver:
         """Those whose period levels make ``leader``'s d on ``day`` (Art. 15(3–4));
         ``policy`` is the one of the period (default: the agency's on ``day``)."""
         without_area = (policy or policy_at(agency, day)).deputy_without_area
-        servants = self.state.servants
-        return sorted(
+        return [
             code
-            for code in self.state.servants_of.get(agency.code, ())
-            if (other := servants[code]).employed_during(day, day)
-            and other.placement_on(day).agency_code == agency.code
-            and counts_for_leader_d(leader, other, agency, day, without_area)
-        )
+            for code, other in self._present(agency.code, day)
+            if counts_for_leader_d(leader, other, agency, day, without_area)
+        ]
+
+    def _present(self, agency: str, day: date) -> list[tuple[str, CivilServant]]:
+        """Who is employed in ``agency`` on ``day``, by code: the same for every leader
+        there, so remembered while one ``derive`` runs (the state cannot change then)."""
+        cache = self._present_on
+        found = cache.get((agency, day)) if cache is not None else None
+        if found is None:
+            servants = self.state.servants
+            found = [
+                (code, other)
+                for code in sorted(self.state.servants_of.get(agency, ()))
+                if (other := servants[code]).employed_during(day, day)
+                and other.placement_on(day).agency_code == agency
+            ]
+            if cache is not None:
+                cache[(agency, day)] = found
+        return found
 
     def evaluators_of(self, servant: CivilServant, day: date) -> list[str]:
         """Leaders whose d counts this servant (to re-derive them when it changes).
@@ -322,7 +344,9 @@ class Deriver:
         ]
         return sorted(found)
 
-    def compute_period(self, key: PeriodKey) -> PeriodComputation | None:
+    def compute_period(self, key: PeriodKey, explain: bool = True) -> PeriodComputation | None:
+        """One period's result; with ``explain``, every step of it too (a rebuild
+        derives without: the steps are rebuilt, the same, when someone asks)."""
         code, period_code = key
         servant = self.state.servants.get(code)
         if servant is None:
@@ -354,17 +378,21 @@ class Deriver:
                 d=d.value, dd=components.get("dd", full), e=components.get("e", full)
             )
             leader_steps = d.steps + tuple(
-                Step(
-                    key=name,
-                    label=f"{label} (entered by the evaluator)",
-                    formula="100% or 50%, with a reason; 100% when not entered",
-                    substitution="entered" if name in components else "not entered",
-                    result=format(value, "f"),
-                    rule="Art. 15(3)",
+                ()
+                if not explain
+                else (
+                    Step(
+                        key=name,
+                        label=f"{label} (entered by the evaluator)",
+                        formula="100% or 50%, with a reason; 100% when not entered",
+                        substitution="entered" if name in components else "not entered",
+                        result=format(value, "f"),
+                        rule="Art. 15(3)",
+                    )
+                    for name, label, value in (("dd", "đ", leader.dd), ("e", "e", leader.e))
                 )
-                for name, label, value in (("dd", "đ", leader.dd), ("e", "e", leader.e))
             )
-        result = period_result(policy, outcomes, scores, leader)
+        result = period_result(policy, outcomes, scores, leader, explain)
         return PeriodComputation(
             key, placement, policy, result, leader, subordinates, leader_steps, area
         )
@@ -428,7 +456,7 @@ class Deriver:
         while queue:
             _, period_code, code = heapq.heappop(queue)
             key = (code, period_code)
-            computation = self.compute_period(key)
+            computation = self.compute_period(key, explain=False)
             if computation is None:
                 continue
             row = self.period_row(computation)

@@ -121,7 +121,9 @@ def leader_d(policy: Policy, subordinate_levels: Sequence[tuple[str, Level]]) ->
     return Computed(value, (step,))
 
 
-def criteria_total(policy: Policy, scores: Mapping[str, Decimal]) -> Computed[Decimal]:
+def criteria_total(
+    policy: Policy, scores: Mapping[str, Decimal], explain: bool = True
+) -> Computed[Decimal]:
     """Σ of the evaluator's sub-criterion scores, each within [0, its maximum]."""
     for code, score in scores.items():
         criterion = policy.criterion(code)  # raises UnknownCriterion
@@ -136,10 +138,12 @@ def criteria_total(policy: Policy, scores: Mapping[str, Decimal]) -> Computed[De
                 code=code,
                 maximum=str(criterion.maximum),
             )
-    terms = [text(scores.get(c.code, Decimal(0))) for c in policy.criteria_maxima]
-    missing = [c.code for c in policy.criteria_maxima if c.code not in scores]
     with exact():
         total = sum((scores.get(c.code, Decimal(0)) for c in policy.criteria_maxima), Decimal(0))
+    if not explain:
+        return Computed(total, ())
+    terms = [text(scores.get(c.code, Decimal(0))) for c in policy.criteria_maxima]
+    missing = [c.code for c in policy.criteria_maxima if c.code not in scores]
     substitution = " + ".join(terms)
     if missing:
         substitution += f" (not scored, counted 0: {', '.join(missing)})"
@@ -172,7 +176,10 @@ def criteria_groups(
 
 
 def task_ratio(
-    policy: Policy, components: TaskComponents, leader: LeaderComponents | None
+    policy: Policy,
+    components: TaskComponents,
+    leader: LeaderComponents | None,
+    explain: bool = True,
 ) -> Computed[Decimal]:
     """Staff (a + b + c) / 3; leaders (a + b + c + d + đ + e) / 6; capped at 1 by policy."""
     a, b, c = components.a, components.b, components.c
@@ -188,6 +195,8 @@ def task_ratio(
     total = exact_sum(terms)  # one rounding only, in the division, as by hand
     with exact():
         uncapped = total / len(terms)
+    if not explain:
+        return Computed(min(uncapped, Decimal(1)) if policy.cap_task_ratio else uncapped, ())
     substitution = f"({' + '.join(text(t) for t in terms)}) ÷ {len(terms)}"
     steps = [
         Step(
@@ -215,11 +224,15 @@ def task_ratio(
     return Computed(value, tuple(steps))
 
 
-def period_score(policy: Policy, criteria_total: Decimal, task_ratio: Decimal) -> Computed[Decimal]:
+def period_score(
+    policy: Policy, criteria_total: Decimal, task_ratio: Decimal, explain: bool = True
+) -> Computed[Decimal]:
     """criteria + task ratio × 70, rounded per policy (the only rounding of a period)."""
     with exact():
         raw = criteria_total + task_ratio * policy.task_weight
     score = round_to(raw, policy.score_places, policy.score_rounding)
+    if not explain:
+        return Computed(score, ())
     steps = (
         Step(
             key="period_score_unrounded",
@@ -277,14 +290,19 @@ def period_result(
     outcomes: Sequence[TaskOutcome],
     criteria_scores: Mapping[str, Decimal] | None,
     leader: LeaderComponents | None,
+    explain: bool = True,
 ) -> Computed[PeriodResult]:
     """The whole period: components, criteria, ratio, score and indicative level.
 
     ``criteria_scores`` are the counting source's (``policy.criteria_source``); None when
-    that source has recorded nothing: the period is pending confirmation, with no score."""
-    components = task_components(policy, outcomes)
-    criteria = criteria_total(policy, criteria_scores or {})
-    steps = (*components.steps, criteria_source_step(policy, criteria_scores), *criteria.steps)
+    that source has recorded nothing: the period is pending confirmation, with no score.
+    ``explain=False`` gives the same result with no steps: a rebuild derives every
+    period and shows none; an explanation computes its period again with them."""
+    components = task_components(policy, outcomes, explain)
+    criteria = criteria_total(policy, criteria_scores or {}, explain)
+    steps: tuple[Step, ...] = ()
+    if explain:
+        steps = (*components.steps, criteria_source_step(policy, criteria_scores), *criteria.steps)
     if components.value is None:
         result = PeriodResult(
             scorable=False,
@@ -297,7 +315,7 @@ def period_result(
             status=NOT_SCORABLE,
         )
         return Computed(result, steps)
-    ratio = task_ratio(policy, components.value, leader)
+    ratio = task_ratio(policy, components.value, leader, explain)
     if criteria_scores is None:
         pending = PeriodResult(
             scorable=False,
@@ -309,6 +327,8 @@ def period_result(
             reason_not_scorable=pending_reason(policy),
             status=PENDING_CONFIRMATION,
         )
+        if not explain:
+            return Computed(pending, ())
         step = Step(
             key="pending_confirmation",
             label="period score",
@@ -318,7 +338,7 @@ def period_result(
             rule="Art. 17(1–2); param criteria_source",
         )
         return Computed(pending, steps + ratio.steps + (step,))
-    score = period_score(policy, criteria.value, ratio.value)
+    score = period_score(policy, criteria.value, ratio.value, explain)
     level = level_for_score(policy, score.value)
     result = PeriodResult(
         scorable=True,
@@ -328,4 +348,6 @@ def period_result(
         score=score.value,
         level=level,
     )
+    if not explain:
+        return Computed(result, ())
     return Computed(result, steps + ratio.steps + score.steps + (level_step(policy, score.value),))

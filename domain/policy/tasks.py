@@ -77,15 +77,29 @@ def days_late(policy: Policy, deadline: date, completed_on: date | None) -> int:
     )
 
 
-def _deducted(deduction: Decimal, count: int) -> tuple[Decimal, str]:
+_ONE, _ZERO = Decimal(1), Decimal(0)
+
+
+def _deducted_value(deduction: Decimal, count: int) -> Decimal:
+    if count == 0:  # 1 − d × 0 is exactly 1, already tidy
+        return _ONE
     with exact():
-        raw = Decimal(1) - deduction * count
-        value = tidy(max(Decimal(0), raw))
+        return tidy(max(_ZERO, _ONE - deduction * count))
+
+
+def _deducted(deduction: Decimal, count: int) -> tuple[Decimal, str]:
+    value = _deducted_value(deduction, count)
     return value, f"max(0, 1 − {text(deduction)} × {count})"
 
 
-def item_quality(policy: Policy, outcome: TaskOutcome) -> Computed[Decimal]:
-    """quality_i = max(0, 1 − 0.25 × failed_i), or 1 when the cause is objective."""
+def item_quality(policy: Policy, outcome: TaskOutcome, explain: bool = True) -> Computed[Decimal]:
+    """quality_i = max(0, 1 − 0.25 × failed_i), or 1 when the cause is objective.
+
+    ``explain=False`` computes the same value without its explanation (a rebuild)."""
+    if not explain:
+        if outcome.quality_exempt:
+            return Computed(_ONE, ())
+        return Computed(_deducted_value(policy.failure_deduction, outcome.failed_assessments), ())
     if outcome.quality_exempt:
         step = Step(
             key="item_quality",
@@ -119,8 +133,16 @@ def _delays(policy: Policy, outcome: TaskOutcome) -> tuple[int, str, str]:
     return late, basis, "param delay_counting, late_day_basis"
 
 
-def item_progress(policy: Policy, outcome: TaskOutcome) -> Computed[Decimal]:
+def item_progress(policy: Policy, outcome: TaskOutcome, explain: bool = True) -> Computed[Decimal]:
     """progress_i = max(0, 1 − 0.25 × delays_i), or 1 when the cause is objective."""
+    if not explain:
+        if outcome.progress_exempt:
+            return Computed(_ONE, ())
+        if policy.delay_counting == "per_recorded_delay":
+            delays = outcome.recorded_delays
+        else:
+            delays = days_late(policy, outcome.deadline, outcome.completed_on)
+        return Computed(_deducted_value(policy.delay_deduction, delays), ())
     delays, basis, param = _delays(policy, outcome)
     if outcome.progress_exempt:
         step = Step(
@@ -151,9 +173,13 @@ def _sum_text(values: Sequence[str]) -> str:
 
 
 def task_components(
-    policy: Policy, outcomes: Sequence[TaskOutcome]
+    policy: Policy, outcomes: Sequence[TaskOutcome], explain: bool = True
 ) -> Computed[TaskComponents | None]:
-    """a, b, c for one servant and one period, unrounded; None when nothing was assigned."""
+    """a, b, c for one servant and one period, unrounded; None when nothing was assigned.
+
+    ``explain=False``: the same values, no steps (what a rebuild needs)."""
+    if not explain:
+        return Computed(_components(policy, outcomes), ())
     steps: list[Step] = []
     refs = tuple(o.ref for o in outcomes)
     assigned = [o for o in outcomes if o.counts_in_assigned]
@@ -260,3 +286,29 @@ def task_components(
         progress_units=progress_units,
     )
     return Computed(components, tuple(steps))
+
+
+def _components(policy: Policy, outcomes: Sequence[TaskOutcome]) -> TaskComponents | None:
+    """``task_components``' value alone: the same operations in the same order."""
+    with exact():
+        assigned_units = sum((o.units for o in outcomes if o.counts_in_assigned), _ZERO)
+        if assigned_units == 0:
+            return None
+        completed_units = sum((o.completed_units for o in outcomes), _ZERO)
+        quality_units = _ZERO
+        progress_units = _ZERO
+        for outcome in outcomes:
+            quality = item_quality(policy, outcome, explain=False).value
+            progress = item_progress(policy, outcome, explain=False).value
+            quality_units += quality * outcome.completed_units
+            progress_units += progress * outcome.completed_units
+        quality_units, progress_units = tidy(quality_units), tidy(progress_units)
+        return TaskComponents(
+            a=completed_units / assigned_units,
+            b=quality_units / assigned_units,
+            c=progress_units / assigned_units,
+            assigned_units=assigned_units,
+            completed_units=completed_units,
+            quality_units=quality_units,
+            progress_units=progress_units,
+        )

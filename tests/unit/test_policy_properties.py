@@ -34,6 +34,8 @@ from domain.policy import (
     period_score,
     task_components,
 )
+from domain.policy.parameters import Policy
+from domain.policy.variants import all_variants
 from domain.values import Level
 
 P = ND335_2025_V1
@@ -86,6 +88,27 @@ def test_scores_always_within_0_and_100(
         assert result.score is not None
         assert Decimal(0) <= result.score <= Decimal(100)
         assert result.score == result.score.quantize(Decimal("0.01"))
+
+
+@BOUNDED
+@given(
+    task_lists,
+    st.none() | criteria(),
+    leaders,
+    st.sampled_from([P, OR_BETTER, *all_variants()]),
+)
+def test_a_result_without_its_explanation_is_the_same_result(
+    tasks: list[TaskOutcome],
+    scores: dict[str, Decimal] | None,
+    leader: LeaderComponents | None,
+    policy: Policy,
+) -> None:
+    """A rebuild derives without steps: every value equal, digit for digit."""
+    explained = period_result(policy, tasks, scores, leader)
+    bare = period_result(policy, tasks, scores, leader, explain=False)
+    assert bare.steps == ()
+    assert explained.steps
+    assert repr(bare.value) == repr(explained.value)
 
 
 @BOUNDED
