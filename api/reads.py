@@ -89,11 +89,7 @@ def standings(
         rows, total = queries.standings_from_rows(found, agency, year, **chosen)
         return Page(rows, total, reflected, _lag(svc, reflected))
     if as_of_position is not None or as_of_time is not None:
-        replayed = svc.replays.at(as_of_position, as_of_time)
-        rows, total = queries.standings_from_rows(
-            replayed.deriver.annual_rows.values(), agency, year, **chosen
-        )
-        return Page(rows, total, replayed.position, _lag(svc, replayed.position))
+        return replayed_standings(svc, agency, year, as_of_position, as_of_time, **chosen)
     position, lag = fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows, total = queries.standings(conn, agency, year, **chosen)
@@ -158,33 +154,56 @@ def servant_year(
             annual, periods, interim = history.servant_year_at(conn, mark, code, year)
         return ServantYear(annual, periods, interim, reflected, _lag(svc, reflected))
     if as_of_position is not None or as_of_time is not None:
-        replayed = svc.replays.at(as_of_position, as_of_time)
-        deriver = replayed.deriver
-        found = deriver.annual_rows.get((code, year))
-        return ServantYear(
-            public(found) if found else None,
-            [
-                public(row)
-                for (servant, _), row in sorted(deriver.period_rows.items())
-                if servant == code and row["year"] == year
-            ],
-            sorted(
-                (
-                    public(row)
-                    for (servant, _), row in deriver.interim_rows.items()
-                    if servant == code and row["year"] == year
-                ),
-                key=lambda r: (r["kind"] != "quarter", r["span"]),
-            ),
-            replayed.position,
-            _lag(svc, replayed.position),
-        )
+        return replayed_servant_year(svc, code, year, as_of_position, as_of_time)
     position, lag = fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         row = queries.annual_classification(conn, code, year)
         periods = queries.period_results_of(conn, code, year)
         interim = queries.interim_results_of(conn, code, year)
     return ServantYear(row, periods, interim, position, lag)
+
+
+def replayed_standings(
+    svc: Services,
+    agency: str,
+    year: int,
+    as_of_position: int | None,
+    as_of_time: datetime | None,
+    **chosen: Unpack[PageFilters],
+) -> Page:
+    """The standings from a replay of the log (no scope check: the caller's)."""
+    replayed = svc.replays.at(as_of_position, as_of_time)
+    rows, total = queries.standings_from_rows(
+        replayed.deriver.annual_rows.values(), agency, year, **chosen
+    )
+    return Page(rows, total, replayed.position, _lag(svc, replayed.position))
+
+
+def replayed_servant_year(
+    svc: Services, code: str, year: int, as_of_position: int | None, as_of_time: datetime | None
+) -> ServantYear:
+    """A servant's year from a replay of the log (no scope check: the caller's)."""
+    replayed = svc.replays.at(as_of_position, as_of_time)
+    deriver = replayed.deriver
+    found = deriver.annual_rows.get((code, year))
+    return ServantYear(
+        public(found) if found else None,
+        [
+            public(row)
+            for (servant, _), row in sorted(deriver.period_rows.items())
+            if servant == code and row["year"] == year
+        ],
+        sorted(
+            (
+                public(row)
+                for (servant, _), row in deriver.interim_rows.items()
+                if servant == code and row["year"] == year
+            ),
+            key=lambda r: (r["kind"] != "quarter", r["span"]),
+        ),
+        replayed.position,
+        _lag(svc, replayed.position),
+    )
 
 
 def _agency_view(

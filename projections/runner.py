@@ -47,7 +47,7 @@ VIEWS_SCHEMA = 9  # 4: decisions keyed by (agency, number); 5: quota pools, depa
 READ_PAGE = 2_000
 # A rebuild commits every so many events: each commit is a position the history
 # answers "as of" exactly (projections.history).
-REBUILD_WINDOW = 2_000
+REBUILD_WINDOW = 10_000
 DELETE_CHUNK = 2_000
 
 

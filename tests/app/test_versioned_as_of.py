@@ -101,21 +101,7 @@ def check_every_position(world: World) -> int:
             )
         for code in servants:
             year = reads.servant_year(svc, EVERYTHING, code, YEAR, as_of_position=position)
-            annual = deriver.annual_rows.get((code, YEAR))
-            assert year.classification == (reads.public(annual) if annual else None)
-            assert year.periods == [
-                reads.public(row)
-                for (servant, _), row in sorted(deriver.period_rows.items())
-                if servant == code and row["year"] == YEAR
-            ]
-            assert year.interim == sorted(
-                (
-                    reads.public(row)
-                    for (servant, _), row in deriver.interim_rows.items()
-                    if servant == code and row["year"] == YEAR
-                ),
-                key=lambda r: (r["kind"] != "quarter", r["span"]),
-            )
+            assert year == reads.replayed_servant_year(svc, code, YEAR, position, None)
             assert year.position == replayed.position
     return answered
 

@@ -303,6 +303,7 @@ class Province:
                 person.own,
                 closing,
                 scores=criteria_scores(rng, own_total),
+                replaces_all=False,
             )
             evaluator = self.org.evaluator(person)
             evaluation.record(
@@ -310,6 +311,7 @@ class Province:
                 evaluator,
                 closing,
                 scores=criteria_scores(rng, total),
+                replaces_all=False,
             )
             if person.leadership.is_leader:
                 half = rng.random() < DD_HALF_RATE
