@@ -50,10 +50,6 @@ AsOfTime = Annotated[
 ]
 
 
-def _as_of_asked(position: int | None, moment: datetime | None) -> bool:
-    return position is not None or moment is not None
-
-
 class Listing(BaseModel):
     items: list[dict[str, Any]]
     total: int = Field(examples=[45])
@@ -90,44 +86,23 @@ def servant_year(
 ) -> ServantYear:
     """One servant's year: every period result and the annual classification —
     now, or as of a past position or moment."""
-    reads.servant_in_scope(svc, scope, code)
-    if _as_of_asked(as_of_position, as_of_time):
-        replayed = svc.replays.at(as_of_position, as_of_time)
-        deriver = replayed.deriver
-        annual = deriver.annual_rows.get((code, year))
-        return ServantYear(
-            servant=code,
-            year=year,
-            classification=reads.public(annual) if annual else None,
-            periods=[
-                reads.public(row)
-                for (servant, period), row in sorted(deriver.period_rows.items())
-                if servant == code and row["year"] == year
-            ],
-            interim=sorted(
-                (
-                    reads.public(row)
-                    for (servant, _), row in deriver.interim_rows.items()
-                    if servant == code and row["year"] == year
-                ),
-                key=lambda r: (r["kind"] != "quarter", r["span"]),
-            ),
-            position=replayed.position,
-            lag=max(0, (svc.app.recorder.max_notification_id() or 0) - replayed.position),
-        )
-    position, lag = reads.fresh(svc, min_position)
-    with svc.views.engine.connect() as conn:
-        row = queries.annual_classification(conn, code, year)
-        periods = queries.period_results_of(conn, code, year)
-        interim = queries.interim_results_of(conn, code, year)
+    found = reads.servant_year(
+        svc,
+        scope,
+        code,
+        year,
+        min_position=min_position,
+        as_of_position=as_of_position,
+        as_of_time=as_of_time,
+    )
     return ServantYear(
         servant=code,
         year=year,
-        classification=row,
-        periods=periods,
-        interim=interim,
-        position=position,
-        lag=lag,
+        classification=found.classification,
+        periods=found.periods,
+        interim=found.interim,
+        position=found.position,
+        lag=found.lag,
     )
 
 

@@ -17,7 +17,7 @@ from api.deps import Services
 from domain.agency import Agency, Publication, agency_id
 from domain.errors import NotAuthorised, NotFound
 from domain.servant import CivilServant, servant_id
-from projections import queries
+from projections import history, queries
 from projections.queries import PageFilters
 
 Row = dict[str, Any]
@@ -82,17 +82,128 @@ def standings(
     """Annual standings of an agency within the caller's scope — now, or as of a
     past position or moment."""
     chosen["unit"] = unit_in_scope(scope, agency, chosen.get("unit"))
+    if (versioned := exact_version(svc, as_of_position, as_of_time)) is not None:
+        mark, reflected = versioned
+        with svc.views.engine.connect() as conn:
+            found = history.annual_at(conn, mark, agency, year)
+        rows, total = queries.standings_from_rows(found, agency, year, **chosen)
+        return Page(rows, total, reflected, _lag(svc, reflected))
     if as_of_position is not None or as_of_time is not None:
-        replayed = svc.replays.at(as_of_position, as_of_time)
-        rows, total = queries.standings_from_rows(
-            replayed.deriver.annual_rows.values(), agency, year, **chosen
-        )
-        head = svc.app.recorder.max_notification_id() or 0
-        return Page(rows, total, replayed.position, max(0, head - replayed.position))
+        return replayed_standings(svc, agency, year, as_of_position, as_of_time, **chosen)
     position, lag = fresh(svc, min_position)
     with svc.views.engine.connect() as conn:
         rows, total = queries.standings(conn, agency, year, **chosen)
     return Page(rows, total, position, lag)
+
+
+def _lag(svc: Services, position: int) -> int:
+    return max(0, (svc.app.recorder.max_notification_id() or 0) - position)
+
+
+def exact_version(
+    svc: Services, as_of_position: int | None, as_of_time: datetime | None
+) -> tuple[int, int] | None:
+    """Where the versioned rows answer "as of ``as_of_position``" exactly: the mark
+    they are read at and the last event it reflects — or None, and the caller
+    replays the log (a moment, a position inside a committed window, or past the
+    views). The answer is the replay's either way (``projections.history``)."""
+    if as_of_position is None or as_of_time is not None:
+        return None
+    target = min(as_of_position, svc.app.recorder.max_notification_id() or 0)
+    with svc.views.engine.connect() as conn:
+        mark = history.mark_at_or_before(conn, target)
+    if mark is None:
+        return None
+    position, _ = mark
+    # Exact only if no event lies between the mark and the position asked.
+    if position < target and svc.app.recorder.select_notifications(
+        start=position, limit=1, stop=target, inclusive_of_start=False
+    ):
+        return None
+    return mark
+
+
+@dataclass(frozen=True)
+class ServantYear:
+    """One servant's year: the annual classification, every period result and the
+    quarters and half-years, and the log position they reflect."""
+
+    classification: Row | None
+    periods: list[Row]
+    interim: list[Row]
+    position: int
+    lag: int
+
+
+def servant_year(
+    svc: Services,
+    scope: ReadScope,
+    code: str,
+    year: int,
+    *,
+    min_position: int | None = None,
+    as_of_position: int | None = None,
+    as_of_time: datetime | None = None,
+) -> ServantYear:
+    """A servant's year within the caller's scope — now, or as of a past position or
+    moment."""
+    servant_in_scope(svc, scope, code)
+    if (versioned := exact_version(svc, as_of_position, as_of_time)) is not None:
+        mark, reflected = versioned
+        with svc.views.engine.connect() as conn:
+            annual, periods, interim = history.servant_year_at(conn, mark, code, year)
+        return ServantYear(annual, periods, interim, reflected, _lag(svc, reflected))
+    if as_of_position is not None or as_of_time is not None:
+        return replayed_servant_year(svc, code, year, as_of_position, as_of_time)
+    position, lag = fresh(svc, min_position)
+    with svc.views.engine.connect() as conn:
+        row = queries.annual_classification(conn, code, year)
+        periods = queries.period_results_of(conn, code, year)
+        interim = queries.interim_results_of(conn, code, year)
+    return ServantYear(row, periods, interim, position, lag)
+
+
+def replayed_standings(
+    svc: Services,
+    agency: str,
+    year: int,
+    as_of_position: int | None,
+    as_of_time: datetime | None,
+    **chosen: Unpack[PageFilters],
+) -> Page:
+    """The standings from a replay of the log (no scope check: the caller's)."""
+    replayed = svc.replays.at(as_of_position, as_of_time)
+    rows, total = queries.standings_from_rows(
+        replayed.deriver.annual_rows.values(), agency, year, **chosen
+    )
+    return Page(rows, total, replayed.position, _lag(svc, replayed.position))
+
+
+def replayed_servant_year(
+    svc: Services, code: str, year: int, as_of_position: int | None, as_of_time: datetime | None
+) -> ServantYear:
+    """A servant's year from a replay of the log (no scope check: the caller's)."""
+    replayed = svc.replays.at(as_of_position, as_of_time)
+    deriver = replayed.deriver
+    found = deriver.annual_rows.get((code, year))
+    return ServantYear(
+        public(found) if found else None,
+        [
+            public(row)
+            for (servant, _), row in sorted(deriver.period_rows.items())
+            if servant == code and row["year"] == year
+        ],
+        sorted(
+            (
+                public(row)
+                for (servant, _), row in deriver.interim_rows.items()
+                if servant == code and row["year"] == year
+            ),
+            key=lambda r: (r["kind"] != "quarter", r["span"]),
+        ),
+        replayed.position,
+        _lag(svc, replayed.position),
+    )
 
 
 def _agency_view(

@@ -22,8 +22,9 @@ What is measured
 ``rebuild``
     ``Projector.rebuild()`` wall time: delete the rows, fold the whole log
     (read + decode + ``mutate`` + indexes), derive every period result and
-    annual classification, write the rows and move the tracking position in
-    one commit. One ``Projector`` per backend, created before the rounds.
+    annual classification, write the rows (and their versions) and move the
+    tracking position, a commit every ``REBUILD_WINDOW`` events. One
+    ``Projector`` per backend, created before the rounds.
 
 Rounds are interleaved (plain, decode, rebuild; repeated), after a warm-up
 decode; the table gives medians in events/s and the ratios to plain and to

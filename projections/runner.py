@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
 from domain.policy import PoolFacts
-from projections import faults
+from projections import faults, history
 from projections.derive import Deriver, Row
 from projections.lean import LeanReader, StoredRow, notification
 from projections.ledger import Ledger
@@ -41,10 +41,15 @@ from projections.tracking import (
 NAME = "classifications"
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 8  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+VIEWS_SCHEMA = 9  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
 # 6: proposal_recorded and the group's GOOD count for the web screens; 7: period status;
-# 8: period steps (the reconciliation console)
+# 8: period steps (the reconciliation console); 9: versioned rows (projections.history)
 READ_PAGE = 2_000
+# A rebuild commits every so many events: each commit is a position the history
+# answers "as of" exactly (projections.history), and costs a derive. Large, so a
+# rebuild stays near one window's speed; the follower's commits in service mark
+# nearly every position anyway.
+REBUILD_WINDOW = 100_000
 DELETE_CHUNK = 2_000
 
 
@@ -237,14 +242,16 @@ class Projector:
         return self.deriver.pool_facts(servant, year)
 
     def rebuild(self) -> int:
-        """Drop every view, then rebuild them from the whole log in one commit."""
+        """Drop every view and its history, then rebuild them from the whole log, a
+        commit every ``REBUILD_WINDOW`` events (each one a version of the history)."""
         with self.engine.begin() as conn:
             for view in VIEWS:
                 conn.execute(delete(view))
+            history.clear(conn)
             conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=0))
         with collector_paused():
             self.reset()
-            return self.catch_up(window=0)
+            return self.catch_up(window=REBUILD_WINDOW)
 
     # --- internals ------------------------------------------------------------
 
@@ -287,6 +294,11 @@ class Projector:
             for name, keys in self._pending.items():
                 if keys:
                     _write(conn, views[name].name, keys, current[name], views)
+            # The same rows, versioned from this position (a commit that does not
+            # move the position rewrites rows the derivation found different).
+            history.record(
+                conn, self.position, position, self.state.position, self._pending, current
+            )
             if self.ledger is not None:
                 self.ledger.stage(conn)
         if self.ledger is not None:
@@ -313,8 +325,8 @@ class Projector:
                 ).scalar()
                 if found == VIEWS_SCHEMA:
                     return
-                for view in VIEWS:
-                    view.drop(conn, checkfirst=True)
+                for table in (*VIEWS, *history.HISTORY_TABLES):
+                    table.drop(conn, checkfirst=True)
                 conn.execute(delete(tracking).where(tracking.c.name.in_([NAME, SCHEMA])))
                 conn.execute(insert(tracking).values(name=SCHEMA, position=VIEWS_SCHEMA))
         except IntegrityError:
