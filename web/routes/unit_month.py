@@ -112,9 +112,7 @@ def unit_month_page(
 def assign_task(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     task: FormCode,
     servant: FormCode,
     product: FormCode,
@@ -130,23 +128,21 @@ def assign_task(
         "servant": servant,
         "product": product,
         "quantity": quantity,
-        "period": period,
+        "period": where[2],
         "assigned_on": assigned_on,
         "deadline": deadline,
         "title": title,
         "ad_hoc": ad_hoc,
     }
     refusal = attempt(who, "assign", c.AssignTask, fields, form_key)
-    return _answer(request, who, (agency, unit, period), refusal, fields, "assigned")
+    return _answer(request, who, where, refusal, fields, "assigned")
 
 
 @router.post(BASE + "/reassign", response_class=HTMLResponse)
 def reassign_task(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     task: FormCode,
     to_servant: FormCode,
     on: Short,
@@ -167,16 +163,14 @@ def reassign_task(
         "deadline": deadline.strip() or None,
     }
     refusal = attempt(who, f"reassign-{task}", c.ReassignTask, fields, form_key)
-    return _answer(request, who, (agency, unit, period), refusal, fields, "reassigned")
+    return _answer(request, who, where, refusal, fields, "reassigned")
 
 
 @router.post(BASE + "/assess", response_class=HTMLResponse)
 def assess_result(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     task: FormCode,
     outcome: Short,
     form_key: FormKey,
@@ -184,33 +178,29 @@ def assess_result(
 ) -> Response:
     fields = {"task": task, "outcome": outcome, "note": note}
     refusal = attempt(who, f"assess-{task}", c.AssessResult, fields, form_key)
-    return _answer(request, who, (agency, unit, period), refusal, fields, "assessed")
+    return _answer(request, who, where, refusal, fields, "assessed")
 
 
 @router.post(BASE + "/score", response_class=HTMLResponse)
 async def score_criteria(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     servant: FormCode,
     form_key: FormKey,
 ) -> Response:
     scores = await criteria_scores(request)
-    fields = {"servant": servant, "period": period, "scores": scores}
+    fields = {"servant": servant, "period": where[2], "scores": scores}
     refusal = attempt(who, f"score-{servant}", c.ScoreCriteria, fields, form_key)
     entered = {"servant": servant, "scores": scores}
-    return _answer(request, who, (agency, unit, period), refusal, entered, "scored")
+    return _answer(request, who, where, refusal, entered, "scored")
 
 
 @router.post(BASE + "/leader", response_class=HTMLResponse)
 def score_leader(
     request: Request,
     who: SignedInDep,
-    agency: Code,
-    unit: Code,
-    period: PeriodPath,
+    where: Where,
     servant: FormCode,
     component: Short,
     value: Short,
@@ -219,14 +209,14 @@ def score_leader(
 ) -> Response:
     fields = {
         "servant": servant,
-        "period": period,
+        "period": where[2],
         "component": component,
         "value": value,
         "reason": reason,
     }
     form = f"leader-{servant}"
     refusal = attempt(who, form, c.ScoreLeaderComponent, fields, form_key)
-    return _answer(request, who, (agency, unit, period), refusal, fields, "leader")
+    return _answer(request, who, where, refusal, fields, "leader")
 
 
 @router.post(BASE + "/exempt", response_class=HTMLResponse)
