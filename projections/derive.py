@@ -8,7 +8,7 @@ are grouped into quota pools (``projections.pools``) and each pool is
 classified by ``domain.policy.classify_pool``, the function the decision
 handlers check decisions with.
 
-Why one module of some 550 lines: ``Deriver`` is one ordering — periods, their steps
+Why one module of some 600 lines: ``Deriver`` is one ordering — periods, their steps
 and interim spans, then pools, annual rows and the decisions resting on them — over
 caches every step shares; what does not need those caches lives beside it
 (``projections.inputs``, ``projections.rows``, ``projections.pools``).
