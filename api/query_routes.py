@@ -10,11 +10,12 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from api import reads, reads_cases
@@ -116,34 +117,57 @@ def _slice(sort: str, order: str | None, page: int, page_size: int) -> PageSlice
     )
 
 
+@dataclass(frozen=True)
+class StandingsAsked:
+    """What a standings request asks: whose, which rows, in what order, as of when."""
+
+    agency: str
+    year: int
+    unit: str | None
+    peer_group: str | None
+    level: str | None
+    sort: str
+    order: str | None
+    min_position: int | None
+    as_of_position: int | None
+    as_of_time: datetime | None
+
+
+def standings_asked(
+    agency: CodeQuery,
+    year: YearPath,
+    unit: OptionalCodeQuery = None,
+    peer_group: OptionalCodeQuery = None,
+    level: LevelFilter = None,
+    sort: Sort = "score",
+    order: Order = None,
+    min_position: MinPosition = None,
+    as_of_position: AsOfPosition = None,
+    as_of_time: AsOfTime = None,
+) -> StandingsAsked:
+    return StandingsAsked(
+        agency, year, unit, peer_group, level, sort, order, min_position, as_of_position, as_of_time
+    )
+
+
+StandingsAskedDep = Annotated[StandingsAsked, Depends(standings_asked)]
+
+
 def _standings(
-    svc: Services,
-    scope: ReadScope,
-    agency: str,
-    year: int,
-    unit: str | None,
-    peer_group: str | None,
-    level: str | None,
-    sort: str,
-    order: str | None,
-    page: int,
-    page_size: int,
-    min_position: int | None,
-    as_of_position: int | None = None,
-    as_of_time: datetime | None = None,
+    svc: Services, scope: ReadScope, asked: StandingsAsked, page: int, page_size: int
 ) -> Listing:
     found = reads.standings(
         svc,
         scope,
-        agency,
-        year,
-        unit=unit,
-        peer_group=peer_group,
-        level=level,
-        **_slice(sort, order, page, page_size),
-        min_position=min_position,
-        as_of_position=as_of_position,
-        as_of_time=as_of_time,
+        asked.agency,
+        asked.year,
+        unit=asked.unit,
+        peer_group=asked.peer_group,
+        level=asked.level,
+        **_slice(asked.sort, asked.order, page, page_size),
+        min_position=asked.min_position,
+        as_of_position=asked.as_of_position,
+        as_of_time=asked.as_of_time,
     )
     return Listing(
         items=found.items,
@@ -159,37 +183,13 @@ def _standings(
 def standings(
     svc: ServicesDep,
     scope: ScopeDep,
-    agency: CodeQuery,
-    year: YearPath,
-    unit: OptionalCodeQuery = None,
-    peer_group: OptionalCodeQuery = None,
-    level: LevelFilter = None,
-    sort: Sort = "score",
-    order: Order = None,
+    asked: StandingsAskedDep,
     page: Page = 1,
     page_size: PageSize = 100,
-    min_position: MinPosition = None,
-    as_of_position: AsOfPosition = None,
-    as_of_time: AsOfTime = None,
 ) -> Listing:
     """Annual standings of an agency, a unit or a peer group, with ranks — now, or
     as of a past position or moment."""
-    return _standings(
-        svc,
-        scope,
-        agency,
-        year,
-        unit,
-        peer_group,
-        level,
-        sort,
-        order,
-        page,
-        page_size,
-        min_position,
-        as_of_position,
-        as_of_time,
-    )
+    return _standings(svc, scope, asked, page, page_size)
 
 
 CSV_COLUMNS = (
@@ -220,44 +220,16 @@ def attachment(filename: str) -> str:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "The standings as CSV"}},
 )
-def standings_csv(
-    svc: ServicesDep,
-    scope: ScopeDep,
-    agency: CodeQuery,
-    year: YearPath,
-    unit: OptionalCodeQuery = None,
-    peer_group: OptionalCodeQuery = None,
-    level: LevelFilter = None,
-    sort: Sort = "score",
-    order: Order = None,
-    min_position: MinPosition = None,
-    as_of_position: AsOfPosition = None,
-    as_of_time: AsOfTime = None,
-) -> Response:
+def standings_csv(svc: ServicesDep, scope: ScopeDep, asked: StandingsAskedDep) -> Response:
     """The same standings, every row, as CSV (UTF-8 with a header row)."""
-    listing = _standings(
-        svc,
-        scope,
-        agency,
-        year,
-        unit,
-        peer_group,
-        level,
-        sort,
-        order,
-        1,
-        100_000,
-        min_position,
-        as_of_position,
-        as_of_time,
-    )
+    listing = _standings(svc, scope, asked, 1, 100_000)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in listing.items:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in CSV_COLUMNS])
     headers = {
-        "Content-Disposition": attachment(f"standings-{agency}-{year}.csv"),
+        "Content-Disposition": attachment(f"standings-{asked.agency}-{asked.year}.csv"),
         "X-View-Position": str(listing.position),
     }
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
