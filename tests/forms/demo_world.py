@@ -40,8 +40,16 @@ def clock() -> datetime:
 
 def add_year_end(app: MinhBach) -> None:
     authority = CommandContext(AUTHORITY, "QĐ 300/QĐ-UBND")
+    # CCHC rated again, GOOD below its points: its head is capped (Art. 20(6)).
     app.execute(
-        c.DecideOrganisationLevel(agency=AGENCY, year=YEAR, level=Level.GOOD, unit="CCHC"),
+        c.DecideOrganisationRating(
+            agency=AGENCY,
+            unit="CCHC",
+            year=YEAR,
+            decision_no="QĐ 300/QĐ-UBND",
+            level=Level.GOOD,
+            departure_reason="Kết quả kiểm tra của cấp có thẩm quyền",
+        ),
         authority,
     )
     hr = CommandContext(HR, "Tờ trình 12/TTr-SNV")
