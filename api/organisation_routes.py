@@ -33,3 +33,17 @@ def organisation_year(
     return reads_organisation.organisation_year(
         svc, scope, agency, unit, year, as_of_position, as_of_time
     )
+
+
+@router.get("/organisations/{agency}/years/{year}/evidence")
+def organisation_evidence(
+    agency: CodePath,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    svc: ServicesDep,
+    scope: ScopeDep,
+    unit: OptionalCodeQuery = None,
+) -> dict[str, Any]:
+    """One file: the organisation's year as read above, every event it reads, their
+    inclusion proofs and the signed checkpoint. Check it offline with
+    `minhbach verify-bundle FILE --public-key KEY`."""
+    return reads_organisation.organisation_evidence(svc, scope, agency, unit, year)

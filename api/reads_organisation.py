@@ -9,7 +9,8 @@ from api.auth import ReadScope
 from api.deps import Services
 from api.reads import Row
 from domain.agency import Agency, agency_id
-from domain.errors import NotAuthorised, NotFound
+from domain.errors import InvalidState, NotAuthorised, NotFound
+from projections.bundle import make_organisation_bundle
 from projections.organisation_view import organisation_year_view
 
 
@@ -48,3 +49,16 @@ def organisation_year(
         raise NotFound(f"nothing is recorded for the rating of {where} in {year}")
     head = svc.app.recorder.max_notification_id() or 0
     return {**row, "position": replayed.position, "lag": max(0, head - replayed.position)}
+
+
+def organisation_evidence(
+    svc: Services, scope: ReadScope, agency: str, unit: str | None, year: int
+) -> Row:
+    """The evidence bundle of an organisation's year, as of the latest signed
+    checkpoint: the same readers as the year itself."""
+    organisation_in_scope(svc, scope, agency, unit)
+    if svc.views.ledger.signer is None:
+        raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
+    svc.views.catch_up()
+    with svc.views.locked():
+        return make_organisation_bundle(svc.app, svc.views.ledger, agency, unit, year)

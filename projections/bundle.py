@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.application import MinhBach, event_mapper
-from domain.errors import DomainError, InvalidState
+from domain.errors import DomainError, InvalidState, NotFound
 from projections.closure import year_records
 from projections.evidence import (
     Proven,
@@ -30,8 +30,9 @@ from projections.evidence import (
     prove_list,
     proven_items,
 )
-from projections.explain import Explainer, StoreEvents
+from projections.explain import EventSource, Explainer, StoreEvents
 from projections.ledger import Checkpoint, Ledger
+from projections.organisation_evidence import organisation_explanation, organisation_positions
 from projections.replay import Replayed, fold, replay
 
 FORMAT = "minhbach-evidence-v2"
@@ -62,6 +63,23 @@ def make_bundle(
 ) -> dict[str, Any]:
     """The evidence for one annual classification, as of the latest signed checkpoint
     (or of ``at``: a checkpoint and the replay of the log up to its last leaf)."""
+    return _make(app, ledger, {"servant": servant, "year": year}, at)
+
+
+def make_organisation_bundle(
+    app: MinhBach, ledger: Ledger, agency: str, unit: str | None, year: int
+) -> dict[str, Any]:
+    """The evidence for one organisation's year of rating (Chapter II), as of the
+    latest signed checkpoint: the organisation view and every event it reads."""
+    return _make(app, ledger, {"agency": agency, "unit": unit, "year": year}, None)
+
+
+def _make(
+    app: MinhBach,
+    ledger: Ledger,
+    subject: dict[str, Any],
+    at: tuple[Checkpoint, Replayed] | None,
+) -> dict[str, Any]:
     if at is None:
         ledger.catch_up()
         checkpoint, position = signed_checkpoint(ledger)
@@ -69,14 +87,12 @@ def make_bundle(
     else:
         checkpoint, replayed = at
     source = StoreEvents(app, ledger)
-    explanation = Explainer(source, replayed).year(servant, year)
-    inputs = {ref["position"] for ref in explanation["inputs"]}
-    needed = _positions(replayed, servant, year)
+    explanation, inputs, needed = _explain(source, replayed, subject)
     anchor = replayed.position
     bundle: dict[str, Any] = plain(
         {
             "format": FORMAT,
-            "subject": {"servant": servant, "year": year},
+            "subject": subject,
             "checkpoint": checkpoint.as_dict(),
             "anchor": proven_items(source, ledger, [anchor], checkpoint.size)[0],
             "explanation": explanation,
@@ -87,8 +103,28 @@ def make_bundle(
     problems: list[str] = []
     recompute_bundle(bundle, _proven(bundle, checkpoint, problems), anchor, problems)
     if problems:  # the chosen events must suffice: anything else is a defect here
-        raise InvalidState(f"evidence for {servant} {year} does not recompute: {problems[0]}")
+        what = " ".join(str(v) for v in subject.values() if v is not None)
+        raise InvalidState(f"evidence for {what} does not recompute: {problems[0]}")
     return bundle
+
+
+def _explain(
+    source: EventSource, replayed: Replayed, subject: dict[str, Any]
+) -> tuple[dict[str, Any], set[int], set[int]]:
+    """The explanation of the subject, the positions it cites, and those it reads."""
+    if "servant" in subject:
+        servant, year = subject["servant"], subject["year"]
+        explanation = Explainer(source, replayed).year(servant, year)
+        inputs = {ref["position"] for ref in explanation["inputs"]}
+        return explanation, inputs, _positions(replayed, servant, year)
+    agency, unit, year = subject["agency"], subject["unit"], subject["year"]
+    state = replayed.state
+    found = organisation_explanation(state, agency, unit, year, replayed.position)
+    if found is None:
+        where = f"{agency}/{unit}" if unit else agency
+        raise NotFound(f"nothing is recorded for the rating of {where} in {year}")
+    needed = organisation_positions(state, agency, unit, year)
+    return found, set(found["events"]), needed
 
 
 def _positions(replayed: Replayed, servant: str, year: int) -> set[int]:
@@ -134,13 +170,8 @@ def recompute_bundle(
     """Fold the proven events as of ``anchor``, recompute the explanation and the
     events it needs, and name every claim of the bundle they do not give."""
     subject = bundle["subject"]
-    if (
-        not isinstance(subject, dict)
-        or set(subject) != {"servant", "year"}
-        or type(subject["servant"]) is not str
-        or type(subject["year"]) is not int
-    ):
-        problems.append("subject: not a servant's code and a year")
+    if not _is_subject(subject):
+        problems.append("subject: not a servant's code and a year, nor an organisation's")
         return None
     beyond = [p for p in proven.events if p > anchor]
     if beyond:
@@ -149,23 +180,33 @@ def recompute_bundle(
     replayed = fold_proven(proven, anchor, problems)
     if replayed is None:
         return None
-    servant, year = subject["servant"], subject["year"]
     try:
-        explanation = Explainer(proven, replayed).year(servant, year)
-        needed = _positions(replayed, servant, year)
+        explanation, inputs, needed = _explain(proven, replayed, subject)
     except DomainError as error:
-        problems.append(f"the proven events do not give this classification: {error.message}")
+        problems.append(f"the proven events do not give this result: {error.message}")
         return None
     except Exception as error:  # a state folded from outside: any failure is a finding
         problems.append(f"the proven events do not explain: {type(error).__name__}: {error}")
         return None
     compare("explanation", bundle["explanation"], explanation, problems)
-    inputs = {ref["position"] for ref in explanation["inputs"]}
     compare("context", bundle["context"], sorted(needed - inputs), problems)
     unneeded = sorted(set(proven.events) - needed - inputs)
     if unneeded:
-        problems.append(f"events {unneeded[:5]} are not among those the classification uses")
+        problems.append(f"events {unneeded[:5]} are not among those the result uses")
     return replayed
+
+
+def _is_subject(subject: Any) -> bool:
+    """A servant's code and a year, or an agency's code, a unit's (or null) and a year."""
+    if not isinstance(subject, dict) or type(subject.get("year")) is not int:
+        return False
+    if set(subject) == {"servant", "year"}:
+        return type(subject["servant"]) is str
+    return (
+        set(subject) == {"agency", "unit", "year"}
+        and type(subject["agency"]) is str
+        and (subject["unit"] is None or type(subject["unit"]) is str)
+    )
 
 
 def fold_proven(proven: Proven, anchor: int, problems: list[str]) -> Replayed | None:

@@ -82,3 +82,33 @@ def test_reading_an_organisations_year(world: World) -> None:
     error(world.get("cv1", path, unit="P1"), 403, "not_authorised")
     error(world.get("authority", path, unit="P1", as_of_position="-1"), 422)
     error(world.get("authority", "/organisations/NOPE/years/2026"), 404, "not_found")
+
+
+@pytest.fixture
+def signed(app: MinhBach, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    import base64
+
+    monkeypatch.setenv("MINHBACH_LEDGER_KEY", base64.b64encode(bytes(range(32))).decode())
+    monkeypatch.setattr("api.live.CHECKPOINT_SECONDS", 0.0)  # a checkpoint on every catch-up
+    yield from make_world(app, follow=True)
+
+
+def test_an_organisations_evidence_over_http(signed: World) -> None:
+    from projections.bundle import verify_bundle
+    from projections.signing import load_private
+
+    world = signed
+    unit = {"agency": "SNV", "unit": "P1", "year": YEAR}
+    path = f"/organisations/SNV/years/{YEAR}/evidence"
+    for i in range(5):
+        task = {**unit, "task": f"KH{i}", "completed": True, "on_time": True}
+        ok(world.post("hr-snv", "record_plan_task", task))
+    scores = {**unit, "general_points": "25", "task_points": "40"}
+    ok(world.post("authority", "assess_organisation", scores))
+    error(world.get("tp2", path, unit="P1"), 403, "not_authorised")
+    error(world.get("cv1", path, unit="P1"), 403, "not_authorised")
+    error(world.get("authority", path, unit="P9"), 404, "not_found")
+    bundle = ok(world.get("authority", path, unit="P1"))
+    assert bundle["subject"] == unit
+    assert bundle["explanation"]["assessment"]["total"] == "65"
+    assert verify_bundle(bundle, load_private(bytes(range(32))).public).valid
