@@ -133,7 +133,7 @@ class StandingsAsked:
     as_of_time: datetime | None
 
 
-def standings_asked(
+async def standings_asked(
     agency: CodeQuery,
     year: YearPath,
     unit: OptionalCodeQuery = None,
@@ -145,6 +145,7 @@ def standings_asked(
     as_of_position: AsOfPosition = None,
     as_of_time: AsOfTime = None,
 ) -> StandingsAsked:
+    # Asynchronous because it only gathers parameters: no worker-thread hand-off.
     return StandingsAsked(
         agency, year, unit, peer_group, level, sort, order, min_position, as_of_position, as_of_time
     )

@@ -9,6 +9,10 @@ learns it from :class:`TrackingConflict` and resynchronises.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import orjson
 from sqlalchemy import Engine, create_engine, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +25,16 @@ class TrackingConflict(Exception):
     """Another follower committed first; this one resynchronises."""
 
 
+def json_loads(text: str | bytes) -> Any:
+    """The views' JSON columns, read with orjson (their rows are read on every
+    listing); what orjson refuses (NaN, integers beyond 64 bits) falls back to the
+    standard library, which wrote them."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def engine_for(storage: Storage) -> Engine:
     """An SQLAlchemy engine on the same database as the event store.
 
@@ -31,12 +45,16 @@ def engine_for(storage: Storage) -> Engine:
     env = storage.env
     if storage.backend == "sqlite":
         timeout = float(env.get("SQLITE_LOCK_TIMEOUT") or 10)
-        return create_engine(f"sqlite:///{env['SQLITE_DBNAME']}", connect_args={"timeout": timeout})
+        return create_engine(
+            f"sqlite:///{env['SQLITE_DBNAME']}",
+            connect_args={"timeout": timeout},
+            json_deserializer=json_loads,
+        )
     url = (
         f"postgresql+psycopg://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}"
         f"@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
     )
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, json_deserializer=json_loads)
     schema = env.get("POSTGRES_SCHEMA")
     if schema:
         return engine.execution_options(schema_translate_map={None: schema})
