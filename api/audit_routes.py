@@ -18,6 +18,7 @@ from domain.errors import NotAuthorised, NotFound
 from projections.explain import render
 from projections.merkle import ProofError
 from projections.publication import Draft, draft, reproduce
+from projections.publication import Reproduction as Recomputed
 
 router = APIRouter(tags=["audit"])
 
@@ -134,6 +135,24 @@ class Reproduction(BaseModel):
     differences: list[dict[str, str | None]]
     problems: list[str] = Field(description="Claims besides the rows' values that do not hold")
 
+    @classmethod
+    def of(cls, outcome: Recomputed) -> Reproduction:
+        about = outcome.kind.key.removesuffix("_code")  # "servant", "organisation"
+        return cls(
+            number=outcome.publication.number,
+            position=outcome.publication.position,
+            published_digest=outcome.publication.digest,
+            recomputed_digest=outcome.digest,
+            matches=outcome.matches,
+            missing=outcome.missing,
+            extra=outcome.extra,
+            differences=[
+                {about: s, "column": c, "published": p, "recomputed": r}
+                for s, c, p, r in outcome.differences
+            ],
+            problems=outcome.problems,
+        )
+
 
 @router.get(
     "/agencies/{agency}/years/{year}/publications/{number}/reproduction",
@@ -148,21 +167,7 @@ def reproduction(
 ) -> Reproduction:
     """Recompute a publication from the events up to its position; compare row by row."""
     reads.unit_in_scope(scope, agency, None)
-    outcome = reproduce(svc.app, agency, year, number)
-    return Reproduction(
-        number=outcome.publication.number,
-        position=outcome.publication.position,
-        published_digest=outcome.publication.digest,
-        recomputed_digest=outcome.digest,
-        matches=outcome.matches,
-        missing=outcome.missing,
-        extra=outcome.extra,
-        differences=[
-            {"servant": s, "column": c, "published": p, "recomputed": r}
-            for s, c, p, r in outcome.differences
-        ],
-        problems=outcome.problems,
-    )
+    return Reproduction.of(reproduce(svc.app, agency, year, number))
 
 
 @router.get("/servants/{code}/years/{year}/evidence")

@@ -35,11 +35,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from domain.actors import Actor, CommandContext, Role
-    from projections.publication import draft, reproduce
+    from projections.publication import ORGANISATIONS, SERVANTS, draft, reproduce
 
     app = open_app(args.database_url)
+    kind = ORGANISATIONS if args.organisations else SERVANTS
     if args.action == "publish":
-        table = draft(app, args.agency, args.year)
+        table = draft(app, args.agency, args.year, kind)
         ctx = CommandContext(Actor(args.actor, Role(args.role)), args.notice)
         result = app.execute(table.command(), ctx)
         print(
@@ -48,7 +49,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"digest {table.digest}"
         )
         return 0
-    outcome = reproduce(app, args.agency, args.year, args.publication)
+    outcome = reproduce(app, args.agency, args.year, args.publication, kind)
     publication = outcome.publication
     print(
         f"publication {publication.number} of {args.agency} {args.year}: position "
@@ -157,6 +158,11 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p_audit.add_argument("--actor", default="hr", help="publish: who publishes")
     p_audit.add_argument("--role", default="hr", choices=["hr", "authority"])
     p_audit.add_argument("--notice", default=None, help="publish: the notice's reference")
+    p_audit.add_argument(
+        "--organisations",
+        action="store_true",
+        help="the organisations the agency's head recognises (Chapter II), not its servants",
+    )
     p_audit.set_defaults(func=cmd_audit)
 
     p_bundle = sub.add_parser("bundle", help="evidence for one classification, in one file")

@@ -1,4 +1,5 @@
-"""Reads of organisations rated under Chapter II (Art. 5–9)."""
+"""Reads of organisations rated under Chapter II (Art. 5–9), and the publication of
+their results."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from api import reads_organisation
-from api.deps import ScopeDep, ServicesDep
+from api.audit_routes import PublicationOut, PublishRequest, Reproduction, YearPath
+from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import AsOfPosition, AsOfTime
+from domain.actors import Role
+from domain.errors import NotAuthorised
+from projections.publication import ORGANISATIONS, draft, reproduce
 
 router = APIRouter(tags=["queries"])
 
@@ -17,7 +22,7 @@ router = APIRouter(tags=["queries"])
 @router.get("/organisations/{agency}/years/{year}")
 def organisation_year(
     agency: CodePath,
-    year: Annotated[int, Path(ge=2000, le=2100)],
+    year: YearPath,
     svc: ServicesDep,
     scope: ScopeDep,
     unit: OptionalCodeQuery = None,
@@ -38,7 +43,7 @@ def organisation_year(
 @router.get("/organisations/{agency}/years/{year}/evidence")
 def organisation_evidence(
     agency: CodePath,
-    year: Annotated[int, Path(ge=2000, le=2100)],
+    year: YearPath,
     svc: ServicesDep,
     scope: ScopeDep,
     unit: OptionalCodeQuery = None,
@@ -47,3 +52,60 @@ def organisation_evidence(
     inclusion proofs and the signed checkpoint. Check it offline with
     `minhbach verify-bundle FILE --public-key KEY`."""
     return reads_organisation.organisation_evidence(svc, scope, agency, unit, year)
+
+
+@router.post(
+    "/agencies/{agency}/years/{year}/organisation-publications",
+    response_model=PublicationOut,
+    tags=["audit"],
+)
+def publish_organisations(
+    agency: CodePath,
+    year: YearPath,
+    body: PublishRequest,
+    svc: ServicesDep,
+    who: CallerDep,
+) -> PublicationOut:
+    """Publish the results of the organisations the agency's head recognises — its
+    units and the agencies it manages (Art. 5, 9(2)(b)) — as they stand (HR or the
+    authority); one row per organisation, with a digest anyone can recompute."""
+    if who.role not in (Role.HR, Role.AUTHORITY):
+        raise NotAuthorised("HR or the competent authority publishes results")
+    svc.views.catch_up()
+    table = draft(svc.app, agency, year, ORGANISATIONS)
+    result = svc.app.execute(table.command(), who.context(body.notice))
+    return PublicationOut.of(int(result.result["publication"]), year, table)
+
+
+@router.get(
+    "/agencies/{agency}/years/{year}/organisation-publications",
+    response_model=list[PublicationOut],
+    tags=["audit"],
+)
+def organisation_publications(
+    agency: CodePath,
+    year: YearPath,
+    svc: ServicesDep,
+    scope: ScopeDep,
+) -> list[PublicationOut]:
+    """Every publication of the organisations' results in the agency head's scope."""
+    found = reads_organisation.organisation_publications(svc, scope, agency, year)
+    return [PublicationOut.of(p.number, p.year, p) for p in found]
+
+
+@router.get(
+    "/agencies/{agency}/years/{year}/organisation-publications/{number}/reproduction",
+    response_model=Reproduction,
+    tags=["audit"],
+)
+def organisation_reproduction(
+    agency: CodePath,
+    year: YearPath,
+    number: Annotated[int, Path(ge=1)],
+    svc: ServicesDep,
+    scope: ScopeDep,
+) -> Reproduction:
+    """Recompute a publication of organisations' results from the events up to its
+    position; compare organisation by organisation."""
+    reads_organisation.organisation_in_scope(svc, scope, agency, None)
+    return Reproduction.of(reproduce(svc.app, agency, year, number, ORGANISATIONS))

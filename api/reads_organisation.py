@@ -8,7 +8,7 @@ from datetime import datetime
 from api.auth import ReadScope
 from api.deps import Services
 from api.reads import Row
-from domain.agency import Agency, agency_id
+from domain.agency import Agency, Publication, agency_id
 from domain.errors import InvalidState, NotAuthorised, NotFound
 from projections.bundle import make_organisation_bundle
 from projections.organisation_view import organisation_year_view
@@ -62,3 +62,13 @@ def organisation_evidence(
     svc.views.catch_up()
     with svc.views.locked():
         return make_organisation_bundle(svc.app, svc.views.ledger, agency, unit, year)
+
+
+def organisation_publications(
+    svc: Services, scope: ReadScope, agency: str, year: int
+) -> list[Publication]:
+    """Every publication of the organisations' results the agency's head recognises,
+    oldest first: the same readers as the agency's own year of rating."""
+    organisation_in_scope(svc, scope, agency, None)
+    found = svc.app.find(Agency, agency_id(agency))
+    return [p for p in (found.organisation_publications if found else []) if p.year == year]

@@ -69,6 +69,7 @@ class Agency(Audited):
             agency.rated_agencies = {}
             agency.organisation_criteria = []
             agency.publications = []
+            agency.organisation_publications = []
             agency.policy_adoptions = []
 
     class UnitOpened(Audited.Event):
@@ -189,17 +190,28 @@ class Agency(Audited):
         rows: tuple[dict[str, str | None], ...]
 
         def apply(self, agency: Agency) -> None:
-            agency.publications.append(
-                Publication(
-                    len(agency.publications) + 1,
-                    self.year,
-                    self.position,
-                    self.policy_id,
-                    self.policy_version,
-                    self.digest,
-                    tuple(dict(row) for row in self.rows),
-                )
+            agency.publications.append(self.publication(len(agency.publications) + 1))
+
+        def publication(self, number: int) -> Publication:
+            return Publication(
+                number,
+                self.year,
+                self.position,
+                self.policy_id,
+                self.policy_version,
+                self.digest,
+                tuple(dict(row) for row in self.rows),
             )
+
+    class OrganisationResultsPublished(ResultsPublished):
+        """The results of the organisations its head recognises (its units and the
+        agencies it manages, Art. 5), as published: one row per organisation."""
+
+        TOPIC = "minhbach.agency:OrganisationResultsPublished"
+
+        def apply(self, agency: Agency) -> None:
+            number = len(agency.organisation_publications) + 1
+            agency.organisation_publications.append(self.publication(number))
 
     def __init__(self) -> None:
         self.code = ""
@@ -216,6 +228,8 @@ class Agency(Audited):
         self.rated_agencies: dict[int, set[str]] = {}
         self.organisation_criteria: list[CriteriaSet] = []  # Art. 7(2), every version
         self.publications: list[Publication] = []
+        # The organisations' results in its head's scope (Art. 8(5), 9(2)(b)).
+        self.organisation_publications: list[Publication] = []
         self.policy_adoptions: list[Adoption] = []
 
     def has_unit(self, unit_code: str) -> bool:

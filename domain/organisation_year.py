@@ -5,6 +5,7 @@ authority's assessment, a force-majeure decision and the decided level."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -29,6 +30,8 @@ class Ruling:
     level: str
     computed_level: str
     departure_reason: str | None
+    decided_on: date | None = None  # the day recorded (Art. 9(1)'s deadlines)
+    special_case_ref: str | None = None  # the act allowing a decision up to 15 January
 
 
 def organisation_year_id(agency: str, unit: str | None, year: int) -> UUID:
@@ -122,12 +125,20 @@ class OrganisationYear(Audited):
         level: str
         computed_level: str
         departure_reason: str | None
+        special_case_ref: str | None = None  # recorded from 2026-12 on; earlier: none
 
         def apply(self, org: OrganisationYear) -> None:
             org.decisions.append(self.decision_no)
             org.level = self.level
             org.rulings.append(
-                Ruling(self.decision_no, self.level, self.computed_level, self.departure_reason)
+                Ruling(
+                    self.decision_no,
+                    self.level,
+                    self.computed_level,
+                    self.departure_reason,
+                    self.timestamp.date(),
+                    self.special_case_ref,
+                )
             )
 
     class VerificationOpened(Audited.Event):

@@ -16,8 +16,9 @@ from domain.agency import Agency, agency_id
 from domain.base import Audited
 from domain.errors import DomainError
 from domain.organisation_scope import quota_standing, rated_facts, recognising_authority, under
-from domain.organisation_year import OrganisationYear, organisation_year_id
+from domain.organisation_year import OrganisationYear, Ruling, organisation_year_id
 from domain.policy.organisation import organisation_level, plan_ratios
+from domain.policy.organisation_deadline import timing_step
 from domain.policy.steps import Step
 from projections.state import DomainState
 
@@ -78,6 +79,16 @@ def _criteria(find: StateFinder, adopted_by: str, version: int, scores: dict[str
     }
 
 
+def _ruling(ruling: Ruling, year: int) -> Row:
+    """A decision as read, with when it was taken against Art. 9(1)'s deadlines."""
+    day = ruling.decided_on
+    return {
+        **vars(ruling),
+        "decided_on": day.isoformat() if day else None,
+        "timing": _step(timing_step(year, day, ruling.special_case_ref)) if day else None,
+    }
+
+
 def _order(known: dict[str, Any], code: str) -> tuple[int, str]:
     """In the set's own order (Art. 6 before Art. 7), an unknown code last."""
     codes = list(known)
@@ -128,7 +139,7 @@ def organisation_year_view(
         "steps": [],
         "quota": None,
         "level": org.level,
-        "decisions": [vars(ruling) for ruling in org.rulings],
+        "decisions": [_ruling(ruling, year) for ruling in org.rulings],
         "notified": {number: list(to) for number, to in org.notified.items()},
         "verifications": [vars(v) for v in org.verifications.values()],
         "under": [],

@@ -1,4 +1,6 @@
-"""Publishing an agency's annual results, and reproducing a publication later.
+"""Publishing an agency's annual results — its servants' classifications, or the
+organisations' levels its head recognises (Chapter II) — and reproducing a
+publication later.
 
 A publication records the log position it was computed at, the policy, the
 table and its digest. ``reproduce`` replays the log up to that position,
@@ -12,23 +14,25 @@ digest is that of the rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from domain.agency import Agency, Publication, agency_id
 from domain.application import MinhBach
-from domain.commands import PublishResults
+from domain.commands import PublishOrganisationResults, PublishResults
 from domain.errors import NotFound
 from domain.policy import policy_in_force
 from domain.publication import table_digest
 from projections.derive import Deriver
 from projections.explain import StoreEvents
+from projections.organisation_table import ORGANISATION_COLUMNS, organisation_table
 from projections.replay import Replayed, replay
 from projections.rows import BY_SCORE, DECIDED, WHO
 
-PUBLISHED_TOPIC = Agency.ResultsPublished.TOPIC
-
 COLUMNS = (*WHO, *BY_SCORE, "status", "reason", "proposed_level", *DECIDED)
+
+Table = list[dict[str, str | None]]
 
 
 def published_table(deriver: Deriver, agency: str, year: int) -> list[dict[str, str | None]]:
@@ -42,6 +46,41 @@ def published_table(deriver: Deriver, agency: str, year: int) -> list[dict[str, 
 
 
 @dataclass(frozen=True)
+class Kind:
+    """What a publication is of: its event, its columns, what a row is about, the
+    table computed from a fold, and where the agency keeps such publications."""
+
+    topic: str
+    columns: tuple[str, ...]
+    key: str
+    table: Callable[[Replayed, str, int], Table]
+    kept: Callable[[Agency], list[Publication]]
+    what: str  # in messages: "results", "organisations' results"
+    command: type[PublishResults]
+
+
+SERVANTS = Kind(
+    Agency.ResultsPublished.TOPIC,
+    COLUMNS,
+    "servant_code",
+    lambda replayed, agency, year: published_table(replayed.deriver, agency, year),
+    lambda agency: agency.publications,
+    "results",
+    PublishResults,
+)
+ORGANISATIONS = Kind(
+    Agency.OrganisationResultsPublished.TOPIC,
+    ORGANISATION_COLUMNS,
+    "organisation",
+    lambda replayed, agency, year: organisation_table(replayed.state, agency, year),
+    lambda agency: agency.organisation_publications,
+    "organisations' results",
+    PublishOrganisationResults,
+)
+PUBLISHED_TOPIC = SERVANTS.topic
+
+
+@dataclass(frozen=True)
 class Draft:
     agency: str
     year: int
@@ -50,10 +89,11 @@ class Draft:
     policy_version: int
     rows: list[dict[str, str | None]]
     digest: str
+    kind: Kind = SERVANTS
 
     def command(self) -> PublishResults:
         """The command that publishes this table (the API's and the web page's)."""
-        return PublishResults(
+        return self.kind.command(
             agency=self.agency,
             year=self.year,
             position=self.position,
@@ -64,15 +104,16 @@ class Draft:
         )
 
 
-def draft(app: MinhBach, agency: str, year: int) -> Draft:
+def draft(app: MinhBach, agency: str, year: int, kind: Kind = SERVANTS) -> Draft:
     """The table to publish, computed from the whole log as it stands."""
     replayed = replay(app)
-    rows = published_table(replayed.deriver, agency, year)
+    rows = kind.table(replayed, agency, year)
     if not rows:
-        raise NotFound(f"no classification of {agency} for {year} to publish")
+        raise NotFound(f"no {kind.what} of {agency} for {year} to publish")
     policy = policy_in_force(date(year, 1, 1))
+    digest = table_digest(rows, kind.key)
     return Draft(
-        agency, year, replayed.position, policy.policy_id, policy.version, rows, table_digest(rows)
+        agency, year, replayed.position, policy.policy_id, policy.version, rows, digest, kind
     )
 
 
@@ -81,6 +122,7 @@ class Reproduction:
     publication: Publication
     digest: str  # of the recomputed table
     recorded_at: int = 0  # the log position of the publication itself
+    kind: Kind = SERVANTS
     missing: list[str] = field(default_factory=list)  # published, not recomputed
     extra: list[str] = field(default_factory=list)  # recomputed, not published
     differences: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
@@ -90,18 +132,20 @@ class Reproduction:
     def matches(self) -> bool:
         return (
             self.digest == self.publication.digest
-            and table_digest(self.publication.rows) == self.publication.digest
+            and table_digest(self.publication.rows, self.kind.key) == self.publication.digest
             and not (self.missing or self.extra or self.differences or self.problems)
         )
 
 
-def reproduce(app: MinhBach, agency: str, year: int, number: int | None = None) -> Reproduction:
+def reproduce(
+    app: MinhBach, agency: str, year: int, number: int | None = None, kind: Kind = SERVANTS
+) -> Reproduction:
     """Recompute a publication from the events up to its position; compare row by row."""
     now = replay(app)
     found = now.state.agencies.get(agency)
-    publications = [p for p in (found.publications if found else []) if p.year == year]
+    publications = [p for p in (kind.kept(found) if found else []) if p.year == year]
     if not publications:
-        raise NotFound(f"{agency} has published no results for {year}")
+        raise NotFound(f"{agency} has published no {kind.what} for {year}")
     if number is None:
         publication = publications[-1]
     else:
@@ -109,36 +153,41 @@ def reproduce(app: MinhBach, agency: str, year: int, number: int | None = None) 
         if not chosen:
             raise NotFound(f"{agency} has no publication number {number} for {year}")
         publication = chosen[0]
-    return check_publication(app, agency, publication, _recorded_at(app, now, agency, publication))
+    recorded_at = _recorded_at(app, now, agency, publication, kind)
+    return check_publication(app, agency, publication, recorded_at, kind)
 
 
-def _recorded_at(app: MinhBach, now: Replayed, agency: str, publication: Publication) -> int:
+def _recorded_at(
+    app: MinhBach, now: Replayed, agency: str, publication: Publication, kind: Kind
+) -> int:
     """The log position of the event that recorded publication number n."""
     positions = now.state.sources(agency_id(agency))
     events = StoreEvents(app)
     events.load(positions)
-    published = [
-        p for p in positions if (n := events.notification(p)) and n.topic == PUBLISHED_TOPIC
-    ]
+    published = [p for p in positions if (n := events.notification(p)) and n.topic == kind.topic]
     return published[publication.number - 1]
 
 
 def check_publication(
-    app: MinhBach, agency: str, publication: Publication, recorded_at: int
+    app: MinhBach,
+    agency: str,
+    publication: Publication,
+    recorded_at: int,
+    kind: Kind = SERVANTS,
 ) -> Reproduction:
     """Every claim of one publication against the events before it."""
     replayed = replay(app, upto=publication.position)
-    rows = published_table(replayed.deriver, agency, publication.year)
-    result = Reproduction(publication, table_digest(rows), recorded_at)
-    result.problems = _claims(app, agency, publication, recorded_at, rows)
+    rows = kind.table(replayed, agency, publication.year)
+    result = Reproduction(publication, table_digest(rows, kind.key), recorded_at, kind)
+    result.problems = _claims(app, agency, publication, recorded_at, rows, kind)
     published: dict[str, dict[str, str | None]] = {}
     for row in publication.rows:
-        published.setdefault(str(row.get("servant_code")), row)
-    recomputed = {str(r["servant_code"]): r for r in rows}
+        published.setdefault(str(row.get(kind.key)), row)
+    recomputed = {str(r[kind.key]): r for r in rows}
     result.missing = sorted(set(published) - set(recomputed))
     result.extra = sorted(set(recomputed) - set(published))
     for servant in sorted(set(published) & set(recomputed)):
-        for column in COLUMNS:
+        for column in kind.columns:
             if published[servant].get(column) != recomputed[servant].get(column):
                 result.differences.append(
                     (
@@ -156,7 +205,8 @@ def _claims(
     agency: str,
     publication: Publication,
     recorded_at: int,
-    rows: list[dict[str, str | None]],
+    rows: Table,
+    kind: Kind,
 ) -> list[str]:
     problems = []
     policy = policy_in_force(date(publication.year, 1, 1))
@@ -165,14 +215,16 @@ def _claims(
             f"the publication names policy {publication.policy_id} v{publication.policy_version}; "
             f"the year's policy is {policy.policy_id} v{policy.version}"
         )
-    if publication.digest != table_digest(publication.rows):
+    if publication.digest != table_digest(publication.rows, kind.key):
         problems.append("the published digest is not that of the published rows")
-    codes = [str(row.get("servant_code")) for row in publication.rows]
+    codes = [str(row.get(kind.key)) for row in publication.rows]
     twice = sorted({code for code in codes if codes.count(code) > 1})
     if twice:
-        problems.append(f"servants published more than once: {', '.join(twice)}")
+        problems.append(f"published more than once: {', '.join(twice)}")
     odd = [
-        code for code, row in zip(codes, publication.rows, strict=True) if set(row) != set(COLUMNS)
+        code
+        for code, row in zip(codes, publication.rows, strict=True)
+        if set(row) != set(kind.columns)
     ]
     if odd:
         problems.append(f"rows without exactly the published columns: {', '.join(odd)}")
@@ -182,9 +234,7 @@ def _claims(
             f"(position {recorded_at})"
         )
     elif publication.position < recorded_at - 1:
-        before = published_table(
-            replay(app, upto=recorded_at - 1).deriver, agency, publication.year
-        )
+        before = kind.table(replay(app, upto=recorded_at - 1), agency, publication.year)
         if before != rows:
             problems.append(
                 f"events recorded after position {publication.position} and before the "

@@ -67,6 +67,7 @@ from domain.commands.personnel import (
     ExecuteDecision,
     ProposeDecision,
     PublishedValue,
+    PublishOrganisationResults,
     PublishResults,
     ReviewDecision,
 )
@@ -166,6 +167,7 @@ __all__ = [
     "PrincipalRole",
     "ProposeClassification",
     "ProposeDecision",
+    "PublishOrganisationResults",
     "PublishResults",
     "PublishedValue",
     "Reason",
@@ -247,6 +249,7 @@ COMMANDS: dict[str, type[Command]] = {
         ProposeClassification,
         DecideClassification,
         PublishResults,
+        PublishOrganisationResults,
         NotifyResult,
         FileAppeal,
         AssignAppealReviewer,

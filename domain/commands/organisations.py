@@ -82,6 +82,11 @@ class DecideOrganisationRating(OrganisationCommand):
     departure_reason: Text | None = Field(
         None, description="Required when the level differs from the computed one"
     )
+    special_case_ref: Code | None = Field(
+        None,
+        description="Art. 9(1): the competent authority's act that allows deciding after "
+        "15 December, up to 15 January of the next year",
+    )
 
 
 class GrantOrganisationQuotaRatio(Command):

@@ -84,3 +84,10 @@ class PublishResults(Command):
     policy_version: Annotated[int, Field(ge=1)]
     digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     rows: Annotated[tuple[dict[Code, PublishedValue], ...], Field(max_length=100_000)]
+
+
+class PublishOrganisationResults(PublishResults):
+    """Publish the results of the organisations an agency's head recognises (its
+    units and the agencies it manages, Art. 5), as computed at a log position."""
+
+    name = "publish_organisation_results"

@@ -78,6 +78,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ProposeClassification: yearly.propose_classification,
     c.DecideClassification: yearly.decide_classification,
     c.PublishResults: yearly.publish_results,
+    c.PublishOrganisationResults: yearly.publish_organisation_results,
     # policy
     c.AdoptPolicyVariant: policy.adopt_policy_variant,
     # principals

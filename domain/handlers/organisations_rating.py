@@ -40,6 +40,7 @@ from domain.policy.organisation import (
     organisation_level,
 )
 from domain.policy.organisation_criteria import Criterion, check_criteria, totals
+from domain.policy.organisation_deadline import rating_timing
 from domain.policy.steps import Computed
 from domain.scope import require_role, require_source
 from domain.values import Level
@@ -296,6 +297,7 @@ def decide_organisation_rating(
         level=cmd.level.value,
         computed_level=computed.value.value,
         departure_reason=cmd.departure_reason or None,
+        special_case_ref=cmd.special_case_ref,
     )
     # The decided level is the organisation's level that caps its head (Art. 20(6)).
     agency.record(
@@ -306,7 +308,8 @@ def decide_organisation_rating(
         unit_code=cmd.unit,
         level=cmd.level.value,
     )
-    result = {"id": str(org.id), "computed_level": computed.value.value}
+    timing = rating_timing(cmd.year, at.date(), cmd.special_case_ref)
+    result = {"id": str(org.id), "computed_level": computed.value.value, "timing": timing}
     return Outcome([org, agency, *joined], result)
 
 

@@ -253,17 +253,36 @@ def decide_classification(
 def publish_results(
     records: Records, cmd: c.PublishResults, ctx: CommandContext, at: datetime
 ) -> Outcome:
+    return _publish(records, cmd, ctx, at, Agency.ResultsPublished, "servant_code")
+
+
+def publish_organisation_results(
+    records: Records, cmd: c.PublishOrganisationResults, ctx: CommandContext, at: datetime
+) -> Outcome:
+    return _publish(records, cmd, ctx, at, Agency.OrganisationResultsPublished, "organisation")
+
+
+def _publish(
+    records: Records,
+    cmd: c.PublishResults,
+    ctx: CommandContext,
+    at: datetime,
+    event: type[Agency.ResultsPublished],
+    key: str,
+) -> Outcome:
+    """A table published as computed: the digest must be that of its rows, each row
+    names what it is about, and the policy is one that exists."""
     require_role(ctx, (Role.HR, Role.AUTHORITY), "publish results")
     require_source(ctx, "a publication (the notice that publishes it)")
     agency = load_agency(records, ctx, cmd.agency)
     rows = [dict(row) for row in cmd.rows]
-    if table_digest(rows) != cmd.digest:
+    if table_digest(rows, key) != cmd.digest:
         raise InvalidValue("the digest does not match the published rows", digest=cmd.digest)
-    if any(row.get("servant_code") is None for row in rows):
-        raise InvalidValue("every published row names its servant_code")
+    if any(row.get(key) is None for row in rows):
+        raise InvalidValue(f"every published row names its {key}")
     get_policy(cmd.policy_id, cmd.policy_version)
     agency.record(
-        Agency.ResultsPublished,
+        event,
         ctx,
         at,
         year=cmd.year,
@@ -273,4 +292,7 @@ def publish_results(
         digest=cmd.digest,
         rows=tuple(rows),
     )
-    return Outcome([agency], {"id": str(agency.id), "publication": str(len(agency.publications))})
+    published = agency.publications
+    if event is Agency.OrganisationResultsPublished:
+        published = agency.organisation_publications
+    return Outcome([agency], {"id": str(agency.id), "publication": str(len(published))})
