@@ -37,6 +37,9 @@ CRITERIA: tuple[tuple[str, str, str, str], ...] = (
 
 # The director's decision raising the EXCELLENT ratio for the demo agency's units.
 UNIT_GRANT = ("QĐ 209/QĐ-SNV", "0.25")
+# The city's decision that its year's rating ends before 15 January, not 15 December:
+# the special case of Art. 9(1), which the demo's January decisions cite.
+SPECIAL_CASE = "QĐ 5120/QĐ-UBND"
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,12 @@ def _rated(
     decision = f"QĐ {number}/QĐ-XLTC"
     yield (
         c.DecideOrganisationRating.model_validate(
-            {**where, "decision_no": decision, "level": org.level.value}
+            {
+                **where,
+                "decision_no": decision,
+                "level": org.level.value,
+                "special_case_ref": SPECIAL_CASE,
+            }
         ),
         CommandContext(AUTHORITY, decision),
     )

@@ -43,6 +43,13 @@ ORGANISATION_STEPS = {
     "conditions_none": N_("No level's conditions met: FAIL"),
     "quota_limit": N_("EXCELLENT allowed: a ratio (0.20, up to 0.25) of those rated GOOD"),
     "organisation_quota": N_("EXCELLENT organisations, ranked by points"),
+    "timing": N_("When the level was decided"),
+}
+
+RATING_TIMINGS = {
+    "on_time": N_("before 15 December"),
+    "special_case": N_("special case: before 15 January of the next year"),
+    "late": N_("after the deadline"),
 }
 
 QUOTA_PLACES = {
@@ -229,6 +236,7 @@ EVENT_TYPES = {
         "Higher quota ratio for organisations granted"
     ),
     "minhbach.agency:ResultsPublished": N_("Results published"),
+    "minhbach.agency:OrganisationResultsPublished": N_("Organisations' results published"),
     "minhbach.servant:DeputyAreaAssigned": N_("Deputy's area assigned"),
     "minhbach.catalogue:Opened": N_("Catalogue opened"),
     "minhbach.catalogue:ProductAdded": N_("Product added to the catalogue"),

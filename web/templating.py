@@ -36,6 +36,7 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "organisation_status": labels.ORGANISATION_STATUSES,
     "organisation_step": labels.ORGANISATION_STEPS,
     "quota_place": labels.QUOTA_PLACES,
+    "rating_timing": labels.RATING_TIMINGS,
     "verification_kind": labels.VERIFICATION_KINDS,
 }
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from domain.application import MinhBach
-from tests.e2e.test_http_roles import YEAR, World, error, make_world, ok
+from tests.e2e.test_http_roles import API, YEAR, World, error, make_world, ok
 
 
 @pytest.fixture
@@ -112,3 +112,38 @@ def test_an_organisations_evidence_over_http(signed: World) -> None:
     assert bundle["subject"] == unit
     assert bundle["explanation"]["assessment"]["total"] == "65"
     assert verify_bundle(bundle, load_private(bytes(range(32))).public).valid
+
+
+def test_publishing_the_organisations_results_over_http(world: World) -> None:
+    """Art. 9(2)(b): the table published with its digest, listed, and reproduced from
+    the events; the agency's own readers only; nothing to publish is a 404."""
+    path = f"/agencies/SNV/years/{YEAR}/organisation-publications"
+    notice = {"notice": "TB 7/TB-SNV"}
+    post = world.client.post
+    error(post(API + path, json=notice, headers=world.headers("hr-snv")), 404, "not_found")
+    unit = {"agency": "SNV", "unit": "P1", "year": YEAR}
+    for i in range(5):
+        task = {**unit, "task": f"KH{i}", "completed": True, "on_time": i > 0}
+        ok(world.post("hr-snv", "record_plan_task", task))
+    ok(
+        world.post(
+            "authority",
+            "assess_organisation",
+            {**unit, "general_points": "25", "task_points": "40"},
+        )
+    )
+    decision = {**unit, "decision_no": "QĐ-TC 1", "source_ref": "QĐ-TC 1", "level": "COMPLETE"}
+    answer = ok(world.post("authority", "decide_organisation_rating", decision))
+    assert answer["result"]["timing"] == "late"  # the tests' clock reads 20 December
+    error(post(API + path, json=notice, headers=world.headers("tp1")), 403, "not_authorised")
+    error(post(API + path, json={}, headers=world.headers("hr-snv")), 422)
+    published = ok(post(API + path, json=notice, headers=world.headers("hr-snv")))
+    assert published["number"] == 1 and published["rows"] == 1
+    assert [p["digest"] for p in ok(world.get("hr-snv", path))] == [published["digest"]]
+    error(world.get("tp1", path), 403, "not_authorised")
+    error(world.get("cvx", path), 403, "not_authorised")
+    checked = ok(world.get("inspector", f"{path}/1/reproduction"))
+    assert checked["matches"] and checked["recomputed_digest"] == published["digest"]
+    error(world.get("inspector", f"{path}/2/reproduction"), 404, "not_found")
+    # the servants' publications are a list of their own
+    assert ok(world.get("hr-snv", f"/agencies/SNV/years/{YEAR}/publications")) == []

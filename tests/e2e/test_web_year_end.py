@@ -1,7 +1,8 @@
 """The year-end forms in process: HR proposes a unit from the computed proposal,
 the competent authority decides (a departure refused without its reason, beside
 the field, and accepted with it), decides a tie on its document, records the
-organisation's level, notifies and publishes. The same commands as the API's;
+organisation's level, notifies and publishes (its servants' and its organisations'
+results). The same commands as the API's;
 CSRF, a manager's scope and a double submit (one event) besides."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from domain.application import MinhBach
 from domain.classification import Classification
 from domain.passwords import hash_new_password
 from domain.principal import Principal, principal_id
+from projections.publication import ORGANISATIONS, reproduce
 from projections.queries import annual_classification
 from projections.runner import Projector
 from tests.app.scenario import (
@@ -33,6 +35,7 @@ from tests.app.scenario import (
     build_agency,
     work,
 )
+from tests.app.test_organisation_rating import assess, plan, rate
 from tests.conftest import FakeClock
 from tests.e2e.test_web_pages import PASSWORD, register
 
@@ -286,3 +289,24 @@ def test_the_refusal_reads_in_english_on_the_switch(desk: Desk) -> None:
     assert refused.status_code == 400
     beside = re.search(r'id="e-dr-CV3"[^>]*>([^<]+)<', refused.text)
     assert beside and beside.group(1).startswith("This level departs from the computed proposal")
+
+
+def test_the_organisations_results_are_published_from_the_same_page(desk: Desk) -> None:
+    """Art. 9(2)(b): the levels of the units the director recognises, published with
+    their digest by the same command as the API's, and reproduced from the events."""
+    desk.sign_in("ubnd")
+    nothing = {**desk.form(f"{BASE}/decisions", "publish_organisations"), "notice": "TB 6"}
+    refused = desk.post(f"{BASE}/organisation-publications", nothing)
+    assert refused.status_code == 400 and 'role="alert"' in refused.text
+    plan(desk.app, "P1", late=1)
+    assess(desk.app, "P1", "25", "50")
+    rate(desk.app, "P1", "COMPLETE")
+    form = {**desk.form(f"{BASE}/decisions", "publish_organisations"), "notice": "TB 6"}
+    answer = desk.post(f"{BASE}/organisation-publications", form)
+    assert answer.status_code == 200, answer.text
+    agency = desk.app.find(Agency, agency_id("SNV"))
+    assert agency is not None and agency.publications == []
+    (published,) = agency.organisation_publications
+    assert f'class="wide digest">{published.digest}<' in answer.text
+    assert [row["organisation"] for row in published.rows] == ["SNV/P1"]
+    assert reproduce(desk.app, "SNV", YEAR, 1, ORGANISATIONS).matches

@@ -1,6 +1,7 @@
 """The competent authority's year-end work (Art. 20–21): decide the proposed
 classifications (one, or a list under one decision), record the organisation's
-level, notify the servants, and publish the agency's results. Each form posts
+level, notify the servants, and publish the agency's results — its servants', and
+those of the organisations its head recognises (Art. 9(2)(b)). Each form posts
 the API's own command; what may be decided is the domain's rule, and its refusal
 is shown beside the field it names."""
 
@@ -13,17 +14,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
-from api import reads
+from api import reads, reads_organisation
 from domain import commands as c
-from domain.errors import DomainError, InvalidValue
-from projections.publication import draft
+from domain.agency import Publication
+from domain.errors import DomainError, InvalidValue, NotAuthorised
+from projections.publication import ORGANISATIONS, SERVANTS, Kind, draft
 from web.refusals import refusal
 from web.routes import year_forms as f
 from web.screens import LEVEL_CODES, AgencyYear, AgencyYearDep, optional
 from web.templating import render
 
 router = APIRouter()
-FORMS = ("decide", "notify", "organisation", "publish")
+FORMS = ("decide", "notify", "organisation", "publish", "publish_organisations")
 
 
 def _rows(screen: AgencyYear, which: str, servant: str | None) -> list[dict[str, Any]]:
@@ -58,6 +60,7 @@ def _page(
         to_decide=_rows(screen, "to_decide", servant),
         to_notify=_rows(screen, "to_notify", servant),
         publications=reads.publications(who.svc, who.scope, screen.agency, screen.year),
+        organisation_publications=_organisation_publications(screen),
         form=posted_form,
         outcome=outcome,
         posted=values,
@@ -65,6 +68,17 @@ def _page(
         levels=LEVEL_CODES,
         position=position,
     )
+
+
+def _organisation_publications(screen: AgencyYear) -> list[Publication]:
+    """Those the viewer may read; a unit's manager reads none (they are the agency's)."""
+    who = screen.viewer
+    try:
+        return reads_organisation.organisation_publications(
+            who.svc, who.scope, screen.agency, screen.year
+        )
+    except NotAuthorised:
+        return []
 
 
 @router.get("/agencies/{agency}/years/{year}/decisions", response_class=HTMLResponse)
@@ -151,15 +165,27 @@ async def organisation_level(request: Request, screen: AgencyYearDep) -> HTMLRes
 @router.post("/agencies/{agency}/years/{year}/publications", response_class=HTMLResponse)
 async def publish(request: Request, screen: AgencyYearDep) -> HTMLResponse:
     """The agency's results as they stand, published under the notice that publishes them."""
+    return await _publish(request, screen, SERVANTS, "publish")
+
+
+@router.post(
+    "/agencies/{agency}/years/{year}/organisation-publications", response_class=HTMLResponse
+)
+async def publish_organisations(request: Request, screen: AgencyYearDep) -> HTMLResponse:
+    """The results of the organisations the agency's head recognises, as they stand."""
+    return await _publish(request, screen, ORGANISATIONS, "publish_organisations")
+
+
+async def _publish(request: Request, screen: AgencyYear, kind: Kind, name: str) -> HTMLResponse:
     form = await f.posted(request, screen.viewer)
     key = f.form_key(form)
     notice = f.text(form, "notice")
     outcome = f.Outcome()
     who = screen.viewer
     try:
-        table = draft(who.svc.app, screen.agency, screen.year)
+        table = draft(who.svc.app, screen.agency, screen.year, kind)
     except DomainError as error:
         outcome.refused[""] = refusal(error)
     else:
         f.run(who, table.command, key, "", outcome, source_ref=notice)
-    return _page(request, screen, None, "publish", outcome, form, key)
+    return _page(request, screen, None, name, outcome, form, key)
