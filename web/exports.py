@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,3 +111,13 @@ def download(table: Table, fmt: Format, locale: str, position: int) -> Response:
         "X-View-Position": str(position),
     }
     return Response(body, media_type=media, headers=headers)
+
+
+def evidence_file(bundle: Mapping[str, Any], filename: str) -> Response:
+    """An evidence bundle as the file ``minhbach verify-bundle`` checks offline."""
+    body = json.dumps(bundle, ensure_ascii=False, indent=1)
+    return Response(
+        body,
+        media_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": attachment(filename)},
+    )

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api import reads_organisation
 from api.params import CodePath, OptionalCodeQuery
 from web.deps import SignedInDep
+from web.exports import evidence_file
 from web.screens import YearNumber, position_filter
 from web.templating import render
 
@@ -33,6 +34,18 @@ def organisation_year_page(
         who,
         "organisation_year.html",
         org=org,
+        signed=who.svc.views.ledger.signer is not None,
         as_of=position,
         position=org["position"],
     )
+
+
+@router.get("/organisations/{agency}/years/{year}/evidence.json")
+def organisation_year_evidence(
+    who: SignedInDep, agency: CodePath, year: YearNumber, unit: OptionalCodeQuery = None
+) -> Response:
+    """The organisation's year as an evidence bundle, checked offline by
+    ``minhbach verify-bundle``: the same readers as the page."""
+    bundle = reads_organisation.organisation_evidence(who.svc, who.scope, agency, unit, year)
+    name = f"chung-cu-{agency}-{unit}-{year}.json" if unit else f"chung-cu-{agency}-{year}.json"
+    return evidence_file(bundle, name)

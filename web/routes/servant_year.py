@@ -9,7 +9,6 @@ API's: a civil servant reading another's year gets the 403 page."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any
@@ -19,12 +18,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import reads_year
 from api.params import CodePath
-from api.query_routes import attachment
 from domain.errors import InvalidValue, NotFound
 from projections.directory import Directory
 from projections.findings import changes
 from web.charts import COLOURS, score_bars, thresholds
 from web.deps import SignedInDep, Viewer
+from web.exports import evidence_file
 from web.routes.case_forms import Sent, keys
 from web.templating import render
 from web.year_words import person
@@ -171,9 +170,4 @@ def year_page(
 def servant_year_evidence(who: SignedInDep, code: CodePath, year: YearNumber) -> Response:
     """The evidence bundle, the file ``minhbach verify-bundle`` checks offline."""
     bundle = reads_year.evidence_bundle(who.svc, who.scope, code, year)
-    body = json.dumps(bundle, ensure_ascii=False, indent=1)
-    return Response(
-        body,
-        media_type="application/json; charset=utf-8",
-        headers={"Content-Disposition": attachment(f"chung-cu-{code}-{year}.json")},
-    )
+    return evidence_file(bundle, f"chung-cu-{code}-{year}.json")
