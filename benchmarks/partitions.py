@@ -102,7 +102,7 @@ def split(app: MinhBach) -> str:
     """Which agencies each of two partitions owns (the hash decides, not the size)."""
     agencies = Projector(app, partition=Partition(1, 2)).state.agencies
     return "; ".join(
-        f"{p.index}/2: {', '.join(sorted(p.owned(agencies, agencies))) or '-'}"
+        f"{p.index}/2: {', '.join(sorted(p.owned(agencies))) or '-'}"
         for p in MODES["2 of 2"]
         if p is not None
     )

@@ -1,19 +1,18 @@
 """Partitions of the read side by agency: which agencies' view rows one projection
-worker owns, and which agencies a batch of events touched.
+worker owns, and which batches of events concern them.
 
-The unit of partitioning is an agency *group*: a top managing agency together
-with every agency it manages, directly or not (``Agency.managing_agency``). A
-group is never split, because what is pooled across agencies stays inside one
-group: the quota pools of a classifying authority (``domain.quota_pool``) and the
-Chapter II ratings of the organisations under one head
-(``domain.organisation_scope``).
+A partition owns agencies (named, or those whose code hashes to its share) and
+writes and deletes only the view rows of those agencies. Every worker still
+folds the whole log: a servant's earlier periods at another agency count in the
+year they finish elsewhere, and a quota pool (``domain.quota_pool``) or the
+organisations under one head (``domain.organisation_scope``) span the agencies
+a managing agency manages. So a worker derives whenever a batch touched any
+agency of the *group* of one of its agencies — the top managing agency with
+every agency under it — and puts derivation off (never drops it) otherwise.
 
-A worker still folds the whole log (a servant's earlier periods at another
-agency count in the year they finish elsewhere), but it derives only when a
-batch touched one of its agencies, and writes and deletes only its agencies'
-rows. Which agencies a batch touched is read off the keys the fold marked dirty:
-a servant's keys touch every agency the servant was *ever* placed in, so a
-servant who moves belongs to the old and the new agency's partitions alike.
+Which agencies a batch touched is read off the keys the fold marked dirty: a
+servant's keys touch every agency the servant was *ever* placed in, so a
+servant who moves concerns the old and the new agency's partitions alike.
 """
 
 from __future__ import annotations
@@ -43,8 +42,8 @@ def group_of(code: str, agencies: Mapping[str, Agency]) -> str:
 
 @dataclass(frozen=True)
 class Partition:
-    """Either the groups whose code hashes to ``index`` of ``count`` (1-based), or the
-    groups of the agencies named."""
+    """Either the agencies whose code hashes to ``index`` of ``count`` (1-based), or
+    the agencies named."""
 
     index: int = 1
     count: int = 1
@@ -78,15 +77,23 @@ class Partition:
             return f"{BASE_NAME}:agencies-{label}"
         return f"{BASE_NAME}:part-{self.index}-of-{self.count}"
 
-    def owns(self, code: str, agencies: Mapping[str, Agency]) -> bool:
-        group = group_of(code, agencies)
+    def owns(self, code: str) -> bool:
         if self.agencies:
-            return group in {group_of(named, agencies) for named in self.agencies}
+            return code in self.agencies
         # crc32: stable across processes and versions (``hash`` of a str is salted).
-        return zlib.crc32(group.encode()) % self.count == self.index - 1
+        return zlib.crc32(code.encode()) % self.count == self.index - 1
 
-    def owned(self, codes: Iterable[str], agencies: Mapping[str, Agency]) -> frozenset[str]:
-        return frozenset(code for code in codes if self.owns(code, agencies))
+    def owned(self, codes: Iterable[str]) -> frozenset[str]:
+        return frozenset(code for code in codes if self.owns(code))
+
+    def concerned(self, touched: Iterable[str], agencies: Mapping[str, Agency]) -> bool:
+        """Whether a batch that touched these agencies may change this partition's
+        rows: it touched one of its agencies' groups."""
+        touched = set(touched)
+        if any(self.owns(code) for code in touched):
+            return True
+        groups = {group_of(code, agencies) for code in touched}
+        return any(group_of(code, agencies) in groups for code in self.owned(agencies))
 
 
 def touched_agencies(dirty: Dirty, state: DomainState) -> set[str]:

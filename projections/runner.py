@@ -164,7 +164,6 @@ class Projector:
             name: _differences(self._mine(rows), self._stored[name])
             for name, rows in self.deriver.views().items()
         }
-        self._owners = self._owner_map()
         self._stale = False
         if self.position >= FREEZE_AFTER:
             freeze_long_lived()
@@ -341,10 +340,6 @@ class Projector:
         self._pending = {}
         self.position = position
         self._stale = False
-        if self.partition is not None and self._owner_map_changed():
-            # An agency changed group (another managing agency): rows it never
-            # derived as its own may now be this partition's. Compare them all again.
-            self.resync()
 
     # --- partitions -----------------------------------------------------------
 
@@ -353,16 +348,7 @@ class Projector:
         partition = self.partition
         if partition is None:
             return None
-        agencies = self.state.agencies
-        owners: dict[str, bool] = {}
-
-        def mine(row: Row) -> bool:
-            code = row["agency_code"]
-            if code not in owners:
-                owners[code] = partition.owns(code, agencies)
-            return owners[code]
-
-        return mine
+        return lambda row: partition.owns(row["agency_code"])
 
     def _mine(self, rows: Mapping[Any, Row]) -> dict[Any, Row]:
         mine = self._row_owner()
@@ -371,21 +357,8 @@ class Projector:
     def _touches_mine(self, dirty: Dirty) -> bool:
         if self.partition is None:
             return True
-        agencies = self.state.agencies
         touched = touched_agencies(dirty, self.state)
-        return any(self.partition.owns(code, agencies) for code in touched)
-
-    def _owner_map(self) -> dict[str, bool]:
-        if self.partition is None:
-            return {}
-        agencies = self.state.agencies
-        return {code: self.partition.owns(code, agencies) for code in agencies}
-
-    def _owner_map_changed(self) -> bool:
-        now = self._owner_map()
-        changed = any(code in now and now[code] != owned for code, owned in self._owners.items())
-        self._owners = now
-        return changed
+        return self.partition.concerned(touched, self.state.agencies)
 
     def _ensure_schema(self) -> None:
         """Create the views; views of an older shape are dropped and rebuilt from

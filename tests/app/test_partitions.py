@@ -158,19 +158,29 @@ def test_a_failed_commit_in_one_partition_leaves_the_other_alone(
     assert together == _single_worker_views(app)
 
 
-def test_a_managed_agency_goes_with_its_managing_agency(app: MinhBach) -> None:
+def test_a_batch_in_a_managed_agency_concerns_its_whole_group(app: MinhBach) -> None:
+    """Quota pools and Chapter II ratings span the agencies under one managing agency:
+    a batch touching one of them makes every partition owning one of them derive."""
     _build(app)
-    for code in ("SNA", "SNB", "SNC", "SND"):
+    for code in ("SNA", "SNB"):
         app.execute(c.RegisterAgency(code=code, title=code, managing_agency="SNV"), ADMIN)
     worker = Projector(app, partition=HALVES[0])
     worker.catch_up()
     agencies = worker.state.agencies
-    assert {group_of(code, agencies) for code in agencies} == {"SNV", "SNQ"}
-    for partition in HALVES:
-        owned = partition.owned(agencies, agencies)
-        assert ("SNV" in owned) == all(f"SN{x}" in owned for x in "ABCD")
-    named = Partition(agencies=frozenset({"SNB"}))
-    assert named.owned(agencies, agencies) == {"SNV", "SNA", "SNB", "SNC", "SND"}
+    assert {code: group_of(code, agencies) for code in agencies} == {
+        "SNV": "SNV",
+        "SNA": "SNV",
+        "SNB": "SNV",
+        "SNQ": "SNQ",
+    }
+    only_a = Partition(agencies=frozenset({"SNA"}))
+    only_q = Partition(agencies=frozenset({"SNQ"}))
+    assert only_a.owned(agencies) == {"SNA"}  # rows: its own agency's only
+    assert only_a.concerned({"SNB"}, agencies)  # derivation: its group's batches
+    assert only_a.concerned({"SNV"}, agencies)
+    assert not only_a.concerned({"SNQ"}, agencies)
+    assert not only_q.concerned({"SNA", "SNB"}, agencies)
+    assert not only_q.concerned(set(), agencies)
     worker.engine.dispose()
 
 
