@@ -3,7 +3,11 @@ gives, and a failure in one partition leaves the other's views and position alon
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -218,3 +222,33 @@ def test_the_command_line_runs_a_partition_and_reports_it(
     worker.engine.dispose()
     assert together == _single_worker_views(app)
     assert main([*url, "--partition", "3/2"]) != 0
+
+
+def test_a_partition_worker_follows_until_sigterm(app: MinhBach, storage: Storage) -> None:
+    _build(app)
+    command = ["--database-url", storage.url, "project", "--follow", "--agencies", "SNQ"]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", *command, "--interval", "0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            if "; following" in line:
+                break
+        applying = History(app)
+        for op in STORY[:6]:
+            applying.apply(op)
+        head = app.recorder.max_notification_id()
+        name = NAMED[1].name
+        deadline = time.monotonic() + 60
+        while _positions(app).get(name) != head and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _positions(app)[name] == head
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, out + err
+    assert f"stopped; views at position {head}" in out
