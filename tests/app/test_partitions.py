@@ -252,3 +252,25 @@ def test_a_partition_worker_follows_until_sigterm(app: MinhBach, storage: Storag
         out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, out + err
     assert f"stopped; views at position {head}" in out
+
+
+def test_partitions_of_one_managing_group_equal_one_worker(
+    app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SNQ managed by SNV: its head is classified by SNV's head, in a pool of SNV's,
+    while the two agencies' rows are written by different partitions."""
+    register = c.RegisterAgency
+
+    def managed_by_snv(**fields: Any) -> c.RegisterAgency:
+        if fields["code"] == "SNQ":
+            fields["managing_agency"] = "SNV"
+        return register(**fields)
+
+    monkeypatch.setattr(c, "RegisterAgency", managed_by_snv)
+    _build(app)
+    monkeypatch.setattr(c, "RegisterAgency", register)
+    story = [*STORY, ("work", "GQ", 1, 0, 0, False, True), ("criteria", "GQ", 1, "max")]
+    together = _run_interleaved(app, story, HALVES)
+    pools = {(r["agency_code"], r["pool_authority"]) for r in together["pj_annual_classifications"]}
+    assert ("SNQ", "SNV") in pools  # a row of one partition pooled at the other's agency
+    assert together == _single_worker_views(app)
