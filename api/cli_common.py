@@ -14,6 +14,7 @@ from domain.storage import storage_from_url
 
 if TYPE_CHECKING:
     from projections.ledger import Ledger
+    from projections.partition import Partition
     from projections.replay import Replayed
     from projections.runner import Projector
 
@@ -30,8 +31,22 @@ def projector_of(args: argparse.Namespace) -> Projector:
 
     app = open_app(args.database_url)
     engine = engine_for(app.storage)
+    batch_size = getattr(args, "batch_size", 500)
+    partition = partition_of(args)
+    if partition is not None:  # the ledger follows the whole log, in the default worker
+        return Projector(app, engine, batch_size, partition=partition)
     ledger = Ledger(app, engine, signer_from_environment(), CHECKPOINT_SECONDS)
-    return Projector(app, engine, getattr(args, "batch_size", 500), ledger)
+    return Projector(app, engine, batch_size, ledger)
+
+
+def partition_of(args: argparse.Namespace) -> Partition | None:
+    """``--partition k/N`` or ``--agencies A,B`` (None: the whole read side)."""
+    from projections.partition import Partition
+
+    try:
+        return Partition.parse(getattr(args, "partition", None), getattr(args, "agencies", None))
+    except ValueError as error:
+        raise CliError(str(error)) from error
 
 
 def ledger_of(args: argparse.Namespace) -> Ledger:

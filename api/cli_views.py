@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from api.cli_common import open_app, print_table, projector_of
+from api.cli_common import open_app, partition_of, print_table, projector_of
 from api.cli_errors import CliError
 
 if TYPE_CHECKING:
@@ -74,8 +74,10 @@ def _record_fault(args: argparse.Namespace, poison: ProjectionFault) -> None:
     from projections.runner import NAME
     from projections.tracking import engine_for
 
+    partition = partition_of(args)
+    name = NAME if partition is None else partition.name
     engine = engine_for(open_app(args.database_url).storage)
-    faults.record(engine, NAME, poison.position, poison.topic, str(poison))
+    faults.record(engine, name, poison.position, poison.topic, str(poison))
     engine.dispose()
 
 
@@ -99,7 +101,8 @@ def _project_status(args: argparse.Namespace) -> int:
         positions = {str(name): int(position) for name, position in rows}
         recorded = faults.recorded(conn)
     engine.dispose()
-    for name in (VIEWS, LEDGER):
+    partitions = sorted(name for name in positions if name.startswith(f"{VIEWS}:"))
+    for name in (VIEWS, LEDGER, *partitions):
         position = int(positions.get(name, 0))
         print(f"{name}: position {position} of {head}, lag {max(0, head - position)}")
     for fault in recorded:
@@ -117,7 +120,8 @@ def cmd_project(args: argparse.Namespace) -> int:
         return _follow(args)
     projector = projector_of(args)
     ledger = projector.ledger
-    assert ledger is not None
+    if ledger is None:  # a partition: its views only, the ledger is the default worker's
+        return _project_partition(args, projector)
     try:
         if args.action == "rebuild":
             started = time.perf_counter()
@@ -134,6 +138,22 @@ def cmd_project(args: argparse.Namespace) -> int:
     except (ViewsHalted, ProjectionFault) as halted:
         print(f"minhbach project: {halted}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _project_partition(args: argparse.Namespace, projector: Projector) -> int:
+    from projections.follower import Follower, ViewsHalted
+    from projections.runner import ProjectionFault
+
+    try:
+        if args.action == "rebuild":
+            position = projector.rebuild()
+        else:
+            position = Follower(projector).catch_up()
+    except (ViewsHalted, ProjectionFault) as halted:
+        print(f"minhbach project: {halted}", file=sys.stderr)
+        return 1
+    print(f"{projector.name} at position {position}")
     return 0
 
 
@@ -199,6 +219,16 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p_project.add_argument("--interval", type=float, default=1.0, help="poll interval, seconds")
     p_project.add_argument(
         "--batch-size", type=int, default=500, help="events per view transaction (default 500)"
+    )
+    p_project.add_argument(
+        "--partition",
+        metavar="K/N",
+        help="only the agency groups hashing to K of N (docs/operations.md: partitions)",
+    )
+    p_project.add_argument(
+        "--agencies",
+        metavar="A,B",
+        help="only these agencies, each with its whole managing-agency group",
     )
     p_project.set_defaults(func=cmd_project)
 

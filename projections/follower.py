@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from projections import faults
 from projections.faults import Fault
-from projections.runner import NAME, ProjectionFault, Projector
+from projections.runner import ProjectionFault, Projector
 
 log = logging.getLogger("minhbach.projections")
 
@@ -188,11 +188,11 @@ class Follower:
         projector = self.projector
         try:
             fault = faults.record(
-                projector.engine, NAME, poison.position, poison.topic, str(poison)
+                projector.engine, projector.name, poison.position, poison.topic, str(poison)
             )
         except Exception:
             log.exception("could not record the projection fault")
-            fault = Fault(NAME, poison.position, poison.topic, str(poison), "")
+            fault = Fault(projector.name, poison.position, poison.topic, str(poison), "")
         self.halted = fault
         # Commit everything before the event, so the views go as far as they can.
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +28,7 @@ from projections import faults, history
 from projections.derive import Deriver, Row
 from projections.lean import LeanReader, StoredRow, notification
 from projections.ledger import Ledger
+from projections.partition import BASE_NAME, Partition, touched_agencies
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 from projections.tables import KEYS, VIEWS, metadata, tracking
 from projections.tracking import (
@@ -38,7 +39,7 @@ from projections.tracking import (
     tracked_position,
 )
 
-NAME = "classifications"
+NAME = BASE_NAME  # the whole read side; a partition tracks its own row
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
 VIEWS_SCHEMA = 9  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
@@ -120,8 +121,15 @@ class Projector:
         engine: Engine | None = None,
         batch_size: int = 500,
         ledger: Ledger | None = None,
+        partition: Partition | None = None,
     ) -> None:
+        if partition is not None and ledger is not None:
+            raise ValueError("the ledger follows the whole log: run it beside the partitions")
         self.app = app
+        # None: every agency's rows, as one worker. Otherwise only the partition's
+        # (projections.partition), under its own tracking row.
+        self.partition = partition
+        self.name = NAME if partition is None else partition.name
         self.engine = engine or engine_for(app.storage)
         self.batch_size = batch_size
         # The ledger rides along: it hashes the pages this runner reads anyway and
@@ -130,7 +138,7 @@ class Projector:
         self.head = 0  # the newest event seen in the log, at the last look
         self.reader = LeanReader(app, READ_PAGE)
         self._ensure_schema()
-        ensure_tracking_row(self.engine, NAME)
+        ensure_tracking_row(self.engine, self.name)
         self.reset()
 
     # --- state ----------------------------------------------------------------
@@ -143,15 +151,17 @@ class Projector:
         self.state = DomainState()
         self.deriver = Deriver(self.state)
         self.position = self.tracked_position()
+        # A partition's derivations put off while no batch touched its agencies.
+        self._deferred = Dirty()
         dirty = Dirty()
         with collector_paused():
             for notifications in self._pages(0, self.position):
                 dirty.update(self._fold(notifications))
             self._derive(dirty, self.position)
         with self.engine.connect() as conn:
-            self._stored = {view.name: _load(conn, view.name) for view in VIEWS}
+            self._stored = {view.name: self._mine(_load(conn, view.name)) for view in VIEWS}
         self._pending: dict[str, set[Any]] = {
-            name: _differences(rows, self._stored[name])
+            name: _differences(self._mine(rows), self._stored[name])
             for name, rows in self.deriver.views().items()
         }
         self._stale = False
@@ -166,10 +176,11 @@ class Projector:
 
     def tracked_position(self) -> int:
         with self.engine.connect() as conn:
-            return tracked_position(conn, NAME)
+            return tracked_position(conn, self.name)
 
     def status(self) -> Status:
-        return Status(NAME, self.tracked_position(), self.app.recorder.max_notification_id() or 0)
+        head = self.app.recorder.max_notification_id() or 0
+        return Status(self.name, self.tracked_position(), head)
 
     # --- running --------------------------------------------------------------
 
@@ -219,7 +230,14 @@ class Projector:
             if ledger is not None:
                 ledger.advance_to(stop_at)
             first = self.position
-            self._commit_or_resync(stop_at, self._derive(dirty, first + 1))
+            if self._touches_mine(dirty):
+                dirty.update(self._deferred)
+                self._deferred = Dirty()
+                changed = self._derive(dirty, first + 1)
+            else:  # nothing of this partition's: move the position, derive later
+                self._deferred.update(dirty)
+                changed = {}
+            self._commit_or_resync(stop_at, changed)
             if stop_at - first >= FREEZE_AFTER:
                 freeze_long_lived()
         return self.position
@@ -245,10 +263,12 @@ class Projector:
         """Drop every view and its history, then rebuild them from the whole log, a
         commit every ``REBUILD_WINDOW`` events (each one a version of the history)."""
         with self.engine.begin() as conn:
-            for view in VIEWS:
-                conn.execute(delete(view))
-            history.clear(conn)
-            conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=0))
+            if self.partition is None:
+                for view in VIEWS:
+                    conn.execute(delete(view))
+                history.clear(conn)
+            # A partition keeps the rows: the reset compares them with its derivation.
+            conn.execute(update(tracking).where(tracking.c.name == self.name).values(position=0))
         with collector_paused():
             self.reset()
             return self.catch_up(window=REBUILD_WINDOW)
@@ -288,17 +308,23 @@ class Projector:
             self._pending.setdefault(name, set()).update(keys)
         views = {view.name: view for view in VIEWS}
         current = self.deriver.views()
+        mine = self._row_owner()
         with self.engine.begin() as conn:
-            advance(conn, NAME, self.position, position)
-            faults.clear_through(conn, NAME, position)  # a follower got past a recorded fault
+            advance(conn, self.name, self.position, position)
+            faults.clear_through(conn, self.name, position)  # a follower got past a fault
             for name, keys in self._pending.items():
-                if keys:
+                if keys and mine is None:
                     _write(conn, views[name].name, keys, current[name], views)
-            # The same rows, versioned from this position (a commit that does not
-            # move the position rewrites rows the derivation found different).
-            history.record(
-                conn, self.position, position, self.state.position, self._pending, current
-            )
+                elif keys and mine is not None:
+                    stored = self._stored.get(name, {})
+                    _write_owned(conn, views[name], keys, current[name], stored, mine)
+            if self.partition is None:
+                # The same rows, versioned from this position (a commit that does not
+                # move the position rewrites rows the derivation found different).
+                # The history is exact for the whole log only: one worker keeps it.
+                history.record(
+                    conn, self.position, position, self.state.position, self._pending, current
+                )
             if self.ledger is not None:
                 self.ledger.stage(conn)
         if self.ledger is not None:
@@ -306,13 +332,33 @@ class Projector:
         for name, keys in self._pending.items():
             stored = self._stored.setdefault(name, {})
             for key in keys:
-                if key in current[name]:
-                    stored[key] = current[name][key]
+                row = current[name].get(key)
+                if row is not None and (mine is None or mine(row)):
+                    stored[key] = row
                 else:
                     stored.pop(key, None)
         self._pending = {}
         self.position = position
         self._stale = False
+
+    # --- partitions -----------------------------------------------------------
+
+    def _row_owner(self) -> Callable[[Row], bool] | None:
+        """Whether a row is this partition's (None: every row is)."""
+        partition = self.partition
+        if partition is None:
+            return None
+        return lambda row: partition.owns(row["agency_code"])
+
+    def _mine(self, rows: Mapping[Any, Row]) -> dict[Any, Row]:
+        mine = self._row_owner()
+        return dict(rows) if mine is None else {k: r for k, r in rows.items() if mine(r)}
+
+    def _touches_mine(self, dirty: Dirty) -> bool:
+        if self.partition is None:
+            return True
+        touched = touched_agencies(dirty, self.state)
+        return self.partition.concerned(touched, self.state.agencies)
 
     def _ensure_schema(self) -> None:
         """Create the views; views of an older shape are dropped and rebuilt from
@@ -328,6 +374,8 @@ class Projector:
                 for table in (*VIEWS, *history.HISTORY_TABLES):
                     table.drop(conn, checkfirst=True)
                 conn.execute(delete(tracking).where(tracking.c.name.in_([NAME, SCHEMA])))
+                # The partitions' rows too: their views went with the rest.
+                conn.execute(delete(tracking).where(tracking.c.name.like(f"{NAME}:%")))
                 conn.execute(insert(tracking).values(name=SCHEMA, position=VIEWS_SCHEMA))
         except IntegrityError:
             pass  # another runner upgraded the views at the same moment
@@ -364,3 +412,31 @@ def _write(
     present = [rows[key] for key in ordered if key in rows]
     if present:
         conn.execute(insert(table), present)
+
+
+def _write_owned(
+    conn: Connection,
+    table: Any,
+    keys: set[Any],
+    rows: Mapping[Any, Row],
+    stored: Mapping[Any, Row],
+    mine: Callable[[Row], bool],
+) -> None:
+    """A partition's write. Its rows replace whatever holds their key (a servant's
+    row written by the partition of the agency they left, say); a key whose row is
+    now another partition's, or gone, is deleted only while it still holds this
+    partition's row (its agency as stored), so two partitions never delete each
+    other's rows, in whichever order they commit."""
+    columns = [table.c[column] for column in KEYS[table.name]]
+    ordered = sorted(keys)
+    replaced = [key for key in ordered if key in rows and mine(rows[key])]
+    kept = set(replaced)
+    released = [key for key in ordered if key in stored and key not in kept]
+    for start in range(0, len(replaced), DELETE_CHUNK):
+        chunk = replaced[start : start + DELETE_CHUNK]
+        conn.execute(delete(table).where(tuple_(*columns).in_(chunk)))
+    for key in released:
+        match = [column == value for column, value in zip(columns, key, strict=True)]
+        conn.execute(delete(table).where(*match, table.c.agency_code == stored[key]["agency_code"]))
+    if replaced:
+        conn.execute(insert(table), [rows[key] for key in replaced])
