@@ -174,6 +174,9 @@ class Province:
                     completed_quantity=quantity,
                     completed_on=day,
                     note="Đã chỉnh sửa theo ý kiến của lãnh đạo" if number > 1 else "",
+                    attachment_name=None,
+                    attachment_sha256=None,
+                    attachment_size=None,
                 )
                 task.record(
                     Task.Assessed,
