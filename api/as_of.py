@@ -66,6 +66,11 @@ class Replays:
         self._keep(replayed)
         return replayed
 
+    def cached(self, position: int) -> Replayed | None:
+        """The replay kept at ``position``, if any (nothing is read)."""
+        with self._lock:
+            return self._cache.get(position)
+
     def _keep(self, replayed: Replayed) -> None:
         with self._lock:
             self._cache[replayed.position] = replayed

@@ -13,7 +13,9 @@ from api.reads import Row, servant_in_scope
 from domain.errors import InvalidState
 from projections.bundle import make_bundle
 from projections.explain import Explainer, StoreEvents
+from projections.focused import focused_replay
 from projections.ledger import Checkpoint
+from projections.replay import Replayed
 from projections.score_trail import ScoreChange, score_trail
 
 
@@ -25,7 +27,9 @@ def _explained(
     position: int | None,
     moment: datetime | None,
 ) -> Row:
-    replayed = svc.replays.at(position, moment)
+    replayed = _focused(svc, code, int(subject), position) if what == "year" else None
+    if replayed is None:
+        replayed = svc.replays.at(position, moment)
     ledger = svc.views.ledger
     key = (id(svc), what, code, subject, replayed.position, len(ledger.tree))
 
@@ -36,6 +40,26 @@ def _explained(
         return explainer.period(code, str(subject))
 
     return kept(key, compute)
+
+
+def _focused(svc: Services, code: str, year: int, position: int | None) -> Replayed | None:
+    """The records one year rests on, folded up to ``position``; None to replay the
+    whole log (no position, or one the live state has not reached)."""
+    if position is None:
+        return None
+    head = svc.app.recorder.max_notification_id() or 0
+    upto = min(position, head)
+    if svc.replays.cached(upto) is not None:
+        return None
+    projector = svc.views.projector
+    with svc.views.locked():
+        if projector.position < upto:
+            return None
+    # The lock is taken again only to read ids off the live state (its state and
+    # deriver objects stay the same while the follower folds into them).
+    return focused_replay(
+        svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
+    )
 
 
 def year_explanation(

@@ -1,0 +1,141 @@
+"""An as-of explanation of one servant's year folded from only the records it rests
+on equals the one from a replay of the whole log, document for document."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api import reads_year
+from api.auth import ReadScope
+from domain.application import MinhBach
+from domain.errors import NotFound
+from domain.storage import Storage, storage_from_url
+from projections import focused
+from projections.explain import Explainer, StoreEvents
+from projections.focused import focused_replay
+from projections.replay import Replayed, replay
+from tests.app.quarterly_agency import build_quarterly_agency
+from tests.app.scenario import STAFF, build_agency
+from tests.app.test_projection_properties import SCRATCH, History, operations
+from tests.app.test_versioned_as_of import PLAYED, World
+from tests.conftest import FakeClock
+
+YEAR = 2026
+EVERYTHING = ReadScope(everything=True)
+
+
+def check_positions(world: World, positions: list[int]) -> int:
+    """Compare the focused explanations with the full replay's; return how many
+    were focused."""
+    svc = world.svc
+    svc.views.catch_up()
+    projector = svc.views.projector
+    focused = 0
+    for position in positions:
+        full = replay(svc.app, upto=position)
+        for code in sorted(STAFF):
+            with svc.views.locked():
+                found = focused_replay(
+                    svc.app, projector.state, projector.deriver, code, YEAR, full.position
+                )
+            assert found is not None
+            focused += 1
+            assert _explained(svc.app, found, code) == _explained(svc.app, full, code)
+    return focused
+
+
+def _explained(app: MinhBach, replayed: Replayed, code: str) -> object:
+    try:
+        return Explainer(StoreEvents(app), replayed).year(code, YEAR)
+    except NotFound as error:
+        return str(error)
+
+
+@settings(
+    deadline=None,
+    max_examples=4,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(operations, min_size=5, max_size=12), st.lists(st.floats(0, 1), max_size=2))
+def test_focused_explanation_equals_the_full_replay(
+    ops: list[tuple[Any, ...]], fractions: list[float]
+) -> None:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
+        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
+        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
+        world = World(app)
+        build_agency(app)
+        build_quarterly_agency(app)
+        applying = History(app)
+        for op in ops:
+            world.apply(applying, op)
+        head = app.recorder.max_notification_id() or 0
+        positions = sorted({head, *(int(f * head) for f in fractions)})
+        assert check_positions(world, positions) > 0
+        world.svc.views.engine.dispose()
+        app.close()
+
+
+@pytest.fixture
+def world(storage: Storage, clock: FakeClock) -> Iterator[World]:
+    app = MinhBach(storage, clock=clock)
+    found = World(app)
+    yield found
+    found.svc.views.engine.dispose()
+    app.close()
+
+
+def test_the_as_of_explanation_is_focused(world: World) -> None:
+    build_agency(world.app)
+    build_quarterly_agency(world.app)
+    applying = History(world.app)
+    for op in PLAYED:
+        world.apply(applying, op)
+    head = world.app.recorder.max_notification_id() or 0
+    check_positions(world, [head // 3, head // 2, head])
+    svc = world.svc
+    for position in (head // 2, head):
+        full = replay(svc.app, position)
+        for code in sorted(STAFF):
+            if (code, YEAR) not in full.deriver.annual_rows:
+                continue
+            read = reads_year.year_explanation(svc, EVERYTHING, code, YEAR, as_of_position=position)
+            assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(code, YEAR)
+    assert svc.replays.cached(head // 2) is None  # no whole-log replay was made
+
+
+def test_the_live_lock_is_not_held_while_events_are_folded(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer waiting to read its own write is not held back by an as-of
+    explanation: the views' lock guards only the reading of ids off the live state."""
+    build_agency(world.app)
+    applying = History(world.app)
+    for op in PLAYED:
+        world.apply(applying, op)
+    svc = world.svc
+    svc.views.catch_up()
+    head = world.app.recorder.max_notification_id() or 0
+    reading = focused._events
+    held_while_reading: list[bool] = []
+
+    def events(*args: Any) -> Any:
+        free = svc.views._lock.acquire(blocking=False)
+        held_while_reading.append(not free)
+        if free:
+            svc.views._lock.release()
+        return reading(*args)
+
+    monkeypatch.setattr(focused, "_events", events)
+    read = reads_year.year_explanation(svc, EVERYTHING, "CV1", YEAR, as_of_position=head // 2)
+    assert held_while_reading and not any(held_while_reading)
+    full = replay(svc.app, head // 2)
+    assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year("CV1", YEAR)
