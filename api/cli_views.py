@@ -223,7 +223,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p_project.add_argument(
         "--partition",
         metavar="K/N",
-        help="only the agency groups hashing to K of N (docs/operations.md: partitions)",
+        help="only the agencies whose code hashes to K of N (docs/operations.md: partitions)",
     )
     p_project.add_argument(
         "--agencies",

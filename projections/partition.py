@@ -61,9 +61,12 @@ class Partition:
             return cls(agencies=codes)
         if partition:
             index, _, count = partition.partition("/")
+            expected = f"--partition {partition}: expected K/N with 1 <= K <= N, e.g. 1/2"
+            if not (index.isdecimal() and count.isdecimal()):
+                raise ValueError(expected)
             k, n = int(index), int(count)
             if not 1 <= k <= n:
-                raise ValueError(f"--partition {partition}: expected k/N with 1 <= k <= N")
+                raise ValueError(expected)
             return cls(index=k, count=n)
         return None
 

@@ -195,8 +195,8 @@ def test_partition_options_parse() -> None:
     assert Partition.parse("1/2", None) is not None
     assert HALVES[0].name == "classifications:part-1-of-2"
     assert NAMED[0].name == "classifications:agencies-SNV"
-    for bad in ("0/2", "3/2", "x/2"):
-        with pytest.raises(ValueError):
+    for bad in ("0/2", "3/2", "x/2", "1", "1/", "-1/2", "1/2/3"):
+        with pytest.raises(ValueError, match="expected K/N"):
             Partition.parse(bad, None)
     with pytest.raises(ValueError):
         Partition.parse("1/2", "A")
