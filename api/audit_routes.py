@@ -10,14 +10,15 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from api import reads, reads_year
-from api.deps import CallerDep, ScopeDep, ServicesDep
+from api.auth import Caller
+from api.deps import CallerDep, ScopeDep, Services, ServicesDep
 from api.params import CodePath
 from domain.actors import Role
 from domain.agency import Publication
 from domain.errors import NotAuthorised, NotFound
 from projections.explain import render
 from projections.merkle import ProofError
-from projections.publication import Draft, draft, reproduce
+from projections.publication import SERVANTS, Draft, Kind, draft, reproduce
 from projections.publication import Reproduction as Recomputed
 
 router = APIRouter(tags=["audit"])
@@ -107,10 +108,18 @@ def publish(
     agency: AgencyCode, year: YearPath, body: PublishRequest, svc: ServicesDep, who: CallerDep
 ) -> PublicationOut:
     """Publish the agency's annual results as they stand (HR or the authority)."""
+    return publish_table(svc, who, agency, year, body, SERVANTS)
+
+
+def publish_table(
+    svc: Services, who: Caller, agency: str, year: int, body: PublishRequest, kind: Kind
+) -> PublicationOut:
+    """The table of ``kind`` as it stands, published under the notice (HR or the
+    authority): the API's routes for servants' and organisations' results."""
     if who.role not in (Role.HR, Role.AUTHORITY):
         raise NotAuthorised("HR or the competent authority publishes results")
     svc.views.catch_up()
-    table = draft(svc.app, agency, year)
+    table = draft(svc.app, agency, year, kind)
     result = svc.app.execute(table.command(), who.context(body.notice))
     return PublicationOut.of(int(result.result["publication"]), year, table)
 

@@ -8,13 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from api import reads_organisation
-from api.audit_routes import PublicationOut, PublishRequest, Reproduction, YearPath
+from api.audit_routes import (
+    PublicationOut,
+    PublishRequest,
+    Reproduction,
+    YearPath,
+    publish_table,
+)
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
 from api.query_routes import AsOfPosition, AsOfTime
-from domain.actors import Role
-from domain.errors import NotAuthorised
-from projections.publication import ORGANISATIONS, draft, reproduce
+from projections.publication import ORGANISATIONS, reproduce
 
 router = APIRouter(tags=["queries"])
 
@@ -69,12 +73,7 @@ def publish_organisations(
     """Publish the results of the organisations the agency's head recognises — its
     units and the agencies it manages (Art. 5, 9(2)(b)) — as they stand (HR or the
     authority); one row per organisation, with a digest anyone can recompute."""
-    if who.role not in (Role.HR, Role.AUTHORITY):
-        raise NotAuthorised("HR or the competent authority publishes results")
-    svc.views.catch_up()
-    table = draft(svc.app, agency, year, ORGANISATIONS)
-    result = svc.app.execute(table.command(), who.context(body.notice))
-    return PublicationOut.of(int(result.result["publication"]), year, table)
+    return publish_table(svc, who, agency, year, body, ORGANISATIONS)
 
 
 @router.get(

@@ -190,7 +190,13 @@ class Agency(Audited):
         rows: tuple[dict[str, str | None], ...]
 
         def apply(self, agency: Agency) -> None:
-            agency.publications.append(self.publication(len(agency.publications) + 1))
+            kept = self.kept(agency)
+            kept.append(self.publication(len(kept) + 1))
+
+        @staticmethod
+        def kept(agency: Agency) -> list[Publication]:
+            """The agency's list of such publications, numbered from 1."""
+            return agency.publications
 
         def publication(self, number: int) -> Publication:
             return Publication(
@@ -209,9 +215,9 @@ class Agency(Audited):
 
         TOPIC = "minhbach.agency:OrganisationResultsPublished"
 
-        def apply(self, agency: Agency) -> None:
-            number = len(agency.organisation_publications) + 1
-            agency.organisation_publications.append(self.publication(number))
+        @staticmethod
+        def kept(agency: Agency) -> list[Publication]:
+            return agency.organisation_publications
 
     def __init__(self) -> None:
         self.code = ""

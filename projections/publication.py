@@ -64,7 +64,7 @@ SERVANTS = Kind(
     COLUMNS,
     "servant_code",
     lambda replayed, agency, year: published_table(replayed.deriver, agency, year),
-    lambda agency: agency.publications,
+    Agency.ResultsPublished.kept,
     "results",
     PublishResults,
 )
@@ -73,7 +73,7 @@ ORGANISATIONS = Kind(
     ORGANISATION_COLUMNS,
     "organisation",
     lambda replayed, agency, year: organisation_table(replayed.state, agency, year),
-    lambda agency: agency.organisation_publications,
+    Agency.OrganisationResultsPublished.kept,
     "organisations' results",
     PublishOrganisationResults,
 )

@@ -292,7 +292,5 @@ def _publish(
         digest=cmd.digest,
         rows=tuple(rows),
     )
-    published = agency.publications
-    if event is Agency.OrganisationResultsPublished:
-        published = agency.organisation_publications
-    return Outcome([agency], {"id": str(agency.id), "publication": str(len(published))})
+    number = len(event.kept(agency))
+    return Outcome([agency], {"id": str(agency.id), "publication": str(number)})
