@@ -18,7 +18,7 @@ stored bytes as read: ``notification`` rebuilds the library's record of a row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, NamedTuple, cast
 
 import orjson
@@ -61,21 +61,27 @@ class LeanReader:
         recorder = app.recorder
         self._sql: str | None = None
         self._pg_sql: Composed | None = None
+        self._pg_at: Composed | None = None
+        self._at: str | None = None
         if isinstance(recorder, PostgresApplicationRecorder):
-            self._pg_sql = SQL(
+            columns = SQL(
                 "SELECT notification_id, originator_id, originator_version, topic, state "
-                "FROM {schema}.{table} WHERE notification_id>%s AND notification_id<=%s "
-                "ORDER BY notification_id LIMIT %s"
+                "FROM {schema}.{table} "
             ).format(
                 schema=Identifier(recorder.datastore.schema),
                 table=Identifier(recorder.events_table_name),
             )
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            self._sql = (
-                "SELECT rowid, originator_id, originator_version, topic, state "
-                f"FROM {recorder.events_table_name} WHERE rowid>? AND rowid<=? "
-                "ORDER BY rowid LIMIT ?"
+            self._pg_sql = columns + SQL(
+                "WHERE notification_id>%s AND notification_id<=%s ORDER BY notification_id LIMIT %s"
             )
+            self._pg_at = columns + SQL("WHERE notification_id = ANY(%s) ORDER BY notification_id")
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            columns_sql = (
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {recorder.events_table_name} "
+            )
+            self._sql = columns_sql + "WHERE rowid>? AND rowid<=? ORDER BY rowid LIMIT ?"
+            self._at = columns_sql + "WHERE rowid IN ({}) ORDER BY rowid"
             self.convert_id: Callable[[Any], Any] = recorder.convert_originator_id
         else:
             self.convert_id = _same
@@ -104,6 +110,42 @@ class LeanReader:
                 return
             yield page
             position = page[-1].id
+
+    @property
+    def can_select_at(self) -> bool:
+        """Whether rows can be read by position (SQLite and PostgreSQL)."""
+        return self._at is not None or self._pg_at is not None
+
+    def rows_at(self, positions: Sequence[int]) -> list[StoredRow]:
+        """The rows at these positions, in log order (one statement per page)."""
+        recorder = self.app.recorder
+        ordered = sorted(set(positions))
+        found: list[StoredRow] = []
+        for start in range(0, len(ordered), self.page):
+            chunk = ordered[start : start + self.page]
+            if self._at is not None:
+                assert isinstance(recorder, SQLiteApplicationRecorder)
+                sql = self._at.format(",".join("?" * len(chunk)))
+                with recorder.datastore.transaction(commit=False) as c:
+                    c.execute(sql, chunk)
+                    found.extend(StoredRow(*row) for row in c.fetchall())
+            elif self._pg_at is not None:
+                assert isinstance(recorder, PostgresApplicationRecorder)
+                with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                    curs.execute(self._pg_at, (chunk,), prepare=True)
+                    found.extend(
+                        StoredRow(
+                            r["notification_id"],
+                            r["originator_id"],
+                            r["originator_version"],
+                            r["topic"],
+                            bytes(r["state"]),
+                        )
+                        for r in curs.fetchall()
+                    )
+            else:
+                raise NotImplementedError("rows by position need SQLite or PostgreSQL")
+        return found
 
     def _select(self, after: int, upto: int) -> list[StoredRow]:
         recorder = self.app.recorder

@@ -2,11 +2,12 @@
 worker owns, and which batches of events concern them.
 
 A partition owns agencies (named, or those whose code hashes to its share) and
-writes and deletes only the view rows of those agencies. Every worker still
-folds the whole log: a servant's earlier periods at another agency count in the
-year they finish elsewhere, and a quota pool (``domain.quota_pool``) or the
-organisations under one head (``domain.organisation_scope``) span the agencies
-a managing agency manages. So a worker derives whenever a batch touched any
+writes and deletes only the view rows of those agencies. It folds more than its
+agencies' events (``projections.routes`` says which): a servant's earlier periods
+at another agency count in the year they finish elsewhere, and a quota pool
+(``domain.quota_pool``) or the organisations under one head
+(``domain.organisation_scope``) span the agencies a managing agency manages. So a
+worker derives whenever a batch touched any
 agency of the *group* of one of its agencies — the top managing agency with
 every agency under it — and puts derivation off (never drops it) otherwise.
 

@@ -29,6 +29,7 @@ from projections.derive import Deriver, Row
 from projections.lean import LeanReader, StoredRow, notification
 from projections.ledger import Ledger
 from projections.partition import BASE_NAME, Partition, touched_agencies
+from projections.routes import RoutedReader, RouteIndex
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 from projections.tables import KEYS, VIEWS, metadata, tracking
 from projections.tracking import (
@@ -139,6 +140,14 @@ class Projector:
         self.reader = LeanReader(app, READ_PAGE)
         self._ensure_schema()
         ensure_tracking_row(self.engine, self.name)
+        # A partition reads only its component's events, through the shared
+        # routes (projections.routes); elsewhere (no row reads by position) the log.
+        self.routes = (
+            RouteIndex(self.engine, self.reader)
+            if partition is not None and self.reader.can_select_at
+            else None
+        )
+        self.routed: RoutedReader | None = None
         self.reset()
 
     # --- state ----------------------------------------------------------------
@@ -150,6 +159,8 @@ class Projector:
         self._stale = True
         self.state = DomainState()
         self.deriver = Deriver(self.state)
+        if self.routes is not None and self.partition is not None:
+            self.routed = RoutedReader(self.routes, self.partition)
         self.position = self.tracked_position()
         # A partition's derivations put off while no batch touched its agencies.
         self._deferred = Dirty()
@@ -276,8 +287,13 @@ class Projector:
     # --- internals ------------------------------------------------------------
 
     def _pages(self, after: int, upto: int) -> Iterator[Sequence[StoredRow]]:
-        """Stored rows with ids in (after, upto], page by page (ids may have gaps)."""
-        return self.reader.pages(after, upto)
+        """Stored rows with ids in (after, upto], page by page (ids may have gaps);
+        a partition's only those of its component."""
+        if self.routed is None:
+            yield from self.reader.pages(after, upto)
+            return
+        yield from self.routed.pages(after, upto, self.state)
+        self.state.position = max(self.state.position, upto)
 
     def _fold(self, rows: Iterable[StoredRow]) -> Dirty:
         dirty = Dirty()

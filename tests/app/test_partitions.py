@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +24,11 @@ from domain.application import MinhBach
 from domain.storage import Storage, storage_from_url
 from projections import runner
 from projections.partition import Partition, group_of
+from projections.routes import RoutedReader, RouteIndex, route_events, subjects_named
 from projections.runner import Projector
+from projections.state import IGNORED_TOPIC_PREFIXES
 from projections.tables import tracking
+from projections.tracking import tracked_position
 from tests.app.projection_helpers import view_rows
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import ADMIN, build_agency
@@ -274,3 +278,92 @@ def test_partitions_of_one_managing_group_equal_one_worker(
     pools = {(r["agency_code"], r["pool_authority"]) for r in together["pj_annual_classifications"]}
     assert ("SNQ", "SNV") in pools  # a row of one partition pooled at the other's agency
     assert together == _single_worker_views(app)
+
+
+def _routed(worker: Projector) -> RoutedReader:
+    assert worker.routed is not None, "a partition reads through the routes"
+    return worker.routed
+
+
+def test_a_partition_reads_only_its_component_until_a_move_links_the_groups(
+    app: MinhBach,
+) -> None:
+    """SNV and SNQ are separate groups: the SNQ worker reads none of SNV's work, then
+    a servant moving from SNV to SNQ brings SNV's group in, earlier events and all."""
+    _build(app)
+    applying = History(app)
+    local = [op for op in STORY if op[0] != "transfer"]
+    for op in local:
+        applying.apply(op)
+    snq = Projector(app, partition=NAMED[1])
+    snq.catch_up()
+    head = app.recorder.max_notification_id()
+    assert head is not None
+    routed = _routed(snq)
+    assert "SNV" not in routed.component and "SNQ" in routed.component
+    assert 0 < routed.read < head / 2  # SNV's agency and work were never read
+    assert {p.agency_code for s in snq.state.servants.values() for p in s.placements} == {"SNQ"}
+
+    applying.apply(("transfer", "CV2", True, 2))  # CV2: SNV → SNQ
+    applying.apply(("work", "CV2", 3, 0, 0, False, True))
+    snq.catch_up()
+    assert "SNV" in routed.component  # linked by CV2
+    assert "CV1" in snq.state.servants  # all of SNV's group, folded from its first event
+    ours = view_rows(snq)
+    snq.engine.dispose()
+    assert any(row["servant_code"] == "CV2" for row in ours["pj_annual_classifications"])
+    single = _single_worker_views(app)
+    assert ours == {
+        name: [row for row in rows if row["agency_code"] == "SNQ"] for name, rows in single.items()
+    }
+
+
+def test_the_routes_cover_every_event_once_when_two_workers_race(app: MinhBach) -> None:
+    _build(app)
+    applying = History(app)
+    for op in STORY:
+        applying.apply(op)
+    head = app.recorder.max_notification_id()
+    assert head is not None
+    workers = [Projector(app, partition=p) for p in HALVES]
+    indexes = [worker.routes for worker in workers]
+    assert all(index is not None for index in indexes)
+    barrier = threading.Barrier(len(indexes))
+
+    def advance(index: RouteIndex) -> None:
+        barrier.wait()
+        index.advance(head)
+
+    threads = [threading.Thread(target=advance, args=(index,)) for index in indexes if index]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    with workers[0].engine.connect() as conn:
+        routed = [int(p) for p in conn.execute(select(route_events.c.position)).scalars()]
+        moved = tracked_position(conn, "routes")
+    stored = [
+        row.id
+        for rows in workers[0].reader.pages(0, head)
+        for row in rows
+        if not row.topic.startswith(IGNORED_TOPIC_PREFIXES)
+    ]
+    assert moved == head
+    assert sorted(routed) == stored  # each event once, none left out
+    for worker in workers:
+        worker.catch_up()
+    together = view_rows(workers[0])
+    for worker in workers:
+        worker.engine.dispose()
+    assert together == _single_worker_views(app)
+
+
+def test_the_subjects_an_event_names() -> None:
+    assert subjects_named("minhbach.agency:Registered", {"code": "SNV"}) == {"A:SNV"}
+    assert subjects_named("minhbach.servant:Registered", {"code": "CV1", "agency_code": "SNV"}) == {
+        "S:CV1",
+        "A:SNV",
+    }
+    assert subjects_named("minhbach.task:Reassigned", {"to_servant": "CV2"}) == {"S:CV2"}
+    assert subjects_named("minhbach.quota_pool:Opened", {"authority": "UBND"}) == {"A:UBND"}
+    assert subjects_named("minhbach.principal:Registered", {"name": "x", "code": "p"}) == set()

@@ -63,7 +63,7 @@ class Organisation:
             code=code,
             name=f"{title} tỉnh Nghệ An",
             period_kind="month",
-            managing_agency=PROVINCE,
+            managing_agency=managing_agency(number, self.size.groups),
         )
         agency.record(
             Agency.UnitOpened, hr, when, unit_code=BOARD, name="Ban Giám đốc", is_leadership=True
@@ -171,3 +171,9 @@ class Organisation:
 
     def hr(self, person: Person) -> CommandContext:
         return CommandContext(Actor(f"{person.agency}-HR", Role.HR))
+
+
+def managing_agency(number: int, groups: int) -> str:
+    """The province's committee; with several groups, one committee per group (the
+    agencies dealt round them), as for agencies of several provinces in one store."""
+    return PROVINCE if groups == 1 else f"{PROVINCE}-{number % groups + 1}"

@@ -25,9 +25,11 @@ from domain.values import LeadershipRole
 class Size:
     agencies: int
     servants: int  # per agency
+    groups: int = 1  # managing agencies (provinces) the agencies are spread over
 
     def __str__(self) -> str:
-        return f"{self.agencies} agencies × {self.servants} servants × 12 months"
+        shape = f"{self.agencies} agencies × {self.servants} servants × 12 months"
+        return shape if self.groups == 1 else f"{shape} in {self.groups} managing groups"
 
 
 @dataclass
