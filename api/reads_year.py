@@ -16,6 +16,7 @@ from projections.explain import Explainer, StoreEvents
 from projections.focused import focused_replay
 from projections.ledger import Checkpoint
 from projections.replay import Replayed
+from projections.runner import collector_paused
 from projections.score_trail import ScoreChange, score_trail
 
 
@@ -35,9 +36,12 @@ def _explained(
 
     def compute() -> Row:
         explainer = Explainer(StoreEvents(svc.app, ledger), replayed)
-        if what == "year":
-            return explainer.year(code, int(subject))
-        return explainer.period(code, str(subject))
+        # A replay just folded is young garbage-collector generations of objects;
+        # the document's many small allocations would rescan them all.
+        with collector_paused():
+            if what == "year":
+                return explainer.year(code, int(subject))
+            return explainer.period(code, str(subject))
 
     return kept(key, compute)
 
@@ -94,8 +98,14 @@ def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Ro
     if svc.views.ledger.signer is None:
         raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
     svc.views.catch_up()
-    with svc.views.locked():
-        return make_bundle(svc.app, svc.views.ledger, code, year)
+
+    def replayer(position: int) -> Replayed:
+        # The year's own records up to the checkpoint, or a (kept) replay of the log.
+        return _focused(svc, code, year, position) or svc.replays.at(position, None)
+
+    return make_bundle(
+        svc.app, svc.views.ledger, code, year, replayer=replayer, live=svc.views.locked
+    )
 
 
 @dataclass(frozen=True)

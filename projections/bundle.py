@@ -15,6 +15,8 @@ the bundle's, field by field: a bundle proves everything it shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from domain.application import MinhBach, event_mapper
@@ -60,10 +62,17 @@ def make_bundle(
     servant: str,
     year: int,
     at: tuple[Checkpoint, Replayed] | None = None,
+    replayer: Callable[[int], Replayed | None] | None = None,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> dict[str, Any]:
     """The evidence for one annual classification, as of the latest signed checkpoint
-    (or of ``at``: a checkpoint and the replay of the log up to its last leaf)."""
-    return _make(app, ledger, {"servant": servant, "year": year}, at)
+    (or of ``at``: a checkpoint and the replay of the log up to its last leaf).
+
+    ``replayer`` gives the state at the checkpoint's last leaf from fewer events
+    than the whole log (``projections.focused``), or None to replay it all;
+    ``live()`` guards the ledger while a follower appends to it, held while the
+    checkpoint and the proofs are read, never while events are folded."""
+    return _make(app, ledger, {"servant": servant, "year": year}, at, replayer, live)
 
 
 def make_organisation_bundle(
@@ -79,27 +88,33 @@ def _make(
     ledger: Ledger,
     subject: dict[str, Any],
     at: tuple[Checkpoint, Replayed] | None,
+    replayer: Callable[[int], Replayed | None] | None = None,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> dict[str, Any]:
     if at is None:
-        ledger.catch_up()
-        checkpoint, position = signed_checkpoint(ledger)
-        replayed = replay(app, upto=position)
+        with live():
+            ledger.catch_up()
+            checkpoint, position = signed_checkpoint(ledger)
+        replayed = replayer(position) if replayer is not None else None
+        if replayed is None:
+            replayed = replay(app, upto=position)
     else:
         checkpoint, replayed = at
     source = StoreEvents(app, ledger)
-    explanation, inputs, needed = _explain(source, replayed, subject)
-    anchor = replayed.position
-    bundle: dict[str, Any] = plain(
-        {
-            "format": FORMAT,
-            "subject": subject,
-            "checkpoint": checkpoint.as_dict(),
-            "anchor": proven_items(source, ledger, [anchor], checkpoint.size)[0],
-            "explanation": explanation,
-            "context": sorted(needed - inputs),
-            "events": proven_items(source, ledger, needed | inputs, checkpoint.size),
-        }
-    )
+    with live():
+        explanation, inputs, needed = _explain(source, replayed, subject)
+        anchor = replayed.position
+        bundle: dict[str, Any] = plain(
+            {
+                "format": FORMAT,
+                "subject": subject,
+                "checkpoint": checkpoint.as_dict(),
+                "anchor": proven_items(source, ledger, [anchor], checkpoint.size)[0],
+                "explanation": explanation,
+                "context": sorted(needed - inputs),
+                "events": proven_items(source, ledger, needed | inputs, checkpoint.size),
+            }
+        )
     problems: list[str] = []
     recompute_bundle(bundle, _proven(bundle, checkpoint, problems), anchor, problems)
     if problems:  # the chosen events must suffice: anything else is a defect here

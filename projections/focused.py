@@ -15,22 +15,22 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-from domain.agency import Agency
 from domain.application import MinhBach
 from domain.classification import classification_id
-from domain.servant import CivilServant
 from projections.closure import year_records
 from projections.derive import Deriver
+from projections.lean import LeanReader, StoredRow
 from projections.replay import Replayed, fold_into
 from projections.runner import collector_paused
 from projections.state import DomainState
 
 ROUNDS = 8  # the closure settles in two or three; past this, replay the whole log
+READ_PAGE = 2_000
+CHUNK = 500  # record ids per statement
 
 
 def focused_replay(
@@ -52,15 +52,16 @@ def focused_replay(
     if not isinstance(app.recorder, PostgresApplicationRecorder | SQLiteApplicationRecorder):
         return None
     with live():
-        wanted = {
-            record.id for record in head.by_id.values() if isinstance(record, CivilServant | Agency)
-        }
+        wanted = {record.id for record in head.servants.values()}
+        wanted |= {record.id for record in head.agencies.values()}
         wanted |= year_records(head, deriver, servant, year)
+    reader = LeanReader(app, READ_PAGE)
     with collector_paused():
         for _ in range(ROUNDS):
             state = DomainState()
             folded = Deriver(state)
-            folded.derive(fold_into(state, _events(app, wanted, upto), app.mapper))
+            rows = _events(app, wanted, upto)
+            folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
             needed = year_records(state, folded, servant, year)
             met = {c for c in state.servants if state.servants[c].id in needed}
             with live():
@@ -88,12 +89,25 @@ def _own_records(state: DomainState, code: str, year: int) -> set[UUID]:
     return {r for r in records if r in state.by_id}
 
 
-def _events(app: MinhBach, records: set[UUID], upto: int) -> Iterator[Notification]:
-    """The stored events of ``records`` up to position ``upto``, in log order."""
+def _events(app: MinhBach, records: set[UUID], upto: int) -> Iterator[StoredRow]:
+    """The stored events of ``records`` up to position ``upto``, in log order, by the
+    primary key's index (originator id, version): a chunk of ids a statement."""
     recorder = app.recorder
+    ids = sorted(records)
+    rows: list[StoredRow] = []
     if isinstance(recorder, SQLiteApplicationRecorder):
-        yield from _sqlite_events(recorder, records, upto)
-        return
+        with recorder.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), CHUNK):
+                part = [record.hex for record in ids[start : start + CHUNK]]  # as stored
+                c.execute(
+                    "SELECT rowid, originator_id, originator_version, topic, state "
+                    f"FROM {recorder.events_table_name} "
+                    f"WHERE originator_id IN ({','.join('?' * len(part))}) AND rowid <= ?",
+                    (*part, upto),
+                )
+                rows.extend(StoredRow(*row) for row in c.fetchall())
+        rows.sort(key=lambda row: row.id)
+        return iter(rows)
     assert isinstance(recorder, PostgresApplicationRecorder)
     query = SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state "
@@ -104,36 +118,15 @@ def _events(app: MinhBach, records: set[UUID], upto: int) -> Iterator[Notificati
         table=Identifier(recorder.events_table_name),
     )
     with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-        curs.execute(query, (list(records), upto))
-        rows = curs.fetchall()
-    for r in rows:
-        yield Notification(
-            id=r["notification_id"],
-            originator_id=r["originator_id"],
-            originator_version=r["originator_version"],
-            topic=r["topic"],
-            state=bytes(r["state"]),
+        curs.execute(query, (ids, upto))
+        found = curs.fetchall()
+    return iter(
+        StoredRow(
+            r["notification_id"],
+            r["originator_id"],
+            r["originator_version"],
+            r["topic"],
+            bytes(r["state"]),
         )
-
-
-def _sqlite_events(
-    recorder: SQLiteApplicationRecorder, records: set[UUID], upto: int
-) -> Iterator[Notification]:
-    # A local file: scanning the rows is cheap, decoding them is what costs.
-    query = (
-        "SELECT rowid, originator_id, originator_version, topic, state "
-        f"FROM {recorder.events_table_name} WHERE rowid <= ? ORDER BY rowid"
+        for r in found
     )
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(query, (upto,))
-        rows = c.fetchall()
-    for rowid, originator, version, topic, state in rows:
-        originator_id = recorder.convert_originator_id(originator)
-        if originator_id in records:
-            yield Notification(
-                id=rowid,
-                originator_id=originator_id,
-                originator_version=version,
-                topic=topic,
-                state=state,
-            )

@@ -7,10 +7,10 @@ bundle's proven events, say — with no database at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
@@ -18,10 +18,21 @@ from eventsourcing.persistence import Mapper, Notification
 
 from domain.application import MinhBach
 from projections.derive import Deriver
+from projections.lean import LeanReader
 from projections.runner import collector_paused
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 
 READ_PAGE = 2_000
+
+
+class Stored(Protocol):
+    """A stored event as read: the library's ``Notification`` or a lean ``StoredRow``."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def topic(self) -> str: ...
 
 
 @dataclass
@@ -59,21 +70,25 @@ def fold(
 def fold_log(app: MinhBach, state: DomainState, stop: int, until: datetime | None = None) -> Dirty:
     """Fold the events after ``state.position`` up to ``stop`` into ``state`` — with
     ``until``, only those recorded at or before that moment; return what they dirty."""
-    return fold_into(state, _log(app, state.position, stop), app.mapper, until)
+    reader = LeanReader(app, READ_PAGE)
+    rows = (row for page in reader.pages(state.position, stop) for row in page)
+    return fold_into(state, rows, app.mapper, until, decode=reader.event)
 
 
 def fold_into(
     state: DomainState,
-    notifications: Iterable[Notification],
+    notifications: Iterable[Stored],
     mapper: Mapper[UUID],
     until: datetime | None = None,
+    decode: Callable[[Any], Any] | None = None,
 ) -> Dirty:
-    """Fold ``notifications`` into ``state``; return what they dirty."""
+    """Fold ``notifications`` into ``state``; return what they dirty. ``decode`` makes
+    each one's event (default: the mapper's, for the library's notifications)."""
     dirty = Dirty()
-    to_domain_event = mapper.to_domain_event
+    to_domain_event: Callable[[Any], Any] = decode or mapper.to_domain_event
     for notification in notifications:
         if notification.topic.startswith(IGNORED_TOPIC_PREFIXES):
-            if until is not None and _recorded_at(mapper, notification) > until:
+            if until is not None and _recorded_at(to_domain_event, notification) > until:
                 return dirty
             state.position = notification.id
             continue
@@ -101,7 +116,7 @@ def _log(app: MinhBach, after: int, stop: int) -> Iterator[Notification]:
         after = page[-1].id
 
 
-def _recorded_at(mapper: Mapper[UUID], notification: Notification) -> datetime:
-    event = mapper.to_domain_event(notification)
+def _recorded_at(decode: Callable[[Any], Any], notification: Stored) -> datetime:
+    event = decode(notification)
     assert isinstance(event, CanMutateAggregate)
     return event.timestamp

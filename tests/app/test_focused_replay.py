@@ -18,10 +18,12 @@ from api.auth import ReadScope
 from domain.application import MinhBach
 from domain.errors import NotFound
 from domain.storage import Storage, storage_from_url
-from projections import focused
+from projections import bundle, focused
+from projections.bundle import make_bundle, verify_bundle
 from projections.explain import Explainer, StoreEvents
 from projections.focused import focused_replay
 from projections.replay import Replayed, replay
+from projections.signing import generate
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import STAFF, build_agency
 from tests.app.test_projection_properties import SCRATCH, History, operations
@@ -139,3 +141,38 @@ def test_the_live_lock_is_not_held_while_events_are_folded(
     assert held_while_reading and not any(held_while_reading)
     full = replay(svc.app, head // 2)
     assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year("CV1", YEAR)
+
+
+def test_an_evidence_bundle_folds_its_records_only_and_not_under_the_live_lock(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle's state at the checkpoint comes from the year's own records, read
+    with the views' lock free; it equals the bundle made from a whole-log replay."""
+    build_agency(world.app)
+    applying = History(world.app)
+    for op in PLAYED:
+        world.apply(applying, op)
+    svc = world.svc
+    key = svc.views.ledger.signer = generate()
+    svc.views.catch_up()
+    svc.views.ledger.catch_up(force_checkpoint=True)
+    reading = focused._events
+    held_while_reading: list[bool] = []
+
+    def events(*args: Any) -> Any:
+        free = svc.views._lock.acquire(blocking=False)
+        held_while_reading.append(not free)
+        if free:
+            svc.views._lock.release()
+        return reading(*args)
+
+    def no_whole_log(*_: Any, **__: Any) -> Replayed:
+        raise AssertionError("the bundle replayed the whole log")
+
+    monkeypatch.setattr(focused, "_events", events)
+    monkeypatch.setattr(bundle, "replay", no_whole_log)
+    made = reads_year.evidence_bundle(svc, EVERYTHING, "CV1", YEAR)
+    assert held_while_reading and not any(held_while_reading)
+    monkeypatch.undo()
+    assert made == make_bundle(svc.app, svc.views.ledger, "CV1", YEAR)  # by a whole-log replay
+    assert verify_bundle(made, key.public).valid
