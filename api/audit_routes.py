@@ -13,12 +13,13 @@ from api import reads, reads_year
 from api.auth import Caller
 from api.deps import CallerDep, ScopeDep, Services, ServicesDep
 from api.params import CodePath
+from api.publishing import draft_now, reproduce_publication
 from domain.actors import Role
 from domain.agency import Publication
 from domain.errors import NotAuthorised, NotFound
 from projections.explain import render
 from projections.merkle import ProofError
-from projections.publication import SERVANTS, Draft, Kind, draft, reproduce
+from projections.publication import SERVANTS, Draft, Kind
 from projections.publication import Reproduction as Recomputed
 
 router = APIRouter(tags=["audit"])
@@ -118,8 +119,7 @@ def publish_table(
     authority): the API's routes for servants' and organisations' results."""
     if who.role not in (Role.HR, Role.AUTHORITY):
         raise NotAuthorised("HR or the competent authority publishes results")
-    svc.views.catch_up()
-    table = draft(svc.app, agency, year, kind)
+    table = draft_now(svc, agency, year, kind)
     result = svc.app.execute(table.command(), who.context(body.notice))
     return PublicationOut.of(int(result.result["publication"]), year, table)
 
@@ -176,7 +176,7 @@ def reproduction(
 ) -> Reproduction:
     """Recompute a publication from the events up to its position; compare row by row."""
     reads.unit_in_scope(scope, agency, None)
-    return Reproduction.of(reproduce(svc.app, agency, year, number))
+    return Reproduction.of(reproduce_publication(svc, agency, year, number, SERVANTS))
 
 
 @router.get("/servants/{code}/years/{year}/evidence")

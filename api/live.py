@@ -15,6 +15,7 @@ from domain.policy import PoolFacts
 from projections import faults
 from projections.follower import LAG_SECONDS, Follower, Health, ViewsHalted
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
+from projections.replay import Replayed
 from projections.runner import Projector, Status
 from projections.signing import signer_from_environment
 from projections.tracking import engine_for
@@ -52,6 +53,15 @@ class LiveViews:
         """Hold the follower off while a request uses the ledger directly."""
         with self._lock:
             yield
+
+    @contextmanager
+    def derived(self) -> Iterator[Replayed | None]:
+        """The live fold and its derivation at the views' position, held still for
+        the block (None while they are being resynchronised): what a replay of the
+        log up to that position gives, without replaying it."""
+        with self._lock:
+            found = self.projector.derived()
+            yield None if found is None else Replayed(*found)
 
     def catch_up(self) -> int:
         """Bring the views up to the head; halted views answer as far as they go."""

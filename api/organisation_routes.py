@@ -17,8 +17,9 @@ from api.audit_routes import (
 )
 from api.deps import CallerDep, ScopeDep, ServicesDep
 from api.params import CodePath, OptionalCodeQuery
+from api.publishing import reproduce_publication
 from api.query_routes import AsOfPosition, AsOfTime
-from projections.publication import ORGANISATIONS, reproduce
+from projections.publication import ORGANISATIONS
 
 router = APIRouter(tags=["queries"])
 
@@ -107,4 +108,4 @@ def organisation_reproduction(
     """Recompute a publication of organisations' results from the events up to its
     position; compare organisation by organisation."""
     reads_organisation.organisation_in_scope(svc, scope, agency, None)
-    return Reproduction.of(reproduce(svc.app, agency, year, number, ORGANISATIONS))
+    return Reproduction.of(reproduce_publication(svc, agency, year, number, ORGANISATIONS))

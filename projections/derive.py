@@ -514,6 +514,13 @@ class Deriver:
 
     # -- annual classifications --
 
+    def pool_of(self, servant: CivilServant, year: int) -> PoolKey:
+        """The quota pool a servant's year is classified in, by where they work at
+        classification time (Art. 10(2), 19(1), 20(5)), whatever records they have."""
+        placement = self.classification_placement(servant, year)
+        agency = self.state.agencies.get(placement.agency_code)
+        return pool_key(policy_at(agency, date(year, 1, 1)), placement, agency, year)
+
     def classification_placement(self, servant: CivilServant, year: int) -> Placement:
         """Art. 19(1): the agency where the servant works at classification time."""
         day = date(year, 12, 31)
@@ -563,7 +570,7 @@ class Deriver:
             was_leader(servant, year),
             lambda earlier: was_leader(servant, earlier),
         )
-        pool = pool_key(policy, placement, agency, year)
+        pool = self.pool_of(servant, year)
         classification = self.state.classifications.get(key)
         return {
             "servant_code": code,

@@ -11,6 +11,7 @@ property an evidence bundle's verifier relies on."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from uuid import UUID
@@ -31,6 +32,11 @@ from projections.state import DomainState
 ROUNDS = 8  # the closure settles in two or three; past this, replay the whole log
 READ_PAGE = 2_000
 CHUNK = 500  # record ids per statement
+# A year resting on more of the log than this (an agency head's: the heads' pool
+# under the province, each counting a whole agency in d) replays the whole log
+# instead: one pass, and kept for the next question at that position.
+MOST_OF_THE_LOG = 0.5
+FEW_EVENTS = 20_000  # below this a fold costs well under a second either way
 
 
 def focused_replay(
@@ -49,34 +55,98 @@ def focused_replay(
     ``live()`` guards ``head`` when a follower moves it: held only while ids are read
     from it, never while the events are read and folded, so writers waiting for
     their own writes are not held back by an inspector's question."""
+    return _focused(app, head, deriver, lambda: {servant}, year, upto, live)
+
+
+def focused_agency_year(
+    app: MinhBach,
+    head: DomainState,
+    deriver: Deriver,
+    agency: str,
+    year: int,
+    upto: int,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> Replayed | None:
+    """As :func:`focused_replay`, for the year of every servant ever placed in
+    ``agency`` (at ``head``: placements are never removed, so everyone with a row in
+    the agency at ``upto`` is among them): what its published table rests on."""
+    return _focused(
+        app, head, deriver, lambda: set(head.servants_of.get(agency, ())), year, upto, live
+    )
+
+
+def _focused(
+    app: MinhBach,
+    head: DomainState,
+    deriver: Deriver,
+    subjects: Callable[[], set[str]],
+    year: int,
+    upto: int,
+    live: Callable[[], AbstractContextManager[None]],
+) -> Replayed | None:
     if not isinstance(app.recorder, PostgresApplicationRecorder | SQLiteApplicationRecorder):
         return None
     with live():
+        servants = subjects()
         wanted = {record.id for record in head.servants.values()}
         wanted |= {record.id for record in head.agencies.values()}
-        wanted |= year_records(head, deriver, servant, year)
+        for servant in servants:
+            wanted |= year_records(head, deriver, servant, year)
     reader = LeanReader(app, READ_PAGE)
+    state = DomainState()
+    folded = Deriver(state)
+    adding = wanted
     with collector_paused():
         for _ in range(ROUNDS):
-            state = DomainState()
-            folded = Deriver(state)
-            rows = _events(app, wanted, upto)
+            with live():
+                events = _events_up_to(head, wanted, upto)
+                if events > FEW_EVENTS and events > upto * MOST_OF_THE_LOG:
+                    return None  # the whole log is cheaper to replay, and is kept
+            # The records found in a later round are folded into the same state: the
+            # indexes only grow and each record's own events stay in order, so the
+            # state is the one a fold of every record in log order gives, and the
+            # derivation follows what they dirty as the runner's does batch by batch.
+            rows = _events(app, adding, upto)
             folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
-            needed = year_records(state, folded, servant, year)
+            needed: set[UUID] = set()
+            for servant in servants:
+                needed |= year_records(state, folded, servant, year)
             met = {c for c in state.servants if state.servants[c].id in needed}
+            met |= _pool_peers(state, folded, servants, year)
             with live():
                 for code in met:
-                    needed |= _own_records(head, code, year)
+                    needed |= _own_records(head, code, year, upto)
             if needed <= wanted:
                 state.position = upto
                 return Replayed(state, folded, upto)
+            adding = needed - wanted
             wanted |= needed
     return None
 
 
-def _own_records(state: DomainState, code: str, year: int) -> set[UUID]:
+def _pool_peers(state: DomainState, folded: Deriver, servants: set[str], year: int) -> set[str]:
+    """Everyone whose year falls in a pool of ``servants`` by their placement — also
+    those whose records the fold has not read yet (a peer who left the pool after
+    the position is not in the later state's pool), so that their records are read."""
+    pools = {basis["_pool"] for s in servants if (basis := folded.bases.get((s, year)))}
+    if not pools:
+        return set()
+    return {
+        code
+        for code, servant in state.servants.items()
+        if servant.placements and folded.pool_of(servant, year) in pools
+    }
+
+
+def _events_up_to(head: DomainState, records: set[UUID], upto: int) -> int:
+    """How many events of ``records`` lie at or before ``upto`` (from the later state)."""
+    positions = head.positions
+    return sum(bisect_right(positions.get(record, ()), upto) for record in records)
+
+
+def _own_records(state: DomainState, code: str, year: int, upto: int) -> set[UUID]:
     """A servant's records for ``year`` in a later state (for those the folded state
-    has not met yet)."""
+    has not met yet), begun at or before ``upto``."""
     records = {classification_id(code, year)}
     for period in state.periods_of.get(code, ()):
         if period.startswith(str(year)):
@@ -86,7 +156,8 @@ def _own_records(state: DomainState, code: str, year: int) -> set[UUID]:
     records |= {d.id for d in state.disciplines.get(code, {}).values()}
     records |= {c.id for c in state.conclusions.get(code, {}).values()}
     records |= {state.appeals[no].id for no in state.appeals_on.get((code, year), ())}
-    return {r for r in records if r in state.by_id}
+    # Only records begun by ``upto``: one recorded later has nothing to fold.
+    return {r for r in records if (p := state.positions.get(r)) and p[0] <= upto}
 
 
 def _events(app: MinhBach, records: set[UUID], upto: int) -> Iterator[StoredRow]:

@@ -15,6 +15,7 @@ digest is that of the rows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -104,9 +105,16 @@ class Draft:
         )
 
 
-def draft(app: MinhBach, agency: str, year: int, kind: Kind = SERVANTS) -> Draft:
-    """The table to publish, computed from the whole log as it stands."""
-    replayed = replay(app)
+def draft(
+    app: MinhBach,
+    agency: str,
+    year: int,
+    kind: Kind = SERVANTS,
+    replayed: Replayed | None = None,
+) -> Draft:
+    """The table to publish, computed from the whole log as it stands (or from
+    ``replayed``: the live projections' fold at their position, say)."""
+    replayed = replay(app) if replayed is None else replayed
     rows = kind.table(replayed, agency, year)
     if not rows:
         raise NotFound(f"no {kind.what} of {agency} for {year} to publish")
@@ -137,13 +145,30 @@ class Reproduction:
         )
 
 
+Replayer = Callable[[int], Replayed | None]  # a state at a position, or None: replay
+
+
 def reproduce(
-    app: MinhBach, agency: str, year: int, number: int | None = None, kind: Kind = SERVANTS
+    app: MinhBach,
+    agency: str,
+    year: int,
+    number: int | None = None,
+    kind: Kind = SERVANTS,
+    live: Callable[[], AbstractContextManager[Replayed | None]] | None = None,
+    replayer: Replayer | None = None,
 ) -> Reproduction:
-    """Recompute a publication from the events up to its position; compare row by row."""
-    now = replay(app)
-    found = now.state.agencies.get(agency)
-    publications = [p for p in (kind.kept(found) if found else []) if p.year == year]
+    """Recompute a publication from the events up to its position; compare row by row.
+
+    ``live()`` lends the current fold (the live projections', held still) to find the
+    publication instead of replaying the log; ``replayer`` gives the state at a
+    position from fewer events than the whole log (``projections.focused``)."""
+    publications, positions = None, None
+    if live is not None:
+        with live() as now:
+            if now is not None:
+                publications, positions = _published(now, agency, year, kind)
+    if publications is None or positions is None:
+        publications, positions = _published(replay(app), agency, year, kind)
     if not publications:
         raise NotFound(f"{agency} has published no {kind.what} for {year}")
     if number is None:
@@ -153,15 +178,21 @@ def reproduce(
         if not chosen:
             raise NotFound(f"{agency} has no publication number {number} for {year}")
         publication = chosen[0]
-    recorded_at = _recorded_at(app, now, agency, publication, kind)
-    return check_publication(app, agency, publication, recorded_at, kind)
+    recorded_at = _recorded_at(app, positions, publication, kind)
+    return check_publication(app, agency, publication, recorded_at, kind, replayer)
 
 
-def _recorded_at(
-    app: MinhBach, now: Replayed, agency: str, publication: Publication, kind: Kind
-) -> int:
+def _published(
+    now: Replayed, agency: str, year: int, kind: Kind
+) -> tuple[list[Publication], list[int]]:
+    """The agency's publications of ``kind`` for ``year`` and its events' positions."""
+    found = now.state.agencies.get(agency)
+    publications = [p for p in (kind.kept(found) if found else []) if p.year == year]
+    return publications, list(now.state.sources(agency_id(agency)))
+
+
+def _recorded_at(app: MinhBach, positions: list[int], publication: Publication, kind: Kind) -> int:
     """The log position of the event that recorded publication number n."""
-    positions = now.state.sources(agency_id(agency))
     events = StoreEvents(app)
     events.load(positions)
     published = [p for p in positions if (n := events.notification(p)) and n.topic == kind.topic]
@@ -174,12 +205,18 @@ def check_publication(
     publication: Publication,
     recorded_at: int,
     kind: Kind = SERVANTS,
+    replayer: Replayer | None = None,
 ) -> Reproduction:
     """Every claim of one publication against the events before it."""
-    replayed = replay(app, upto=publication.position)
+
+    def at(position: int) -> Replayed:
+        found = replayer(position) if replayer is not None else None
+        return replay(app, upto=position) if found is None else found
+
+    replayed = at(publication.position)
     rows = kind.table(replayed, agency, publication.year)
     result = Reproduction(publication, table_digest(rows, kind.key), recorded_at, kind)
-    result.problems = _claims(app, agency, publication, recorded_at, rows, kind)
+    result.problems = _claims(agency, publication, recorded_at, rows, kind, at)
     published: dict[str, dict[str, str | None]] = {}
     for row in publication.rows:
         published.setdefault(str(row.get(kind.key)), row)
@@ -201,12 +238,12 @@ def check_publication(
 
 
 def _claims(
-    app: MinhBach,
     agency: str,
     publication: Publication,
     recorded_at: int,
     rows: Table,
     kind: Kind,
+    at: Callable[[int], Replayed],
 ) -> list[str]:
     problems = []
     policy = policy_in_force(date(publication.year, 1, 1))
@@ -234,7 +271,7 @@ def _claims(
             f"(position {recorded_at})"
         )
     elif publication.position < recorded_at - 1:
-        before = kind.table(replay(app, upto=recorded_at - 1), agency, publication.year)
+        before = kind.table(at(recorded_at - 1), agency, publication.year)
         if before != rows:
             problems.append(
                 f"events recorded after position {publication.position} and before the "

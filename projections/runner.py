@@ -185,6 +185,12 @@ class Projector:
         if self.ledger is not None:
             self.ledger.reload()
 
+    def derived(self) -> tuple[DomainState, Deriver, int] | None:
+        """The fold, its derivation and the position both reflect, or None while
+        memory runs ahead of what is committed (a failed commit not yet resynced).
+        Only while no catch-up runs (the caller holds it off)."""
+        return None if self._stale else (self.state, self.deriver, self.position)
+
     def tracked_position(self) -> int:
         with self.engine.connect() as conn:
             return tracked_position(conn, self.name)

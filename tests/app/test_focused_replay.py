@@ -21,7 +21,8 @@ from domain.storage import Storage, storage_from_url
 from projections import bundle, focused
 from projections.bundle import make_bundle, verify_bundle
 from projections.explain import Explainer, StoreEvents
-from projections.focused import focused_replay
+from projections.focused import focused_agency_year, focused_replay
+from projections.publication import published_table
 from projections.replay import Replayed, replay
 from projections.signing import generate
 from tests.app.quarterly_agency import build_quarterly_agency
@@ -31,6 +32,7 @@ from tests.app.test_versioned_as_of import PLAYED, World
 from tests.conftest import FakeClock
 
 YEAR = 2026
+AGENCIES = ("SNV", "SNQ")
 EVERYTHING = ReadScope(everything=True)
 
 
@@ -51,6 +53,15 @@ def check_positions(world: World, positions: list[int]) -> int:
             assert found is not None
             focused += 1
             assert _explained(svc.app, found, code) == _explained(svc.app, full, code)
+        for agency in AGENCIES:  # what a publication's reproduction recomputes
+            with svc.views.locked():
+                table = focused_agency_year(
+                    svc.app, projector.state, projector.deriver, agency, YEAR, full.position
+                )
+            assert table is not None
+            assert published_table(table.deriver, agency, YEAR) == published_table(
+                full.deriver, agency, YEAR
+            )
     return focused
 
 
@@ -104,6 +115,7 @@ def test_the_as_of_explanation_is_focused(world: World) -> None:
     head = world.app.recorder.max_notification_id() or 0
     check_positions(world, [head // 3, head // 2, head])
     svc = world.svc
+    assert published_table(replay(svc.app, head).deriver, "SNV", YEAR)  # tables were compared
     for position in (head // 2, head):
         full = replay(svc.app, position)
         for code in sorted(STAFF):
@@ -176,3 +188,44 @@ def test_an_evidence_bundle_folds_its_records_only_and_not_under_the_live_lock(
     monkeypatch.undo()
     assert made == make_bundle(svc.app, svc.views.ledger, "CV1", YEAR)  # by a whole-log replay
     assert verify_bundle(made, key.public).valid
+
+
+def test_a_peer_who_leaves_the_pool_after_the_position_is_found_in_a_second_round(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CV2 shares CV1's quota pool as of the position and moves to SNQ later: the live
+    state's closure misses CV2's work, the first fold finds it, and the second round
+    folds it into the same state — the same document as the whole log's."""
+    build_agency(world.app)
+    build_quarterly_agency(world.app)
+    applying = History(world.app)
+    for op in [
+        ("work", "CV1", 1, 0, 0, False, True),
+        ("criteria", "CV1", 1, "2.5"),
+        ("work", "CV2", 1, 1, 0, False, True),
+        ("criteria", "CV2", 1, "max"),
+    ]:
+        applying.apply(op)
+    position = world.app.recorder.max_notification_id() or 0
+    applying.apply(("transfer", "CV2", True, 3))
+    applying.apply(("work", "CV2", 4, 0, 0, False, True))
+    svc = world.svc
+    svc.views.catch_up()
+    rounds = 0
+    reading = focused._events
+
+    def counted(*args: Any) -> Any:
+        nonlocal rounds
+        rounds += 1
+        return reading(*args)
+
+    monkeypatch.setattr(focused, "_events", counted)
+    projector = svc.views.projector
+    found = focused_replay(svc.app, projector.state, projector.deriver, "CV1", YEAR, position)
+    assert found is not None and rounds == 2
+    full = replay(svc.app, upto=position)
+    assert _explained(svc.app, found, "CV1") == _explained(svc.app, full, "CV1")
+    pool = full.deriver.bases[("CV1", YEAR)]["_pool"]
+    assert "CV2" in full.deriver.group_members[pool]  # the peer the second round brought in
+    assert found.deriver.group_members[pool] == full.deriver.group_members[pool]
+    assert found.deriver.annual_rows[("CV2", YEAR)] == full.deriver.annual_rows[("CV2", YEAR)]

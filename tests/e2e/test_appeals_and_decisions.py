@@ -561,6 +561,36 @@ def test_published_list_for_the_agency(world: World) -> None:
     assert csv_text.status_code == 200 and csv_text.text.startswith("servant_code,")
 
 
+def test_publishing_and_reproducing_results_do_not_replay_the_whole_log(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API drafts from the live derivation and recomputes a servants' table from
+    the agency's year's own records; the answers are those of a whole-log replay."""
+    from projections import publication
+
+    def no_whole_log(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the whole log was replayed")
+
+    classify(world, "CV2", "GOOD", "QĐ 510/QĐ-SNV")
+    with monkeypatch.context() as patched:
+        patched.setattr(publication, "replay", no_whole_log)
+        published = world.ok(
+            world.client.post(
+                f"{API}/agencies/SNV/years/{YEAR}/publications",
+                json={"notice": "TB 11/TB-SNV"},
+                headers={"Authorization": f"Bearer {world.tokens['hr']}"},
+            )
+        )
+        number = published["number"]
+        answer = world.ok(
+            world.get("inspector", f"/agencies/SNV/years/{YEAR}/publications/{number}/reproduction")
+        )
+    assert answer["matches"] is True and answer["differences"] == []
+    assert answer["recomputed_digest"] == published["digest"]
+    whole = publication.reproduce(world.app, "SNV", YEAR, number)  # a whole-log replay
+    assert whole.matches and whole.digest == answer["recomputed_digest"]
+
+
 def test_a_replacing_decision_must_be_notified_before_a_petition(world: World) -> None:
     classify(world, "CV2", "GOOD", "QĐ 500/QĐ-SNV")
     world.ok(

@@ -12,13 +12,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api import reads, reads_organisation
+from api.publishing import draft_now
 from domain import commands as c
 from domain.agency import Publication
 from domain.errors import DomainError, InvalidValue, NotAuthorised
-from projections.publication import ORGANISATIONS, SERVANTS, Kind, draft
+from projections.publication import ORGANISATIONS, SERVANTS, Kind
 from web.refusals import refusal
 from web.routes import year_forms as f
 from web.screens import LEVEL_CODES, AgencyYear, AgencyYearDep, optional
@@ -183,7 +185,7 @@ async def _publish(request: Request, screen: AgencyYear, kind: Kind, name: str) 
     outcome = f.Outcome()
     who = screen.viewer
     try:
-        table = draft(who.svc.app, screen.agency, screen.year, kind)
+        table = await run_in_threadpool(draft_now, who.svc, screen.agency, screen.year, kind)
     except DomainError as error:
         outcome.refused[""] = refusal(error)
     else:
