@@ -26,15 +26,18 @@ def reproduce_publication(
 ) -> Reproduction:
     """``reproduce`` with the live fold lent to find the publication, and a servants'
     table recomputed from the agency's year's own records (``projections.focused``);
-    the organisations' tables still replay the log."""
+    the organisations' tables, and a year resting on most of the log, replay it
+    (kept, as the as-of answers' replays are)."""
     svc.views.catch_up()  # a publication just made is in the live fold
     projector = svc.views.projector
 
-    def replayer(upto: int) -> Replayed | None:
-        if kind is not SERVANTS or svc.views.position < upto:
-            return None
-        return focused_agency_year(
-            svc.app, projector.state, projector.deriver, agency, year, upto, svc.views.locked
-        )
+    def replayer(upto: int) -> Replayed:
+        found = None
+        if kind is SERVANTS and svc.views.position >= upto:
+            found = focused_agency_year(
+                svc.app, projector.state, projector.deriver, agency, year, upto, svc.views.locked
+            )
+        # Otherwise a replay of the log, kept for the next question at that position.
+        return svc.replays.at(upto, None) if found is None else found
 
     return reproduce(svc.app, agency, year, number, kind, svc.views.derived, replayer)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 if __package__ in (None, ""):  # run as a file: the repository on the path, not this folder
@@ -30,14 +32,14 @@ from api import as_of, reads_year
 from api.as_of import Replays
 from api.auth import ReadScope
 from api.deps import Services
-from api.live import LiveViews
-from benchmarks.common.databases import fresh_database
 from benchmarks.common.options import chosen_backends, parser_for, positive
-from benchmarks.common.printing import log, markdown_table
-from benchmarks.common.province import Size, generate
-from benchmarks.common.timing import percentile, timed
-from domain.application import MinhBach
+from benchmarks.common.printing import markdown_table, p50_p95_ms
+from benchmarks.common.province import Size
+from benchmarks.common.service import province_service
+from benchmarks.common.timing import timed
 from domain.errors import NotFound
+from projections import focused
+from projections.lean import StoredRow
 
 SHARES = (0.1, 0.5, 1.0)
 EVERYTHING = ReadScope(everything=True)
@@ -55,39 +57,51 @@ def first_call(svc: Services, code: str, year: int, position: int, focused: bool
         return str(error)
 
 
-def ms(values: list[float]) -> str:
-    return f"{percentile(values, 0.5) * 1000:.0f} / {percentile(values, 0.95) * 1000:.0f}"
+class Folded:
+    """Counts the events the focused path reads (``projections.focused._events``)."""
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.reading = focused._events
+
+    def __call__(self, *args: Any) -> Iterator[StoredRow]:
+        rows = list(self.reading(*args))
+        self.events += len(rows)
+        return iter(rows)
 
 
 def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
-    with fresh_database(backend, postgres_url) as stored:
-        app = MinhBach(stored)
-        try:
-            generated = generate(app, size)
-            log(f"  {backend:8} generated {size}: {generated.events} events")
-            svc = Services(app, LiveViews(app), Replays(app))
-            svc.views.catch_up()
-            head = app.recorder.max_notification_id() or 0
-            rows = []
-            for share in SHARES:
-                position = int(head * share)
-                pick = random.Random(position)
-                focused, full = [], []
-                for _ in range(rounds):
-                    code = pick.choice(generated.servants)
-                    args = (svc, code, generated.year, position)
+    with province_service(backend, postgres_url, size) as (generated, svc):
+        head = svc.app.recorder.max_notification_id() or 0
+        rows, calls = [], []
+        for share in SHARES:
+            position = int(head * share)
+            pick = random.Random(position)
+            times: dict[bool, list[float]] = {True: [], False: []}
+            for _ in range(rounds):
+                code = pick.choice(generated.servants)
+                args = (svc, code, generated.year, position)
+                folded = Folded()
+                with mock.patch.object(focused, "_events", folded):
                     found, seconds = timed(partial(first_call, *args, True))
-                    focused.append(seconds)
-                    expected, seconds = timed(partial(first_call, *args, False))
-                    full.append(seconds)
-                    assert found == expected, (code, position)
-                rows.append([f"{share:.0%} ({position:,})", ms(focused), ms(full)])
-            print(f"\n### {backend}: {generated.events:,} events ({size})\n")
-            print(markdown_table(["as of", "focused first", "full replay first"], rows, "lrr"))
-            print("\np50 / p95 in ms.\n")
-            svc.views.engine.dispose()
-        finally:
-            app.close()
+                times[True].append(seconds)
+                replayed = svc.replays.cached(position) is not None  # it fell back
+                expected, full = timed(partial(first_call, *args, False))
+                times[False].append(full)
+                assert found == expected, (code, position)
+                placement = svc.views.projector.state.servants[code].placements[-1]
+                read = "whole log" if replayed else f"{folded.events:,}"
+                calls.append(
+                    [f"{share:.0%}", code, placement.peer_group, read, f"{seconds * 1000:.0f}"]
+                )
+            rows.append(
+                [f"{share:.0%} ({position:,})", p50_p95_ms(times[True]), p50_p95_ms(times[False])]
+            )
+        print(f"\n### {backend}: {generated.events:,} events ({size})\n")
+        print(markdown_table(["as of", "focused first", "full replay first"], rows, "lrr"))
+        print("\np50 / p95 in ms. Each focused call:\n")
+        header = ["as of", "servant", "peer group", "events folded", "ms"]
+        print(markdown_table(header, calls, "lllrr"))
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ records it finds the same set again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from domain.classification import classification_id
@@ -29,17 +30,30 @@ def year_records(state: DomainState, deriver: Deriver, servant: str, year: int) 
     the servant's own, the quota pool's members' (their results and decided levels)
     and its authority, and, for every leader among them, the subordinates' (for
     d) — each for that year only."""
-    records: set[UUID] = {servant_id(servant), classification_id(servant, year)}
-    records |= {state.appeals[no].id for no in state.appeals_on.get((servant, year), ())}
-    for decision in state.disciplines.get(servant, {}).values():
-        records.add(decision.id)
-    for conclusion in state.conclusions.get(servant, {}).values():
-        records.add(conclusion.id)
-    basis = deriver.bases.get((servant, year))
-    members = set(deriver.group_members.get(basis["_pool"], ())) if basis else set()
-    members.add(servant)
-    if basis is not None and (authority := state.agencies.get(basis["_pool"].authority)):
-        records.add(authority.id)
+    return years_records(state, deriver, (servant,), year)
+
+
+def years_records(
+    state: DomainState, deriver: Deriver, servants: Iterable[str], year: int
+) -> set[UUID]:
+    """The union of ``year_records`` of every servant named, computed in one pass: a
+    pool, a period or a leader's subordinates shared by several are read once (an
+    agency's published table rests on all of its servants' years)."""
+    records: set[UUID] = set()
+    members: set[str] = set()
+    for servant in servants:
+        records |= {servant_id(servant), classification_id(servant, year)}
+        records |= {state.appeals[no].id for no in state.appeals_on.get((servant, year), ())}
+        for decision in state.disciplines.get(servant, {}).values():
+            records.add(decision.id)
+        for conclusion in state.conclusions.get(servant, {}).values():
+            records.add(conclusion.id)
+        basis = deriver.bases.get((servant, year))
+        if basis is not None:
+            members |= deriver.group_members.get(basis["_pool"], set())
+            if authority := state.agencies.get(basis["_pool"].authority):
+                records.add(authority.id)
+        members.add(servant)
     periods: list[PeriodKey] = []
     for member in sorted(members):
         records.add(servant_id(member))

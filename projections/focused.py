@@ -6,8 +6,11 @@ records already in the state it is given; so the fold starts from every servant
 and agency (pools and leaders' subordinates are decided by them) plus the year's
 records at ``head`` (a later state: records are never removed, and their ids do
 not change), and grows until the closure of the folded state is inside what was
-folded. A closed set derives the year exactly as the whole log does — the same
-property an evidence bundle's verifier relies on."""
+folded; a pool's peers are also found by their placement at the position, so
+that one who left the pool later is not missed. A closed set derives the year
+exactly as the whole log does — the same property an evidence bundle's verifier
+relies on. The same serves an agency's published table: every servant ever
+placed there."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.application import MinhBach
 from domain.classification import classification_id
-from projections.closure import year_records
+from projections.closure import years_records
 from projections.derive import Deriver
 from projections.lean import LeanReader, StoredRow
 from projections.replay import Replayed, fold_into
@@ -50,7 +53,8 @@ def focused_replay(
 ) -> Replayed | None:
     """The state at position ``upto`` of the records ``servant``'s ``year`` rests on,
     given the state at a later position ``head`` (and its derivation); None when the
-    store cannot be read by record (then replay the whole log).
+    store cannot be read by record, or the year rests on most of the log (then
+    replay the whole log).
 
     ``live()`` guards ``head`` when a follower moves it: held only while ids are read
     from it, never while the events are read and folded, so writers waiting for
@@ -90,8 +94,7 @@ def _focused(
         servants = subjects()
         wanted = {record.id for record in head.servants.values()}
         wanted |= {record.id for record in head.agencies.values()}
-        for servant in servants:
-            wanted |= year_records(head, deriver, servant, year)
+        wanted |= years_records(head, deriver, servants, year)
     reader = LeanReader(app, READ_PAGE)
     state = DomainState()
     folded = Deriver(state)
@@ -99,8 +102,7 @@ def _focused(
     with collector_paused():
         for _ in range(ROUNDS):
             with live():
-                events = _events_up_to(head, wanted, upto)
-                if events > FEW_EVENTS and events > upto * MOST_OF_THE_LOG:
+                if _most_of_the_log(_events_up_to(head, wanted, upto), upto):
                     return None  # the whole log is cheaper to replay, and is kept
             # The records found in a later round are folded into the same state: the
             # indexes only grow and each record's own events stay in order, so the
@@ -108,9 +110,7 @@ def _focused(
             # derivation follows what they dirty as the runner's does batch by batch.
             rows = _events(app, adding, upto)
             folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
-            needed: set[UUID] = set()
-            for servant in servants:
-                needed |= year_records(state, folded, servant, year)
+            needed = years_records(state, folded, servants, year)
             met = {c for c in state.servants if state.servants[c].id in needed}
             met |= _pool_peers(state, folded, servants, year)
             with live():
@@ -136,6 +136,10 @@ def _pool_peers(state: DomainState, folded: Deriver, servants: set[str], year: i
         for code, servant in state.servants.items()
         if servant.placements and folded.pool_of(servant, year) in pools
     }
+
+
+def _most_of_the_log(events: int, upto: int) -> bool:
+    return events > FEW_EVENTS and events > upto * MOST_OF_THE_LOG
 
 
 def _events_up_to(head: DomainState, records: set[UUID], upto: int) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 
+from benchmarks.common.timing import percentile
+
 
 def log(message: str) -> None:
     """A progress line on stderr, shown at once (stdout keeps only the figures)."""
@@ -45,3 +47,9 @@ def runs(values: Iterable[float], digits: int = 0) -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
+
+
+def p50_p95_ms(seconds: Iterable[float]) -> str:
+    """Nearest-rank p50 / p95 of timings, in whole milliseconds: ``125 / 362``."""
+    values = list(seconds)
+    return f"{percentile(values, 0.5) * 1000:.0f} / {percentile(values, 0.95) * 1000:.0f}"
