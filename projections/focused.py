@@ -19,10 +19,6 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Identifier
-
 from domain.application import MinhBach
 from domain.classification import classification_id
 from projections.closure import years_records
@@ -34,7 +30,6 @@ from projections.state import DomainState
 
 ROUNDS = 8  # the closure settles in two or three; past this, replay the whole log
 READ_PAGE = 2_000
-CHUNK = 500  # record ids per statement
 # A year resting on more of the log than this (an agency head's: the heads' pool
 # under the province, each counting a whole agency in d) replays the whole log
 # instead: one pass, and kept for the next question at that position.
@@ -88,14 +83,14 @@ def _focused(
     upto: int,
     live: Callable[[], AbstractContextManager[None]],
 ) -> Replayed | None:
-    if not isinstance(app.recorder, PostgresApplicationRecorder | SQLiteApplicationRecorder):
+    reader = LeanReader(app, READ_PAGE)
+    if not reader.can_select_at:
         return None
     with live():
         servants = subjects()
         wanted = {record.id for record in head.servants.values()}
         wanted |= {record.id for record in head.agencies.values()}
         wanted |= years_records(head, deriver, servants, year)
-    reader = LeanReader(app, READ_PAGE)
     state = DomainState()
     folded = Deriver(state)
     adding = wanted
@@ -108,7 +103,7 @@ def _focused(
             # indexes only grow and each record's own events stay in order, so the
             # state is the one a fold of every record in log order gives, and the
             # derivation follows what they dirty as the runner's does batch by batch.
-            rows = _events(app, adding, upto)
+            rows = _events(reader, adding, upto)
             folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
             needed = years_records(state, folded, servants, year)
             met = {c for c in state.servants if state.servants[c].id in needed}
@@ -164,44 +159,6 @@ def _own_records(state: DomainState, code: str, year: int, upto: int) -> set[UUI
     return {r for r in records if (p := state.positions.get(r)) and p[0] <= upto}
 
 
-def _events(app: MinhBach, records: set[UUID], upto: int) -> Iterator[StoredRow]:
-    """The stored events of ``records`` up to position ``upto``, in log order, by the
-    primary key's index (originator id, version): a chunk of ids a statement."""
-    recorder = app.recorder
-    ids = sorted(records)
-    rows: list[StoredRow] = []
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        with recorder.datastore.transaction(commit=False) as c:
-            for start in range(0, len(ids), CHUNK):
-                part = [record.hex for record in ids[start : start + CHUNK]]  # as stored
-                c.execute(
-                    "SELECT rowid, originator_id, originator_version, topic, state "
-                    f"FROM {recorder.events_table_name} "
-                    f"WHERE originator_id IN ({','.join('?' * len(part))}) AND rowid <= ?",
-                    (*part, upto),
-                )
-                rows.extend(StoredRow(*row) for row in c.fetchall())
-        rows.sort(key=lambda row: row.id)
-        return iter(rows)
-    assert isinstance(recorder, PostgresApplicationRecorder)
-    query = SQL(
-        "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {schema}.{table} WHERE originator_id = ANY(%s) AND notification_id <= %s "
-        "ORDER BY notification_id"
-    ).format(
-        schema=Identifier(recorder.datastore.schema),
-        table=Identifier(recorder.events_table_name),
-    )
-    with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-        curs.execute(query, (ids, upto))
-        found = curs.fetchall()
-    return iter(
-        StoredRow(
-            r["notification_id"],
-            r["originator_id"],
-            r["originator_version"],
-            r["topic"],
-            bytes(r["state"]),
-        )
-        for r in found
-    )
+def _events(reader: LeanReader, records: set[UUID], upto: int) -> Iterator[StoredRow]:
+    """The stored events of ``records`` up to position ``upto``, in log order."""
+    return iter(reader.rows_of(records, upto))

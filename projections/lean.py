@@ -18,8 +18,9 @@ stored bytes as read: ``notification`` rebuilds the library's record of a row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, cast
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import JSONTranscoder, Notification, find_id_convertor
@@ -29,6 +30,8 @@ from eventsourcing.utils import resolve_topic
 from psycopg.sql import SQL, Composed, Identifier
 
 from domain.application import MinhBach
+
+RECORDS_A_STATEMENT = 500  # ids in one IN (…) list on SQLite
 
 
 class StoredRow(NamedTuple):
@@ -62,7 +65,9 @@ class LeanReader:
         self._sql: str | None = None
         self._pg_sql: Composed | None = None
         self._pg_at: Composed | None = None
+        self._pg_of: Composed | None = None
         self._at: str | None = None
+        self._of: str | None = None
         if isinstance(recorder, PostgresApplicationRecorder):
             columns = SQL(
                 "SELECT notification_id, originator_id, originator_version, topic, state "
@@ -75,6 +80,9 @@ class LeanReader:
                 "WHERE notification_id>%s AND notification_id<=%s ORDER BY notification_id LIMIT %s"
             )
             self._pg_at = columns + SQL("WHERE notification_id = ANY(%s) ORDER BY notification_id")
+            self._pg_of = columns + SQL(
+                "WHERE originator_id = ANY(%s) AND notification_id <= %s ORDER BY notification_id"
+            )
         if isinstance(recorder, SQLiteApplicationRecorder):
             columns_sql = (
                 "SELECT rowid, originator_id, originator_version, topic, state "
@@ -82,6 +90,8 @@ class LeanReader:
             )
             self._sql = columns_sql + "WHERE rowid>? AND rowid<=? ORDER BY rowid LIMIT ?"
             self._at = columns_sql + "WHERE rowid IN ({}) ORDER BY rowid"
+            # The primary key's index (originator id, version) finds a record's rows.
+            self._of = columns_sql + "WHERE originator_id IN ({}) AND rowid <= ?"
             self.convert_id: Callable[[Any], Any] = recorder.convert_originator_id
         else:
             self.convert_id = _same
@@ -133,19 +143,31 @@ class LeanReader:
                 assert isinstance(recorder, PostgresApplicationRecorder)
                 with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
                     curs.execute(self._pg_at, (chunk,), prepare=True)
-                    found.extend(
-                        StoredRow(
-                            r["notification_id"],
-                            r["originator_id"],
-                            r["originator_version"],
-                            r["topic"],
-                            bytes(r["state"]),
-                        )
-                        for r in curs.fetchall()
-                    )
+                    found.extend(_postgres_row(r) for r in curs.fetchall())
             else:
                 raise NotImplementedError("rows by position need SQLite or PostgreSQL")
         return found
+
+    def rows_of(self, records: Iterable[UUID], upto: int) -> list[StoredRow]:
+        """Every row of these records up to position ``upto``, in log order: a chunk of
+        ids a statement, by the primary key's index, not a scan of the log."""
+        recorder = self.app.recorder
+        ids = sorted(records)
+        if self._of is not None:
+            assert isinstance(recorder, SQLiteApplicationRecorder)
+            found: list[StoredRow] = []
+            with recorder.datastore.transaction(commit=False) as c:
+                for start in range(0, len(ids), RECORDS_A_STATEMENT):
+                    part = [record.hex for record in ids[start : start + RECORDS_A_STATEMENT]]
+                    c.execute(self._of.format(",".join("?" * len(part))), (*part, upto))
+                    found.extend(StoredRow(*row) for row in c.fetchall())
+            return sorted(found, key=lambda row: row.id)
+        if self._pg_of is not None:
+            assert isinstance(recorder, PostgresApplicationRecorder)
+            with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(self._pg_of, (ids, upto))
+                return [_postgres_row(r) for r in curs.fetchall()]
+        raise NotImplementedError("rows by record need SQLite or PostgreSQL")
 
     def _select(self, after: int, upto: int) -> list[StoredRow]:
         recorder = self.app.recorder
@@ -158,16 +180,7 @@ class LeanReader:
             assert isinstance(recorder, PostgresApplicationRecorder)
             with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(self._pg_sql, (after, upto, self.page), prepare=True)
-                return [
-                    StoredRow(
-                        r["notification_id"],
-                        r["originator_id"],
-                        r["originator_version"],
-                        r["topic"],
-                        bytes(r["state"]),
-                    )
-                    for r in curs.fetchall()
-                ]
+                return [_postgres_row(r) for r in curs.fetchall()]
         found = recorder.select_notifications(
             start=after, limit=self.page, stop=upto, inclusive_of_start=False
         )
@@ -237,6 +250,17 @@ class LeanReader:
         event: Any = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
+
+
+def _postgres_row(r: Any) -> StoredRow:
+    """A row of psycopg's dict cursor as stored (the state as bytes, not a memoryview)."""
+    return StoredRow(
+        r["notification_id"],
+        r["originator_id"],
+        r["originator_version"],
+        r["topic"],
+        bytes(r["state"]),
+    )
 
 
 def _same(value: Any) -> Any:

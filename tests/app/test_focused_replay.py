@@ -4,7 +4,6 @@ on equals the one from a replay of the whole log, document for document."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,10 @@ from hypothesis import strategies as st
 
 from api import reads_year
 from api.auth import ReadScope
+from api.deps import Services
 from domain.application import MinhBach
 from domain.errors import NotFound
-from domain.storage import Storage, storage_from_url
+from domain.storage import storage_from_url
 from projections import bundle, focused
 from projections.bundle import make_bundle, verify_bundle
 from projections.explain import Explainer, StoreEvents
@@ -25,11 +25,11 @@ from projections.focused import focused_agency_year, focused_replay
 from projections.publication import published_table
 from projections.replay import Replayed, replay
 from projections.signing import generate
+from tests.app.live_world import World
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import STAFF, build_agency
 from tests.app.test_projection_properties import SCRATCH, History, operations
-from tests.app.test_versioned_as_of import PLAYED, World
-from tests.conftest import FakeClock
+from tests.app.test_versioned_as_of import PLAYED
 
 YEAR = 2026
 AGENCIES = ("SNV", "SNQ")
@@ -97,15 +97,6 @@ def test_focused_explanation_equals_the_full_replay(
         app.close()
 
 
-@pytest.fixture
-def world(storage: Storage, clock: FakeClock) -> Iterator[World]:
-    app = MinhBach(storage, clock=clock)
-    found = World(app)
-    yield found
-    found.svc.views.engine.dispose()
-    app.close()
-
-
 def test_the_as_of_explanation_is_focused(world: World) -> None:
     build_agency(world.app)
     build_quarterly_agency(world.app)
@@ -126,6 +117,22 @@ def test_the_as_of_explanation_is_focused(world: World) -> None:
     assert svc.replays.cached(head // 2) is None  # no whole-log replay was made
 
 
+def _watch_the_lock_while_reading(svc: Services, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the live views' lock was held, each time the focused fold read events."""
+    reading = focused._events
+    held: list[bool] = []
+
+    def events(*args: Any) -> Any:
+        free = svc.views._lock.acquire(blocking=False)
+        held.append(not free)
+        if free:
+            svc.views._lock.release()
+        return reading(*args)
+
+    monkeypatch.setattr(focused, "_events", events)
+    return held
+
+
 def test_the_live_lock_is_not_held_while_events_are_folded(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,17 +145,7 @@ def test_the_live_lock_is_not_held_while_events_are_folded(
     svc = world.svc
     svc.views.catch_up()
     head = world.app.recorder.max_notification_id() or 0
-    reading = focused._events
-    held_while_reading: list[bool] = []
-
-    def events(*args: Any) -> Any:
-        free = svc.views._lock.acquire(blocking=False)
-        held_while_reading.append(not free)
-        if free:
-            svc.views._lock.release()
-        return reading(*args)
-
-    monkeypatch.setattr(focused, "_events", events)
+    held_while_reading = _watch_the_lock_while_reading(svc, monkeypatch)
     read = reads_year.year_explanation(svc, EVERYTHING, "CV1", YEAR, as_of_position=head // 2)
     assert held_while_reading and not any(held_while_reading)
     full = replay(svc.app, head // 2)
@@ -168,20 +165,11 @@ def test_an_evidence_bundle_folds_its_records_only_and_not_under_the_live_lock(
     key = svc.views.ledger.signer = generate()
     svc.views.catch_up()
     svc.views.ledger.catch_up(force_checkpoint=True)
-    reading = focused._events
-    held_while_reading: list[bool] = []
-
-    def events(*args: Any) -> Any:
-        free = svc.views._lock.acquire(blocking=False)
-        held_while_reading.append(not free)
-        if free:
-            svc.views._lock.release()
-        return reading(*args)
+    held_while_reading = _watch_the_lock_while_reading(svc, monkeypatch)
 
     def no_whole_log(*_: Any, **__: Any) -> Replayed:
         raise AssertionError("the bundle replayed the whole log")
 
-    monkeypatch.setattr(focused, "_events", events)
     monkeypatch.setattr(bundle, "replay", no_whole_log)
     made = reads_year.evidence_bundle(svc, EVERYTHING, "CV1", YEAR)
     assert held_while_reading and not any(held_while_reading)

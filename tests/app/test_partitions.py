@@ -285,6 +285,17 @@ def _routed(worker: Projector) -> RoutedReader:
     return worker.routed
 
 
+def _assert_snq_rows_are_the_single_workers(app: MinhBach, snq: Projector) -> None:
+    """The SNQ worker's rows, CV2's year among them, are the single worker's SNQ rows."""
+    ours = view_rows(snq)
+    snq.engine.dispose()
+    assert any(row["servant_code"] == "CV2" for row in ours["pj_annual_classifications"])
+    single = _single_worker_views(app)
+    assert ours == {
+        name: [row for row in rows if row["agency_code"] == "SNQ"] for name, rows in single.items()
+    }
+
+
 def test_a_partition_reads_only_its_component_until_a_move_links_the_groups(
     app: MinhBach,
 ) -> None:
@@ -309,13 +320,36 @@ def test_a_partition_reads_only_its_component_until_a_move_links_the_groups(
     snq.catch_up()
     assert "SNV" in routed.component  # linked by CV2
     assert "CV1" in snq.state.servants  # all of SNV's group, folded from its first event
-    ours = view_rows(snq)
-    snq.engine.dispose()
-    assert any(row["servant_code"] == "CV2" for row in ours["pj_annual_classifications"])
-    single = _single_worker_views(app)
-    assert ours == {
-        name: [row for row in rows if row["agency_code"] == "SNQ"] for name, rows in single.items()
-    }
+    _assert_snq_rows_are_the_single_workers(app, snq)
+
+
+def test_a_worker_behind_routes_routed_further_folds_a_joining_servant_from_the_start(
+    app: MinhBach,
+) -> None:
+    """Another worker has routed past CV2's move into SNQ while the SNQ worker is still
+    before it: the routes already list CV2 in SNQ's group, so a later event of CV2's
+    January evaluation arrives before the move does, and the worker reads that
+    evaluation's earlier events with it (not only once the move is reached)."""
+    _build(app)
+    applying = History(app)
+    for op in [op for op in STORY if op[0] != "transfer"]:
+        applying.apply(op)
+    snq = Projector(app, partition=NAMED[1])
+    snq.catch_up()
+    before_the_move = snq.position
+    applying.apply(("criteria", "CV2", 1, "2.5"))  # CV2's January evaluation, scored again
+    applying.apply(("work", "CV2", 2, 0, 0, False, True))  # still at SNV
+    applying.apply(("transfer", "CV2", True, 3))  # CV2: SNV → SNQ
+    applying.apply(("work", "CV2", 4, 0, 0, False, True))
+    head = app.recorder.max_notification_id()
+    assert head is not None
+    routes = snq.routes
+    assert routes is not None
+    routes.advance(head)  # as a worker of another partition would
+    while snq.position < head:  # then the SNQ worker, a few events at a time
+        snq.catch_up(window=2)
+    assert snq.position > before_the_move
+    _assert_snq_rows_are_the_single_workers(app, snq)
 
 
 def test_the_routes_cover_every_event_once_when_two_workers_race(app: MinhBach) -> None:
@@ -329,16 +363,21 @@ def test_the_routes_cover_every_event_once_when_two_workers_race(app: MinhBach) 
     indexes = [worker.routes for worker in workers]
     assert all(index is not None for index in indexes)
     barrier = threading.Barrier(len(indexes))
+    failures: list[BaseException] = []
 
     def advance(index: RouteIndex) -> None:
         barrier.wait()
-        index.advance(head)
+        try:
+            index.advance(head)
+        except BaseException as error:  # a thread's exception would go unnoticed
+            failures.append(error)
 
     threads = [threading.Thread(target=advance, args=(index,)) for index in indexes if index]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    assert not failures  # neither worker hit the other's rows
     with workers[0].engine.connect() as conn:
         routed = [int(p) for p in conn.execute(select(route_events.c.position)).scalars()]
         moved = tracked_position(conn, "routes")

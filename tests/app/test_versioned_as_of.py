@@ -7,54 +7,30 @@ the replay's, row for row."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from api import reads
-from api.as_of import Replays
 from api.auth import ReadScope
 from api.deps import Services
-from api.live import LiveViews
 from domain.application import MinhBach
-from domain.storage import Storage, storage_from_url
+from domain.storage import storage_from_url
 from projections import history, queries
 from projections.tables import annual_classifications, interim_results, period_results
+from tests.app.live_world import World
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import STAFF, build_agency
 from tests.app.test_projection_properties import SCRATCH, History, operations
-from tests.conftest import FakeClock
 
 EVERYTHING = ReadScope(everything=True)
 AGENCIES = ("SNV", "SNQ")
 YEAR = 2026
 NAMES = (annual_classifications.name, period_results.name, interim_results.name)
-
-
-class World:
-    """An application with its live views and replays, as the API holds them."""
-
-    def __init__(self, app: MinhBach) -> None:
-        self.app = app
-        self.svc = Services(app, LiveViews(app), Replays(app))
-
-    def restart(self) -> None:  # a runner stopped anywhere and started again
-        self.svc.views.engine.dispose()
-        self.svc = Services(self.app, LiveViews(self.app), Replays(self.app))
-
-    def apply(self, applying: History, op: tuple[Any, ...]) -> None:
-        if op[0] == "project":
-            self.svc.views.projector.catch_up(window=op[1])
-        elif op[0] == "restart":
-            self.restart()
-        else:
-            applying.apply(op)
 
 
 def _public(rows: Any) -> list[dict[str, Any]]:
@@ -136,15 +112,6 @@ def test_versioned_as_of_equals_the_replay_at_every_position(
         assert answered > 0  # the last commit at least
         world.svc.views.engine.dispose()
         app.close()
-
-
-@pytest.fixture
-def world(storage: Storage, clock: FakeClock) -> Iterator[World]:
-    app = MinhBach(storage, clock=clock)
-    found = World(app)
-    yield found
-    found.svc.views.engine.dispose()
-    app.close()
 
 
 PLAYED = [
