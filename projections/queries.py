@@ -6,10 +6,11 @@ far behind the views are (read-your-writes).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 from typing_extensions import Unpack
@@ -24,8 +25,10 @@ from projections.tables import (
 Row = dict[str, Any]
 
 
-def _rows(conn: Connection, query: Select[Any]) -> list[Row]:
-    return [dict(r._mapping) for r in conn.execute(query)]
+def _rows(conn: Connection, query: Select[Any], values: Row | None = None) -> list[Row]:
+    result = conn.execute(query, values)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def _count(conn: Connection, query: Select[Any]) -> int:
@@ -77,28 +80,55 @@ def standings(
     """Annual classifications of one agency, best score first, with a rank
     (equal scores share it) within the chosen scope."""
     unit, peer_group, level = _narrowing(filters)
+    sort, descending = filters.get("sort", "score"), filters.get("descending")
+    count, page = _standings_statements(
+        unit is not None, peer_group is not None, level is not None, sort, descending
+    )
+    values = {
+        "agency": agency,
+        "year": year,
+        "unit": unit,
+        "peer_group": peer_group,
+        "level": level,
+        "limit": filters.get("limit", 100),
+        "offset": filters.get("offset", 0),
+    }
+    total = int(conn.execute(count, values).scalar_one())
+    return _rows(conn, page, values), total
+
+
+@functools.lru_cache(maxsize=128)
+def _standings_statements(
+    by_unit: bool, by_peer_group: bool, by_level: bool, sort: str, descending: bool | None
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of a standings listing of one shape, built once with
+    bound parameters: building the statement (its subquery's columns) cost several
+    times the query itself on every request."""
     table = annual_classifications
     partition = []
-    if peer_group is not None:
+    if by_peer_group:
         partition = [table.c.peer_group]
-    elif unit is not None:
+    elif by_unit:
         partition = [table.c.unit_code]
     rank = (
         func.rank()
         .over(partition_by=partition or None, order_by=table.c.score_cents.desc().nulls_last())
         .label("rank")
     )
-    query = select(table, rank).where(table.c.agency_code == agency, table.c.year == year)
-    if unit is not None:
-        query = query.where(table.c.unit_code == unit)
-    if peer_group is not None:
-        query = query.where(table.c.peer_group == peer_group)
+    query = select(table, rank).where(
+        table.c.agency_code == bindparam("agency"), table.c.year == bindparam("year")
+    )
+    if by_unit:
+        query = query.where(table.c.unit_code == bindparam("unit"))
+    if by_peer_group:
+        query = query.where(table.c.peer_group == bindparam("peer_group"))
     inner = query.subquery()
     outer = select(inner)
-    if level is not None:
-        outer = outer.where(effective_level(inner) == level)
-    total = _count(conn, outer)
-    return _rows(conn, _page(outer, inner, filters)), total
+    if by_level:
+        outer = outer.where(effective_level(inner) == bindparam("level"))
+    count = select(func.count()).select_from(outer.subquery())
+    page = _sorted(outer, inner, sort, descending)
+    return count, page.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 SORTS = ("score", "servant", "unit", "peer_group")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,14 @@ import pytest
 
 from domain import commands as c
 from domain.application import MinhBach
-from projections.queries import annual_classification, period_results_of, standings
+from projections.queries import (
+    SORTS,
+    PageFilters,
+    annual_classification,
+    period_results_of,
+    standings,
+    standings_from_rows,
+)
 from projections.runner import Projector
 from tests.app.projection_helpers import view_rows
 from tests.app.scenario import (
@@ -266,3 +274,34 @@ def test_rebuild_gives_the_same_rows(app: MinhBach, projector: Projector) -> Non
     before = view_rows(projector)
     assert projector.rebuild() == log_size(app)
     assert view_rows(projector) == before
+
+
+def test_standings_of_every_shape_equal_the_same_listing_computed_in_memory(
+    app: MinhBach, projector: Projector
+) -> None:
+    """The standings' statements are built once per shape with bound parameters:
+    each shape, with any values, answers what the in-memory listing does."""
+    for code, evaluator in (("CV1", "TP1"), ("CV2", "TP1"), ("CV3", "TP2")):
+        month(app, code, evaluator)
+    month(app, "PP1", "TP1", late_days=2)
+    projector.catch_up()
+    annual = view_rows(projector)["pj_annual_classifications"]
+    assert len(annual) >= 4
+    with projector.engine.connect() as conn:
+        for unit, peer_group, level in itertools.product(
+            (None, "P1", "P2"), (None, "chuyen-vien"), (None, "GOOD", "EXCELLENT")
+        ):
+            for sort, descending in itertools.product(SORTS, (None, True, False)):
+                for limit, offset in ((100, 0), (2, 1)):
+                    asked: PageFilters = {
+                        "unit": unit,
+                        "peer_group": peer_group,
+                        "level": level,
+                        "sort": sort,
+                        "descending": descending,
+                        "limit": limit,
+                        "offset": offset,
+                    }
+                    found = standings(conn, "SNV", 2026, **asked)
+                    assert found == standings_from_rows(annual, "SNV", 2026, **asked), asked
+        assert standings(conn, "SNV", 2025) == ([], 0)
