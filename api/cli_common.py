@@ -32,11 +32,23 @@ def projector_of(args: argparse.Namespace) -> Projector:
     app = open_app(args.database_url)
     engine = engine_for(app.storage)
     batch_size = getattr(args, "batch_size", 500)
+    # ``--open-years``, when given (absent: the runner's default).
+    kept: dict[str, Any] = {"open_years": args.open_years} if "open_years" in args else {}
     partition = partition_of(args)
     if partition is not None:  # the ledger follows the whole log, in the default worker
-        return Projector(app, engine, batch_size, partition=partition)
+        return Projector(app, engine, batch_size, partition=partition, **kept)
     ledger = Ledger(app, engine, signer_from_environment(), CHECKPOINT_SECONDS)
-    return Projector(app, engine, batch_size, ledger)
+    return Projector(app, engine, batch_size, ledger, **kept)
+
+
+def open_years(text: str) -> int | None:
+    """An argparse type: how many years a worker keeps in memory, or ``all``."""
+    from projections.runner import parse_open_years
+
+    try:
+        return parse_open_years(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def partition_of(args: argparse.Namespace) -> Partition | None:

@@ -28,10 +28,11 @@ def explain(error: Exception, args: argparse.Namespace) -> str | None:
     from sqlalchemy.exc import OperationalError as SQLOperationalError
 
     from api.auth import TokenConfigError
+    from api.live import SettingError
     from domain.storage import StorageConfigError, storage_from_url
     from projections.signing import KEY_ENV, KEY_FILE, LedgerKeyError
 
-    if isinstance(error, CliError | TokenConfigError):
+    if isinstance(error, CliError | TokenConfigError | SettingError):
         return str(error)
     if isinstance(error, StorageConfigError):
         return f"{error}; {DATABASE_HINT}"

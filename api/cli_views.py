@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from api.cli_common import open_app, partition_of, print_table, projector_of
+from api.cli_common import open_app, open_years, partition_of, print_table, projector_of
 from api.cli_errors import CliError
 
 if TYPE_CHECKING:
@@ -229,6 +229,14 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "--agencies",
         metavar="A,B",
         help="only these agencies, each with its whole managing-agency group",
+    )
+    p_project.add_argument(
+        "--open-years",
+        type=open_years,
+        default=argparse.SUPPRESS,
+        metavar="N|all",
+        help="years kept in memory: the latest N (default 2); older ones come back from"
+        " the log when something needs them; 'all' keeps every year",
     )
     p_project.set_defaults(func=cmd_project)
 

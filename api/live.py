@@ -16,11 +16,16 @@ from projections import faults
 from projections.follower import LAG_SECONDS, Follower, Health, ViewsHalted
 from projections.ledger import CHECKPOINT_SECONDS, Ledger
 from projections.replay import Replayed
-from projections.runner import Projector, Status
+from projections.runner import OPEN_YEARS, Projector, Status, parse_open_years
 from projections.signing import signer_from_environment
 from projections.tracking import engine_for
 
 LAG_SETTING = "MINHBACH_HEALTH_LAG_SECONDS"
+OPEN_YEARS_SETTING = "MINHBACH_OPEN_YEARS"
+
+
+class SettingError(ValueError):
+    """A setting of the service's environment that cannot be read."""
 
 
 class LiveViews:
@@ -31,7 +36,14 @@ class LiveViews:
         self.ledger = Ledger(
             app, engine, signer_from_environment(), checkpoint_seconds=CHECKPOINT_SECONDS
         )
-        self.projector = Projector(app, engine, batch_size=batch_size, ledger=self.ledger)
+        setting = os.environ.get(OPEN_YEARS_SETTING)
+        try:
+            kept = OPEN_YEARS if setting is None else parse_open_years(setting)
+        except ValueError as error:
+            raise SettingError(f"{OPEN_YEARS_SETTING}: {error}") from None
+        self.projector = Projector(
+            app, engine, batch_size=batch_size, ledger=self.ledger, open_years=kept
+        )
         lag = float(os.environ.get(LAG_SETTING) or LAG_SECONDS)
         self.follower = Follower(self.projector, interval=interval, lag_seconds=lag)
         self._lock = threading.Lock()

@@ -81,11 +81,14 @@ def servant_month(svc: Services, scope: ReadScope, servant: str, period: str) ->
     found = reads.servant_in_scope(svc, scope, servant)
     when = period_of(period)
     svc.views.catch_up()
-    state = svc.views.projector.state
     placement = found.placement_on(min(when.last_day, svc.app.clock().date()))
-    agency = state.agencies.get(placement.agency_code)
+    # Held still while read: a closed year's records are folded back into it.
+    with svc.views.locked():
+        state = svc.views.projector.state
+        agency = state.agencies.get(placement.agency_code)
+        evaluation = state.evaluations.get((servant, when.code))
+        tasks = [task_row(t) for t in state.tasks((servant, when.code)) if t.holder == servant]
     policy = policy_at(agency, when.first_day)
-    evaluation = state.evaluations.get((servant, when.code))
     with svc.views.engine.connect() as conn:
         rows = queries.period_results_of(conn, servant, when.year)
     return ServantMonth(
@@ -94,7 +97,7 @@ def servant_month(svc: Services, scope: ReadScope, servant: str, period: str) ->
         agency=placement.agency_code,
         unit=placement.unit_code,
         leader=placement.leadership.is_leader,
-        tasks=[task_row(t) for t in state.tasks((servant, when.code)) if t.holder == servant],
+        tasks=tasks,
         criteria=policy.criteria_maxima,
         self_scores=dict(evaluation.self_scores) if evaluation else {},
         scores=dict(evaluation.scores) if evaluation else {},

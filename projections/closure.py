@@ -87,9 +87,9 @@ def _period_records(
     if found is None:
         return set()
     records = {found.id, *state.tasks_by_period.get(key, ())}
-    evaluation = state.evaluations.get(key)
+    evaluation = state.evaluation_ids.get(key)
     if evaluation is not None:
-        records.add(evaluation.id)
+        records.add(evaluation)
     day = Period.parse(period).last_day
     placement = found.placement_on(day)
     agency = state.agencies.get(placement.agency_code)

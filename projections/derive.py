@@ -498,10 +498,11 @@ class Deriver:
         spans = {(code, span) for code, p in periods for span in spans_of(Period.parse(p))}
         changed: set[SpanKey] = set()
         for code, span in sorted(spans):
+            # The span's year's periods only (interim_row reads no other).
             rows = [
                 row
                 for p in self.state.periods_of.get(code, ())
-                if (row := self.period_rows.get((code, p))) is not None
+                if p.startswith(span[:4]) and (row := self.period_rows.get((code, p))) is not None
             ]
             row = interim_row(code, span, rows, self.state.agencies)
             if row is None:
@@ -531,9 +532,12 @@ class Deriver:
     def results_in(self, servant_code: str, year: int) -> list[PeriodScore]:
         """The servant's period results of ``year``, in whatever agency and kind (Art. 19(1))."""
         found = []
+        prefix = f"{year}-"  # a period's row is of its code's year
         for code in sorted(self.state.periods_of.get(servant_code, ())):
+            if not code.startswith(prefix):
+                continue
             row = self.period_rows.get((servant_code, code))
-            if row is not None and row["year"] == year:
+            if row is not None:
                 score = Decimal(row["score"]) if row["score"] else None
                 found.append(PeriodScore(Period.parse(code), score))
         return found

@@ -149,8 +149,8 @@ def _own_records(state: DomainState, code: str, year: int, upto: int) -> set[UUI
     records = {classification_id(code, year)}
     for period in state.periods_of.get(code, ()):
         if period.startswith(str(year)):
-            if (evaluation := state.evaluations.get((code, period))) is not None:
-                records.add(evaluation.id)
+            if (evaluation := state.evaluation_ids.get((code, period))) is not None:
+                records.add(evaluation)
             records |= set(state.tasks_by_period.get((code, period), ()))
     records |= {d.id for d in state.disciplines.get(code, {}).values()}
     records |= {c.id for c in state.conclusions.get(code, {}).values()}

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
 from sqlalchemy import Engine, delete, insert, select, tuple_, update
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from domain.application import MinhBach
+from domain.base import Audited
 from domain.policy import PoolFacts
 from projections import faults, history
 from projections.derive import Deriver, Row
@@ -53,6 +55,25 @@ READ_PAGE = 2_000
 # nearly every position anyway.
 REBUILD_WINDOW = 100_000
 DELETE_CHUNK = 2_000
+# The years kept in memory: the latest one any task or evaluation falls in and the
+# one before it (classified early the next year). Older ones are closed: their tasks
+# and evaluations leave memory and are folded back from the log when something
+# needs them (projections.records). None keeps everything.
+OPEN_YEARS = 2
+
+
+def parse_open_years(text: str) -> int | None:
+    """How many years a runner keeps in memory, as written in a setting or an
+    option: a whole number, 0 or more, or ``all`` (None: nothing is closed)."""
+    if text.strip() == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"a number of years or 'all', not {text!r}") from None
+    if value < 0:
+        raise ValueError(f"a number of years, 0 or more, not {value}")
+    return value
 
 
 @contextmanager
@@ -123,6 +144,7 @@ class Projector:
         batch_size: int = 500,
         ledger: Ledger | None = None,
         partition: Partition | None = None,
+        open_years: int | None = OPEN_YEARS,
     ) -> None:
         if partition is not None and ledger is not None:
             raise ValueError("the ledger follows the whole log: run it beside the partitions")
@@ -138,6 +160,10 @@ class Projector:
         self.ledger = ledger
         self.head = 0  # the newest event seen in the log, at the last look
         self.reader = LeanReader(app, READ_PAGE)
+        if open_years is not None and open_years < 0:
+            raise ValueError("open_years is a number of years, 0 or more")
+        # Closing years needs records read back by id (SQLite and PostgreSQL).
+        self.open_years = open_years if self.reader.can_select_at else None
         self._ensure_schema()
         ensure_tracking_row(self.engine, self.name)
         # A partition reads only its component's events, through the shared
@@ -158,6 +184,7 @@ class Projector:
         # Until this completes, memory does not stand for any committed position.
         self._stale = True
         self.state = DomainState()
+        self.state.by_id.loader = self._load_records
         self.deriver = Deriver(self.state)
         if self.routes is not None and self.partition is not None:
             self.routed = RoutedReader(self.routes, self.partition)
@@ -166,15 +193,27 @@ class Projector:
         self._deferred = Dirty()
         dirty = Dirty()
         with collector_paused():
+            # Derived a window at a time, as a rebuild is: what a window dirties in
+            # the closed years comes back for its derive only (the same rows as one
+            # derive of everything: the derivation follows whatever batching).
+            folded = 0
             for notifications in self._pages(0, self.position):
                 dirty.update(self._fold(notifications))
+                folded += len(notifications)
+                if folded >= REBUILD_WINDOW:
+                    self._derive(dirty, self.position)
+                    dirty, folded = Dirty(), 0
+                self._close_years()
             self._derive(dirty, self.position)
+            self._close_years()
         with self.engine.connect() as conn:
             self._stored = {view.name: self._mine(_load(conn, view.name)) for view in VIEWS}
         self._pending: dict[str, set[Any]] = {
             name: _differences(self._mine(rows), self._stored[name])
             for name, rows in self.deriver.views().items()
         }
+        if self.partition is None:
+            self._stored = {}  # only a partition's writes read them (whose rows they are)
         self._stale = False
         if self.position >= FREEZE_AFTER:
             freeze_long_lived()
@@ -235,6 +274,7 @@ class Projector:
                     continue
                 if ledger is not None:
                     ledger.sign_if_due()
+                self._close_years()  # what readers brought back since
                 break
             stop_at = head if window == 0 else min(head, self.position + window)
             self._stale = True  # memory runs ahead of the views until the commit
@@ -244,6 +284,7 @@ class Projector:
                     convert = self.reader.convert_id
                     ledger.observe([notification(row, convert) for row in rows])
                 dirty.update(self._fold(rows))
+                self._close_years()
             if ledger is not None:
                 ledger.advance_to(stop_at)
             first = self.position
@@ -255,6 +296,7 @@ class Projector:
                 self._deferred.update(dirty)
                 changed = {}
             self._commit_or_resync(stop_at, changed)
+            self._close_years()
             if stop_at - first >= FREEZE_AFTER:
                 freeze_long_lived()
         return self.position
@@ -318,6 +360,21 @@ class Projector:
                 raise ProjectionFault(row.id, row.topic, error) from error
         return dirty
 
+    def _load_records(self, records: set[UUID]) -> dict[UUID, Audited]:
+        """Fold records back from their own events up to the state's position: what
+        they were when they left memory, with whatever happened to them since."""
+        rows = self.reader.rows_of(records, self.state.position)
+        return self.state.refold(self.reader.event(row) for row in rows)
+
+    def _close_years(self) -> None:
+        """Evict the closed years' tasks and evaluations: all of them when another
+        year closes, otherwise those something loaded back since the last time."""
+        if self.open_years is None:
+            return
+        through = self.state.newest_year - self.open_years
+        if through > self.state.closed_through or self.state.by_id.resident:
+            self.state.close_years(through)
+
     def _derive(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:
         """Derive the dirty rows; a failure is a fault of the events from ``first``."""
         try:
@@ -351,14 +408,15 @@ class Projector:
                 self.ledger.stage(conn)
         if self.ledger is not None:
             self.ledger.committed()
-        for name, keys in self._pending.items():
-            stored = self._stored.setdefault(name, {})
-            for key in keys:
-                row = current[name].get(key)
-                if row is not None and (mine is None or mine(row)):
-                    stored[key] = row
-                else:
-                    stored.pop(key, None)
+        if mine is not None:
+            for name, keys in self._pending.items():
+                stored = self._stored.setdefault(name, {})
+                for key in keys:
+                    row = current[name].get(key)
+                    if row is not None and mine(row):
+                        stored[key] = row
+                    else:
+                        stored.pop(key, None)
         self._pending = {}
         self.position = position
         self._stale = False

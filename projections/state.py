@@ -12,6 +12,7 @@ first k events gives the state "as of" k.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -27,6 +28,7 @@ from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
 from domain.servant import CivilServant
 from domain.task import Task
+from projections.records import Evaluations, Records
 
 # Receipts carry no fact: the projections skip them without decoding.
 IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
@@ -69,12 +71,13 @@ class Dirty:
 @dataclass
 class DomainState:
     position: int = 0
-    by_id: dict[UUID, Audited] = field(default_factory=dict)
+    by_id: Records = field(default_factory=Records)
     positions: dict[UUID, list[int]] = field(default_factory=lambda: defaultdict(list))
     agencies: dict[str, Agency] = field(default_factory=dict)
     servants: dict[str, CivilServant] = field(default_factory=dict)
     tasks_by_period: dict[PeriodKey, set[UUID]] = field(default_factory=lambda: defaultdict(set))
-    evaluations: dict[PeriodKey, PeriodEvaluation] = field(default_factory=dict)
+    evaluation_ids: dict[PeriodKey, UUID] = field(default_factory=dict)
+    evaluations: Evaluations = field(init=False, repr=False, compare=False)
     task_servants: dict[UUID, set[str]] = field(default_factory=lambda: defaultdict(set))
     disciplines: dict[str, dict[UUID, DisciplineDecision]] = field(
         default_factory=lambda: defaultdict(dict)
@@ -100,39 +103,66 @@ class DomainState:
     # The day each result was recorded (task id, submission number): the wait for
     # assessment counts from it, not from the completion day the servant states.
     submitted_on: dict[tuple[UUID, int], date] = field(default_factory=dict)
+    # The latest year any period record falls in (which years are closed follows it).
+    newest_year: int = 0
+    # Years up to this one are closed: their tasks and evaluations out of memory.
+    closed_through: int = 0
+
+    def __post_init__(self) -> None:
+        # A view of the ids over the records (a copy of the state shares both).
+        self.evaluations = Evaluations(self.evaluation_ids, self.by_id)
 
     def apply(
         self, event: CanMutateAggregate[UUID], position: int, dirty: Dirty | None = None
     ) -> Dirty:
         """Fold one event in; add what it may have changed to ``dirty`` (one set of
         keys serves a whole page of events)."""
-        aggregate = event.mutate(self.by_id.get(event.originator_id))
-        assert isinstance(aggregate, Audited)
+        aggregate = self._mutate(event, self.by_id.get(event.originator_id))
         self.by_id[event.originator_id] = aggregate
         self.positions[event.originator_id].append(position)
-        self.position = position
-        if isinstance(event, Task.ResultSubmitted):
-            self.submitted_on[(event.originator_id, event.submission)] = event.timestamp.date()
+        # The furthest event folded: a partition folds a joining aggregate's earlier
+        # events after later ones (projections.routes), and records folded back from
+        # the log are read up to here.
+        if position > self.position:
+            self.position = position
         dirty = Dirty() if dirty is None else dirty
         self._index(aggregate, dirty)
         return dirty
+
+    def _mutate(self, event: CanMutateAggregate[UUID], aggregate: Audited | None) -> Audited:
+        found = event.mutate(aggregate)
+        assert isinstance(found, Audited)
+        if isinstance(event, Task.ResultSubmitted):
+            self.submitted_on[(event.originator_id, event.submission)] = event.timestamp.date()
+        return found
+
+    def refold(self, events: Iterable[CanMutateAggregate[UUID]]) -> dict[UUID, Audited]:
+        """Records folded back from their own events (in log order), which were folded
+        here before (their positions and indexes are kept): the aggregates, and what
+        the fold notes beside them."""
+        found: dict[UUID, Audited] = {}
+        for event in events:
+            found[event.originator_id] = self._mutate(event, found.get(event.originator_id))
+        return found
 
     def _index(self, aggregate: Audited, dirty: Dirty) -> None:
         if isinstance(aggregate, Task):
             # Everyone it was ever with: a move or a cancel changes the earlier ones too.
             involved = self.task_servants[aggregate.id]
             involved |= {aggregate.assignee, aggregate.holder, aggregate.counted_for}
+            self._note_year(aggregate)
             for servant in involved:
                 key = (servant, aggregate.period)
                 self.tasks_by_period[key].add(aggregate.id)
                 self.periods_of[servant].add(aggregate.period)
-                self.years_of[servant].add(int(aggregate.period[:4]))
+                self.years_of[servant].add(_year(aggregate.period))
                 dirty.periods.add(key)
         elif isinstance(aggregate, PeriodEvaluation):
             key = (aggregate.servant_code, aggregate.period)
-            self.evaluations[key] = aggregate
+            self.evaluation_ids[key] = aggregate.id
+            self._note_year(aggregate)
             self.periods_of[aggregate.servant_code].add(aggregate.period)
-            self.years_of[aggregate.servant_code].add(int(aggregate.period[:4]))
+            self.years_of[aggregate.servant_code].add(_year(aggregate.period))
             dirty.periods.add(key)
         elif isinstance(aggregate, CivilServant):
             self.servants[aggregate.code] = aggregate
@@ -206,9 +236,57 @@ class DomainState:
         return agency.period_kind if agency is not None else None
 
     def tasks(self, key: PeriodKey) -> list[Task]:
-        found = [self.by_id[task_id] for task_id in self.tasks_by_period.get(key, ())]
+        ids = self.tasks_by_period.get(key, ())
+        self.by_id.load(ids)  # a closed year's, back in one read
+        found = [self.by_id[task_id] for task_id in ids]
         return sorted((t for t in found if isinstance(t, Task)), key=lambda t: t.code)
 
     def sources(self, aggregate_id: UUID) -> list[int]:
         """Log positions of every event of one record (for explanations)."""
         return list(self.positions.get(aggregate_id, ()))
+
+    # --- closed years (projections.records) ------------------------------------
+
+    def _note_year(self, aggregate: Task | PeriodEvaluation) -> None:
+        year = _year(aggregate.period)
+        self.newest_year = max(self.newest_year, year)
+        if year <= self.closed_through:
+            self.by_id.resident.add(aggregate.id)  # a late one: evicted at the next close
+
+    def close_years(self, through: int) -> int:
+        """Close the years up to ``through``: evict their tasks and evaluations — all of
+        them when the bound moves, otherwise those back in memory since the last time.
+        Return how many left memory."""
+        records = self.by_id
+        if through > self.closed_through:
+            candidates = list(dict.items(records))
+            self.closed_through = through
+        else:
+            candidates = [(k, found) for k in records.resident if (found := dict.get(records, k))]
+        closed = [
+            key
+            for key, aggregate in candidates
+            if isinstance(aggregate, Task | PeriodEvaluation) and _year(aggregate.period) <= through
+        ]
+        for key in closed:
+            task = dict.get(records, key)
+            if isinstance(task, Task):  # noted again when the task is folded back
+                for submission in task.submissions:
+                    self.submitted_on.pop((key, submission.number), None)
+        gone = records.evict(closed)
+        records.resident.clear()
+        return gone
+
+    def load_year(self, year: int) -> None:
+        """Bring every task and evaluation of ``year`` back into memory (for an
+        analysis that goes through all of them), in one read."""
+        wanted: set[UUID] = set()
+        for key, ids in self.tasks_by_period.items():
+            if _year(key[1]) == year:
+                wanted |= ids
+        wanted |= {i for key, i in self.evaluation_ids.items() if _year(key[1]) == year}
+        self.by_id.load(wanted)
+
+
+def _year(period: str) -> int:
+    return int(period[:4])

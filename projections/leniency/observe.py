@@ -104,6 +104,7 @@ def observe(replayed: Replayed, seen: EventsSeen, agency: str, year: int) -> lis
     state, rows = replayed.state, replayed.deriver.period_rows
     policy = policy_at(state.agencies.get(agency), date(year, 1, 1))
     found: list[Observation] = []
+    state.load_year(year)  # a closed year's records, back for the walk below
 
     def placed(servant: str, period: str) -> str | None:
         """The servant's unit in the period, if the period is the agency's and the year's."""

@@ -94,6 +94,16 @@ CASES: dict[str, Callable[[Path], tuple[list[str], dict[str, str], tuple[str, ..
         {},
         ("public key",),
     ),
+    "open years setting unreadable": lambda t: (
+        ["serve", "--port", "0"],
+        {"MINHBACH_OPEN_YEARS": "two"},
+        ("MINHBACH_OPEN_YEARS", "'two'"),
+    ),
+    "open years option negative": lambda t: (
+        ["project", "--open-years", "-1"],
+        {},
+        ("--open-years", "0 or more"),
+    ),
     "as-of time unparseable": lambda t: (
         ["explain", "CV1", "2026", "--as-of-time", "yesterday"],
         {},

@@ -22,6 +22,7 @@ from api.cli import main
 from domain import commands as c
 from domain.application import MinhBach
 from domain.storage import Storage, storage_from_url
+from domain.task import task_id
 from projections import runner
 from projections.partition import Partition, group_of
 from projections.routes import RoutedReader, RouteIndex, route_events, subjects_named
@@ -31,7 +32,7 @@ from projections.tables import tracking
 from projections.tracking import tracked_position
 from tests.app.projection_helpers import view_rows
 from tests.app.quarterly_agency import build_quarterly_agency
-from tests.app.scenario import ADMIN, build_agency
+from tests.app.scenario import ADMIN, build_agency, servant
 from tests.app.test_projection_properties import SCRATCH, History, fact_operations
 
 # SNV and SNQ hash to different halves (crc32 % 2), so two partitions split them.
@@ -73,11 +74,14 @@ def _single_worker_views(app: MinhBach) -> dict[str, Any]:
 
 
 def _run_interleaved(
-    app: MinhBach, ops: list[tuple[Any, ...]], partitions: tuple[Partition, ...]
+    app: MinhBach,
+    ops: list[tuple[Any, ...]],
+    partitions: tuple[Partition, ...],
+    open_years: int | None = runner.OPEN_YEARS,
 ) -> dict[str, Any]:
     """Apply ``ops``, the partitions catching up in between with different windows."""
     applying = History(app)
-    workers = [Projector(app, partition=p) for p in partitions]
+    workers = [Projector(app, partition=p, open_years=open_years) for p in partitions]
     for step, op in enumerate(ops):
         applying.apply(op)
         if step % 3 == 2:
@@ -90,12 +94,13 @@ def _run_interleaved(
     return rows
 
 
+@pytest.mark.parametrize("open_years", [runner.OPEN_YEARS, 0], ids=["open", "every-year-closed"])
 @pytest.mark.parametrize("partitions", [HALVES, NAMED], ids=["halves", "named"])
 def test_partitions_together_equal_one_worker(
-    app: MinhBach, partitions: tuple[Partition, ...]
+    app: MinhBach, partitions: tuple[Partition, ...], open_years: int
 ) -> None:
     _build(app)
-    together = _run_interleaved(app, STORY, partitions)
+    together = _run_interleaved(app, STORY, partitions, open_years)
     assert sum(len(rows) for rows in together.values()) > 0
     agencies = {row["agency_code"] for row in together["pj_period_results"]}
     assert agencies == {"SNV", "SNQ"}
@@ -107,14 +112,16 @@ def test_partitions_together_equal_one_worker(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.lists(fact_operations, min_size=5, max_size=20))
-def test_generated_histories_partitioned_equal_one_worker(ops: list[tuple[Any, ...]]) -> None:
+@given(st.lists(fact_operations, min_size=5, max_size=20), st.sampled_from([runner.OPEN_YEARS, 0]))
+def test_generated_histories_partitioned_equal_one_worker(
+    ops: list[tuple[Any, ...]], open_years: int
+) -> None:
     with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
         storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
         app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
         _build(app)
         moves = [("transfer", "CV2", True, 2), ("transfer", "CV2", False, 3)]
-        together = _run_interleaved(app, [*moves[:1], *ops, *moves[1:]], HALVES)
+        together = _run_interleaved(app, [*moves[:1], *ops, *moves[1:]], HALVES, open_years)
         assert together == _single_worker_views(app)
         app.close()
 
@@ -406,3 +413,31 @@ def test_the_subjects_an_event_names() -> None:
     assert subjects_named("minhbach.task:Reassigned", {"to_servant": "CV2"}) == {"S:CV2"}
     assert subjects_named("minhbach.quota_pool:Opened", {"authority": "UBND"}) == {"A:UBND"}
     assert subjects_named("minhbach.principal:Registered", {"name": "x", "code": "p"}) == set()
+
+
+def test_a_closed_record_comes_back_whole_after_a_joining_group_s_earlier_events(
+    app: MinhBach,
+) -> None:
+    """The SNQ worker closes every year. In one window, GQ's task — out of memory —
+    gets a result, and CV2's move from SNV links SNV's group, whose earlier events
+    the worker folds first, below its position: the task comes back with all its
+    events, and the rows are the single worker's."""
+    _build(app)
+    applying = History(app)
+    for op in [op for op in STORY if op[0] != "transfer"]:
+        applying.apply(op)
+    applying.apply(("work", "GQ", 1, 0, 1, False, False))  # GQ's task: assigned, failed
+    snq = Projector(app, partition=NAMED[1], open_years=0)
+    snq.catch_up()
+    gq_task = task_id(applying.tasks[-1])
+    assert gq_task in snq.state.by_id.evicted
+    app.execute(
+        c.SubmitResult.model_validate(
+            {"task": applying.tasks[-1], "completed_quantity": "2", "completed_on": "2026-01-20"}
+        ),
+        servant("GQ"),
+    )
+    applying.apply(("transfer", "CV2", True, 2))  # CV2: SNV → SNQ, links SNV's group
+    snq.catch_up()  # one window: SNV's earlier events first, then GQ's result, the move
+    assert "SNV" in _routed(snq).component
+    _assert_snq_rows_are_the_single_workers(app, snq)

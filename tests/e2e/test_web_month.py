@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import caller_of
 from api.http import create_app
+from api.live import OPEN_YEARS_SETTING
 from domain import commands as c
 from domain.application import MinhBach
 from domain.passwords import hash_new_password
@@ -62,6 +63,20 @@ class Month:
 
 @pytest.fixture
 def month(app: MinhBach, clock: FakeClock) -> Iterator[Month]:
+    yield from _month(app)
+
+
+@pytest.fixture
+def month_every_year_closed(
+    app: MinhBach, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Month]:
+    """The service's follower closes every year: each page reads tasks and Form 01
+    back from the log (projections.records)."""
+    monkeypatch.setenv(OPEN_YEARS_SETTING, "0")
+    yield from _month(app)
+
+
+def _month(app: MinhBach) -> Iterator[Month]:
     build_agency(app)
     for name, role, scope in (
         ("tp1", "manager", {"servant": "TP1"}),
@@ -103,6 +118,19 @@ def criteria(prefix: str = "score-") -> dict[str, str]:
 
 
 def test_the_month_from_assignment_to_a_confirmed_score(month: Month) -> None:
+    _assign_to_confirm(month)
+
+
+def test_the_month_with_every_year_out_of_memory(month_every_year_closed: Month) -> None:
+    views = month_every_year_closed.client.app.state.services.views  # type: ignore[attr-defined]
+    assert views.projector.open_years == 0
+    _assign_to_confirm(month_every_year_closed)
+    views.catch_up()  # what the last page read back leaves memory again
+    records = views.projector.state.by_id
+    assert records.evicted and not [a for a in dict.values(records) if isinstance(a, Task)]
+
+
+def _assign_to_confirm(month: Month) -> None:
     month.sign_in("tp1")
     page = month.client.get(UNIT).text
     assert "Sản phẩm BC (BC) · hệ số 1,50" in page  # the factor the task will copy

@@ -58,18 +58,21 @@ class Province:
         self.org = Organisation(self.rng, size, year, self.saver, self.history)
         self.decisions = 0
 
-    def generate(self) -> History:
+    def generate(self, years: int = 1) -> History:
+        """The organisation from the first year on, then ``years`` years of it."""
         jan1 = date(self.year, 1, 1)
         for number in range(self.size.agencies):
             self.org.organise(number, jan1)
         self.saver.flush()
-        leaves = self.plan_leaves()
-        transfers = self.plan_transfers()
-        disciplines = self.plan_disciplines()
-        for month in range(1, 13):
-            self.month(month, leaves, transfers, disciplines)
-        self.year_end()
-        self.saver.flush()
+        for year in range(self.year, self.year + years):
+            self.year = year
+            leaves = self.plan_leaves()
+            transfers = self.plan_transfers()
+            disciplines = self.plan_disciplines()
+            for month in range(1, 13):
+                self.month(month, leaves, transfers, disciplines)
+            self.year_end()
+            self.saver.flush()
         self.history.events = self.app.recorder.max_notification_id() or 0
         return self.history
 
@@ -359,7 +362,7 @@ class Province:
                 )
             self.saver.add(agency)
         person = self.rng.choice([p for p in self.org.people if not p.leadership.is_leader])
-        conclusion_no = f"KL 17/KL-UBKT-{person.agency}"
+        conclusion_no = f"KL {17 + year - YEAR}/KL-UBKT-{person.agency}"
         conclusion = AuthorityConclusion.start(
             AuthorityConclusion.Recorded,
             conclusion_id(conclusion_no),
@@ -375,5 +378,8 @@ class Province:
         self.saver.add(conclusion)
 
 
-def generate(app: MinhBach, size: Size, seed: int = SEED, batch: int = 400) -> History:
-    return Province(app, size, seed, YEAR, batch).generate()
+def generate(
+    app: MinhBach, size: Size, seed: int = SEED, batch: int = 400, years: int = 1
+) -> History:
+    """A province's ``years`` years from ``YEAR`` on (the same people throughout)."""
+    return Province(app, size, seed, YEAR, batch).generate(years)
