@@ -203,7 +203,9 @@ class Projector:
                 if folded >= REBUILD_WINDOW:
                     self._derive(dirty, self.position)
                     dirty, folded = Dirty(), 0
-                self._close_years()
+                    self._close_years()
+                else:
+                    self._close_years(settled=False)
             self._derive(dirty, self.position)
             self._close_years()
         with self.engine.connect() as conn:
@@ -284,7 +286,7 @@ class Projector:
                     convert = self.reader.convert_id
                     ledger.observe([notification(row, convert) for row in rows])
                 dirty.update(self._fold(rows))
-                self._close_years()
+                self._close_years(settled=False)
             if ledger is not None:
                 ledger.advance_to(stop_at)
             first = self.position
@@ -366,13 +368,15 @@ class Projector:
         rows = self.reader.rows_of(records, self.state.position)
         return self.state.refold(self.reader.event(row) for row in rows)
 
-    def _close_years(self) -> None:
+    def _close_years(self, settled: bool = True) -> None:
         """Evict the closed years' tasks and evaluations: all of them when another
-        year closes, otherwise those something loaded back since the last time."""
+        year closes (even in the middle of a fold, which memory must not outgrow),
+        and once derived (``settled``) those something loaded back since the last
+        time — not between a fold and its derive, which would read them again."""
         if self.open_years is None:
             return
         through = self.state.newest_year - self.open_years
-        if through > self.state.closed_through or self.state.by_id.resident:
+        if through > self.state.closed_through or (settled and self.state.by_id.resident):
             self.state.close_years(through)
 
     def _derive(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
-from api.cli import main
+from api.cli import build_parser, main
+from api.cli_common import projector_of
 from domain.application import MinhBach
 from domain.evaluation import PeriodEvaluation
 from domain.storage import Storage
 from domain.task import Task
+from projections import runner
 from projections.leniency import leniency
 from projections.replay import Replayed, replay
 from projections.runner import Projector, parse_open_years
@@ -110,7 +112,36 @@ def test_a_late_event_re_derives_the_closed_period_as_a_full_replay_does(world: 
     closed.engine.dispose()
 
 
-def test_a_restart_with_every_year_closed_finds_nothing_to_rewrite(world: History) -> None:
+def test_a_late_event_reads_its_closed_record_back_once(world: History) -> None:
+    """The fold brings the task back for its event; the derive of its period finds it
+    in memory (no eviction between a fold and its derive)."""
+    closed = Projector(app := world.app, open_years=0)
+    closed.catch_up()
+    task = world.task(0)
+    assert task is not None and task.id in closed.state.by_id.evicted
+    records = closed.state.by_id
+    loader = records.loader
+    assert loader is not None
+    asked: list[set[Any]] = []
+
+    def counted(ids: set[Any]) -> Any:
+        asked.append(set(ids))
+        return loader(ids)
+
+    records.loader = counted
+    head = app.recorder.max_notification_id()
+    world.apply(("amend", 0, 1, True))  # its failed first assessment, accepted on review
+    assert app.recorder.max_notification_id() == (head or 0) + 1
+    closed.catch_up()
+    assert sum(task.id in ids for ids in asked) == 1
+    assert closed.deriver.views() == replay(app).deriver.views()
+    closed.engine.dispose()
+
+
+def test_a_restart_with_every_year_closed_finds_nothing_to_rewrite(
+    world: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "REBUILD_WINDOW", 7)  # a start derives window by window
     app = world.app
     Projector(app, open_years=None).rebuild()
     restarted = Projector(app, open_years=0)
@@ -147,6 +178,10 @@ def test_the_command_line_rebuilds_with_every_year_closed(world: History, storag
     expected = view_rows(kept)
     kept.engine.dispose()
     url = ["--database-url", storage.url, "project"]
+    chosen = projector_of(build_parser().parse_args([*url, "--open-years", "0"]))
+    assert chosen.open_years == 0
+    chosen.engine.dispose()
+    assert projector_of(build_parser().parse_args(url)).open_years == runner.OPEN_YEARS
     assert main([*url, "rebuild", "--open-years", "0"]) == 0
     assert main([*url, "--open-years", "all"]) == 0
     again = Projector(app, open_years=None)

@@ -5,7 +5,7 @@ row — whatever the history (amendments, annulments, moves, reassignments,
 exemptions, moves between a monthly and a quarterly agency, policy variants
 adopted, proposals and decisions), however the runner was batched, stopped and
 resumed, and though the incremental runner closes every year (its tasks and
-evaluations leave memory after each page and commit, and are folded back from the
+evaluations leave memory after each commit, and are folded back from the
 log whenever a late event or a derivation needs them). And whatever the competent
 authority tries to decide, within the decree's room or against it, the decided
 levels obey what the decree makes mandatory and the quota holds counting final
