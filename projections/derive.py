@@ -17,7 +17,7 @@ caches every step shares; what does not need those caches lives beside it
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -65,6 +65,7 @@ from projections.inputs import (
 from projections.interim import SpanKey, interim_row, spans_of
 from projections.pools import classify, pool_facts
 from projections.reconciliation import period_steps_row
+from projections.row_table import RowTable
 from projections.rows import (
     annual_row,
     appeal_row,
@@ -98,9 +99,10 @@ class Deriver:
 
     def __init__(self, state: DomainState) -> None:
         self.state = state
-        self.period_rows: dict[PeriodKey, Row] = {}
-        self.step_rows: dict[PeriodKey, Row] = {}
-        self.interim_rows: dict[SpanKey, Row] = {}
+        # A closed year's period, step and interim rows are kept packed (row_table).
+        self.period_rows: RowTable[PeriodKey] = RowTable()
+        self.step_rows: RowTable[PeriodKey] = RowTable()
+        self.interim_rows: RowTable[SpanKey] = RowTable()
         self.annual_rows: dict[YearKey, Row] = {}
         self.discipline_rows: dict[tuple[str], Row] = {}
         self.decision_rows: dict[NumberKey, Row] = {}  # (agency, number)
@@ -110,7 +112,7 @@ class Deriver:
         self._evaluators: dict[Any, tuple[list[str], list[str]]] = {}
         self._present_on: dict[tuple[str, date], list[tuple[str, CivilServant]]] | None = None
 
-    def views(self) -> dict[str, dict[Any, Row]]:
+    def views(self) -> dict[str, MutableMapping[Any, Row]]:
         """Every derived row, by table name and primary key (live, not copies)."""
         return {
             "pj_period_results": self.period_rows,
@@ -121,6 +123,16 @@ class Deriver:
             "pj_personnel_decisions": self.decision_rows,
             "pj_appeals": self.appeal_rows,
         }
+
+    def close_years(self, through: int) -> int:
+        """Pack the period, step and interim rows of the years up to ``through`` (the
+        runner's closed years); return how many were packed."""
+        tables = (self.period_rows, self.step_rows, self.interim_rows)
+        return sum(table.close_years(through) for table in tables)
+
+    def written_closed(self) -> bool:
+        """Whether rows of a closed year were written since the last close."""
+        return any(t.resident for t in (self.period_rows, self.step_rows, self.interim_rows))
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         """Recompute what ``dirty`` touches; return the changed keys per table."""

@@ -80,6 +80,12 @@ class Records(dict[UUID, Audited]):
         self.resident -= self.evicted
         return gone
 
+    def compact(self) -> None:
+        """Give back the table space of evicted records (a dict never shrinks)."""
+        kept = dict(dict.items(self))
+        dict.clear(self)
+        dict.update(self, kept)
+
 
 class Evaluations(Mapping[tuple[str, str], PeriodEvaluation]):
     """The period evaluations by (servant, period): the ids, with the aggregates in

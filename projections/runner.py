@@ -193,23 +193,22 @@ class Projector:
         self._deferred = Dirty()
         dirty = Dirty()
         with collector_paused():
-            # Derived a window at a time, as a rebuild is: what a window dirties in
-            # the closed years comes back for its derive only (the same rows as one
-            # derive of everything: the derivation follows whatever batching).
+            # Derived a window at a time, as a rebuild is, and before a year closes:
+            # what it dirtied is derived while its records are still in memory (the
+            # same rows as one derive of everything: the derivation follows whatever
+            # batching).
             folded = 0
             for notifications in self._pages(0, self.position):
                 dirty.update(self._fold(notifications))
                 folded += len(notifications)
-                if folded >= REBUILD_WINDOW:
+                if folded >= REBUILD_WINDOW or self._year_closes():
                     self._derive(dirty, self.position)
                     dirty, folded = Dirty(), 0
                     self._close_years()
-                else:
-                    self._close_years(settled=False)
             self._derive(dirty, self.position)
             self._close_years()
         with self.engine.connect() as conn:
-            self._stored = {view.name: self._mine(_load(conn, view.name)) for view in VIEWS}
+            self._stored = {view.name: dict(self._mine(_load(conn, view.name))) for view in VIEWS}
         self._pending: dict[str, set[Any]] = {
             name: _differences(self._mine(rows), self._stored[name])
             for name, rows in self.deriver.views().items()
@@ -281,22 +280,22 @@ class Projector:
             stop_at = head if window == 0 else min(head, self.position + window)
             self._stale = True  # memory runs ahead of the views until the commit
             dirty = Dirty()
+            first = self.position
+            changed: dict[str, set[Any]] = {}
             for rows in self._pages(self.position, stop_at):
                 if ledger is not None:
                     convert = self.reader.convert_id
                     ledger.observe([notification(row, convert) for row in rows])
                 dirty.update(self._fold(rows))
-                self._close_years(settled=False)
+                if self._year_closes():
+                    # Derived now, while the closing year's records are in memory; the
+                    # rows are committed with the rest of the window.
+                    _merge(changed, self._derive_window(dirty, first))
+                    dirty = Dirty()
+                    self._close_years(settled=False)
             if ledger is not None:
                 ledger.advance_to(stop_at)
-            first = self.position
-            if self._touches_mine(dirty):
-                dirty.update(self._deferred)
-                self._deferred = Dirty()
-                changed = self._derive(dirty, first + 1)
-            else:  # nothing of this partition's: move the position, derive later
-                self._deferred.update(dirty)
-                changed = {}
+            _merge(changed, self._derive_window(dirty, first))
             self._commit_or_resync(stop_at, changed)
             self._close_years()
             if stop_at - first >= FREEZE_AFTER:
@@ -368,16 +367,35 @@ class Projector:
         rows = self.reader.rows_of(records, self.state.position)
         return self.state.refold(self.reader.event(row) for row in rows)
 
+    def _derive_window(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:
+        """Derive what events after ``first`` dirtied; a partition puts it off while
+        none of it is its agencies'."""
+        if not self._touches_mine(dirty):  # move the position, derive later
+            self._deferred.update(dirty)
+            return {}
+        dirty.update(self._deferred)
+        self._deferred = Dirty()
+        return self._derive(dirty, first + 1)
+
+    def _year_closes(self) -> bool:
+        """Whether the fold reached a year that closes another."""
+        if self.open_years is None:
+            return False
+        return self.state.newest_year - self.open_years > self.state.closed_through
+
     def _close_years(self, settled: bool = True) -> None:
-        """Evict the closed years' tasks and evaluations: all of them when another
-        year closes (even in the middle of a fold, which memory must not outgrow),
-        and once derived (``settled``) those something loaded back since the last
-        time — not between a fold and its derive, which would read them again."""
+        """Evict the closed years' tasks and evaluations and pack their rows: all of
+        them when another year closes, and once derived (``settled``) those something
+        loaded back or wrote since the last time — not between a fold and its
+        derive, which would read them again."""
         if self.open_years is None:
             return
         through = self.state.newest_year - self.open_years
-        if through > self.state.closed_through or (settled and self.state.by_id.resident):
+        moved = self._year_closes()
+        if moved or (settled and self.state.by_id.resident):
             self.state.close_years(through)
+        if moved or (settled and self.deriver.written_closed()):
+            self.deriver.close_years(through)
 
     def _derive(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:
         """Derive the dirty rows; a failure is a fault of the events from ``first``."""
@@ -434,9 +452,9 @@ class Projector:
             return None
         return lambda row: partition.owns(row["agency_code"])
 
-    def _mine(self, rows: Mapping[Any, Row]) -> dict[Any, Row]:
+    def _mine(self, rows: Mapping[Any, Row]) -> Mapping[Any, Row]:
         mine = self._row_owner()
-        return dict(rows) if mine is None else {k: r for k, r in rows.items() if mine(r)}
+        return rows if mine is None else {k: r for k, r in rows.items() if mine(r)}
 
     def _touches_mine(self, dirty: Dirty) -> bool:
         if self.partition is None:
@@ -464,6 +482,11 @@ class Projector:
         except IntegrityError:
             pass  # another runner upgraded the views at the same moment
         metadata.create_all(self.engine)
+
+
+def _merge(changed: dict[str, set[Any]], more: Mapping[str, set[Any]]) -> None:
+    for name, keys in more.items():
+        changed.setdefault(name, set()).update(keys)
 
 
 def _key(row: Row, name: str) -> Any:

@@ -11,10 +11,13 @@ first k events gives the state "as of" k.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
 from datetime import date
+from sys import intern
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
@@ -29,11 +32,16 @@ from domain.personnel import PersonnelDecision
 from domain.servant import CivilServant
 from domain.task import Task
 from projections.records import Evaluations, Records
+from projections.servant_reach import Facts, facts_of, first_year_changed
 
 # Receipts carry no fact: the projections skip them without decoding.
 IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
 
 PeriodKey = tuple[str, str]  # (servant code, period code)
+# A closed year's sets of ids or codes are kept as tuples, its positions as arrays of
+# integers: the same contents in a fraction of the memory (``close_years``).
+Ids = set[UUID] | tuple[UUID, ...]
+Codes = set[str] | tuple[str, ...]
 YearKey = tuple[str, int]  # (servant code, year)
 NumberKey = tuple[str, str]  # (agency code, number): appeals and personnel decisions
 
@@ -72,13 +80,13 @@ class Dirty:
 class DomainState:
     position: int = 0
     by_id: Records = field(default_factory=Records)
-    positions: dict[UUID, list[int]] = field(default_factory=lambda: defaultdict(list))
+    positions: dict[UUID, MutableSequence[int]] = field(default_factory=lambda: defaultdict(list))
     agencies: dict[str, Agency] = field(default_factory=dict)
     servants: dict[str, CivilServant] = field(default_factory=dict)
-    tasks_by_period: dict[PeriodKey, set[UUID]] = field(default_factory=lambda: defaultdict(set))
+    tasks_by_period: dict[PeriodKey, Ids] = field(default_factory=lambda: defaultdict(set))
     evaluation_ids: dict[PeriodKey, UUID] = field(default_factory=dict)
     evaluations: Evaluations = field(init=False, repr=False, compare=False)
-    task_servants: dict[UUID, set[str]] = field(default_factory=lambda: defaultdict(set))
+    task_servants: dict[UUID, Codes] = field(default_factory=lambda: defaultdict(set))
     disciplines: dict[str, dict[UUID, DisciplineDecision]] = field(
         default_factory=lambda: defaultdict(dict)
     )
@@ -107,6 +115,8 @@ class DomainState:
     newest_year: int = 0
     # Years up to this one are closed: their tasks and evaluations out of memory.
     closed_through: int = 0
+    # Closed periods whose tuple of task ids became a set again (a late task).
+    _thawed: set[PeriodKey] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A view of the ids over the records (a copy of the state shares both).
@@ -117,7 +127,10 @@ class DomainState:
     ) -> Dirty:
         """Fold one event in; add what it may have changed to ``dirty`` (one set of
         keys serves a whole page of events)."""
-        aggregate = self._mutate(event, self.by_id.get(event.originator_id))
+        previous = self.by_id.get(event.originator_id)
+        # What a servant's event changes decides how far back it re-derives.
+        before = facts_of(previous) if isinstance(previous, CivilServant) else None
+        aggregate = self._mutate(event, previous)
         self.by_id[event.originator_id] = aggregate
         self.positions[event.originator_id].append(position)
         # The furthest event folded: a partition folds a joining aggregate's earlier
@@ -126,7 +139,7 @@ class DomainState:
         if position > self.position:
             self.position = position
         dirty = Dirty() if dirty is None else dirty
-        self._index(aggregate, dirty)
+        self._index(aggregate, dirty, before)
         return dirty
 
     def _mutate(self, event: CanMutateAggregate[UUID], aggregate: Audited | None) -> Audited:
@@ -145,15 +158,18 @@ class DomainState:
             found[event.originator_id] = self._mutate(event, found.get(event.originator_id))
         return found
 
-    def _index(self, aggregate: Audited, dirty: Dirty) -> None:
+    def _index(self, aggregate: Audited, dirty: Dirty, before: Facts | None = None) -> None:
         if isinstance(aggregate, Task):
             # Everyone it was ever with: a move or a cancel changes the earlier ones too.
-            involved = self.task_servants[aggregate.id]
-            involved |= {aggregate.assignee, aggregate.holder, aggregate.counted_for}
+            involved = _thaw(self.task_servants, aggregate.id)
+            for servant in (aggregate.assignee, aggregate.holder, aggregate.counted_for):
+                involved.add(intern(servant))  # one string per code, not one per event
             self._note_year(aggregate)
             for servant in involved:
                 key = (servant, aggregate.period)
-                self.tasks_by_period[key].add(aggregate.id)
+                if isinstance(self.tasks_by_period.get(key), tuple):
+                    self._thawed.add(key)
+                _thaw(self.tasks_by_period, key).add(aggregate.id)
                 self.periods_of[servant].add(aggregate.period)
                 self.years_of[servant].add(_year(aggregate.period))
                 dirty.periods.add(key)
@@ -166,8 +182,12 @@ class DomainState:
             dirty.periods.add(key)
         elif isinstance(aggregate, CivilServant):
             self.servants[aggregate.code] = aggregate
-            dirty.periods |= {(aggregate.code, p) for p in self.periods_of[aggregate.code]}
-            dirty.years |= {(aggregate.code, year) for year in self.years_of[aggregate.code]}
+            # Only the years the change reaches (projections.servant_reach).
+            since = 0 if before is None else first_year_changed(before, aggregate)
+            periods = self.periods_of[aggregate.code]
+            dirty.periods |= {(aggregate.code, p) for p in periods if _year(p) >= since}
+            years = self.years_of[aggregate.code]
+            dirty.years |= {(aggregate.code, year) for year in years if year >= since}
             agencies = {p.agency_code for p in aggregate.placements}
             for agency in agencies:
                 self.servants_of[agency].add(aggregate.code)
@@ -175,7 +195,7 @@ class DomainState:
                 for agency in agencies:
                     self.leaders_of[agency].add(aggregate.code)
             # A move changes whose d this servant counts in: re-derive the leaders.
-            dirty.periods |= self.leader_periods(agencies)
+            dirty.periods |= self.leader_periods(agencies, since)
         elif isinstance(aggregate, DisciplineDecision):
             self.disciplines[aggregate.servant_code][aggregate.id] = aggregate
             self.years_of[aggregate.servant_code].add(aggregate.counted_year)
@@ -222,12 +242,14 @@ class DomainState:
         years |= {c.year for c in self.conclusions.get(servant, {}).values()}
         return {(servant, year) for year in years}
 
-    def leader_periods(self, agencies: set[str]) -> set[PeriodKey]:
+    def leader_periods(self, agencies: set[str], since: int = 0) -> set[PeriodKey]:
+        """The periods of every leader of ``agencies``, from the year ``since``."""
         return {
             (leader, period)
             for agency in agencies
             for leader in self.leaders_of.get(agency, ())
             for period in self.periods_of.get(leader, ())
+            if _year(period) >= since
         }
 
     def period_kind(self, agency_code: str) -> str | None:
@@ -258,7 +280,8 @@ class DomainState:
         them when the bound moves, otherwise those back in memory since the last time.
         Return how many left memory."""
         records = self.by_id
-        if through > self.closed_through:
+        moved = through > self.closed_through
+        if moved:
             candidates = list(dict.items(records))
             self.closed_through = through
         else:
@@ -273,8 +296,21 @@ class DomainState:
             if isinstance(task, Task):  # noted again when the task is folded back
                 for submission in task.submissions:
                     self.submitted_on.pop((key, submission.number), None)
+                self.task_servants[key] = tuple(self.task_servants[key])
+            self.positions[key] = array("q", self.positions[key])
+        periods = (
+            [k for k in self.tasks_by_period if _year(k[1]) <= through]
+            if moved
+            else [k for k in self._thawed if _year(k[1]) <= through]
+        )
+        for period in periods:
+            self.tasks_by_period[period] = tuple(self.tasks_by_period[period])
+        self._thawed.clear()
         gone = records.evict(closed)
         records.resident.clear()
+        if gone > COMPACT_AFTER:  # dict tables never shrink by themselves
+            records.compact()
+            self.submitted_on = dict(self.submitted_on)
         return gone
 
     def load_year(self, year: int) -> None:
@@ -283,10 +319,25 @@ class DomainState:
         wanted: set[UUID] = set()
         for key, ids in self.tasks_by_period.items():
             if _year(key[1]) == year:
-                wanted |= ids
+                wanted.update(ids)
         wanted |= {i for key, i in self.evaluation_ids.items() if _year(key[1]) == year}
         self.by_id.load(wanted)
 
 
+# Evictions of at least this many records leave behind the dict tables they filled.
+COMPACT_AFTER = 1_000
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 def _year(period: str) -> int:
     return int(period[:4])
+
+
+def _thaw(index: dict[K, set[V] | tuple[V, ...]], key: K) -> set[V]:
+    """The set at ``key`` (a closed year's tuple made a set again, or a new one)."""
+    found = index.get(key)
+    if isinstance(found, set):
+        return found
+    thawed = index[key] = set(found or ())
+    return thawed

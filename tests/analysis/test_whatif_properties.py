@@ -7,6 +7,7 @@ and asking writes nothing — neither to the log nor to the views."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ KEYS = {
 
 
 def assert_is_the_views(
-    derived: dict[str, dict[Any, dict[str, Any]]],
+    derived: Mapping[str, Mapping[Any, dict[str, Any]]],
     views: dict[str, list[dict[str, Any]]],
     agency: str,
 ) -> None:

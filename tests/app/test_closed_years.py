@@ -6,6 +6,7 @@ everything."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +55,21 @@ def _period_records(state: DomainState) -> list[Any]:
     return [a for a in dict.values(state.by_id) if isinstance(a, Task | PeriodEvaluation)]
 
 
+def _assert_compact(projector: Projector) -> None:
+    """Every closed year's derived row packed, every closed record's positions an
+    array, every closed period's ids a tuple."""
+    deriver, state = projector.deriver, projector.state
+    for table in (deriver.period_rows, deriver.step_rows, deriver.interim_rows):
+        assert len(table) > 0 and table.packed() == len(table)
+    assert all(isinstance(state.positions[r], array) for r in state.by_id.evicted)
+    assert all(isinstance(ids, tuple) for ids in state.tasks_by_period.values())
+    assert all(
+        isinstance(state.task_servants[t], tuple)
+        for t in state.by_id.evicted
+        if t in state.task_servants
+    )
+
+
 def _aggregates(state: DomainState) -> dict[Any, Any]:
     """Every task and evaluation by (servant, period), as (id, version) pairs."""
     found: dict[Any, Any] = {}
@@ -82,7 +98,14 @@ def test_every_year_closed_holds_no_period_record_and_reads_each_back(world: His
     closed.catch_up()
     assert _period_records(closed.state) == []
     assert len(closed.state.by_id.evicted) >= 10
+    _assert_compact(closed)
     everything = replay(app)
+    # Positions and indexes kept compact, equal to the replay's.
+    for record, positions in everything.state.positions.items():
+        assert list(closed.state.positions[record]) == positions
+    for name in ("tasks_by_period", "task_servants"):
+        compact = getattr(closed.state, name)
+        assert {k: set(v) for k, v in compact.items()} == getattr(everything.state, name)
     assert _aggregates(closed.state) == _aggregates(everything.state)  # back from the log
     assert closed.deriver.views() == everything.deriver.views()
     # Readers brought them back; the next look at the log sends them out again.
@@ -101,6 +124,7 @@ def test_a_late_event_re_derives_the_closed_period_as_a_full_replay_does(world: 
         world.apply(op)
     closed.catch_up(window=2)
     assert _period_records(closed.state) == []
+    _assert_compact(closed)  # what the late events wrote was packed again
     everything = replay(app)
     assert closed.deriver.views() == everything.deriver.views()
     after = view_rows(closed)

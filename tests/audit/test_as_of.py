@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def project_until(projector: Projector, position: int) -> None:
     projector._commit(position, projector.deriver.derive(dirty))
 
 
-def rows_of(replayed_rows: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+def rows_of(replayed_rows: Mapping[Any, dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(
         ({k: v for k, v in r.items() if not k.startswith("_")} for r in replayed_rows.values()),
         key=repr,
