@@ -207,14 +207,23 @@ class Projector:
                     self._close_years()
             self._derive(dirty, self.position)
             self._close_years()
+        derived = self.deriver.views()
         with self.engine.connect() as conn:
-            self._stored = {view.name: dict(self._mine(_load(conn, view.name))) for view in VIEWS}
-        self._pending: dict[str, set[Any]] = {
-            name: _differences(self._mine(rows), self._stored[name])
-            for name, rows in self.deriver.views().items()
-        }
-        if self.partition is None:
-            self._stored = {}  # only a partition's writes read them (whose rows they are)
+            if self.partition is None:
+                # Compared row by row as they are read: a start never holds every
+                # stored row of every year beside the derived ones.
+                self._stored = {}  # only a partition's writes read them (whose rows they are)
+                self._pending = {
+                    view.name: _differing(conn, view, derived[view.name]) for view in VIEWS
+                }
+            else:
+                self._stored = {
+                    view.name: dict(self._mine(_load(conn, view.name))) for view in VIEWS
+                }
+                self._pending = {
+                    name: _differences(self._mine(rows), self._stored[name])
+                    for name, rows in derived.items()
+                }
         self._stale = False
         if self.position >= FREEZE_AFTER:
             freeze_long_lived()
@@ -496,6 +505,20 @@ def _key(row: Row, name: str) -> Any:
 def _load(conn: Connection, name: str) -> dict[Any, Row]:
     table = next(view for view in VIEWS if view.name == name)
     return {_key(dict(r._mapping), name): dict(r._mapping) for r in conn.execute(select(table))}
+
+
+def _differing(conn: Connection, table: Any, derived: Mapping[Any, Row]) -> set[Any]:
+    """The keys whose stored row differs from the derived one, or is only on one side,
+    reading the stored rows a page at a time."""
+    stored: set[Any] = set()
+    differing: set[Any] = set()
+    for found in conn.execute(select(table).execution_options(yield_per=READ_PAGE)):
+        row = dict(found._mapping)
+        key = _key(row, table.name)
+        stored.add(key)
+        if derived.get(key) != row:
+            differing.add(key)
+    return differing | (derived.keys() - stored)
 
 
 def _differences(derived: Mapping[Any, Row], stored: Mapping[Any, Row]) -> set[Any]:

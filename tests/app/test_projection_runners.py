@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, insert, select, update
 
 from domain.application import MinhBach
 from domain.storage import Storage
 from projections import runner
 from projections.runner import Projector
+from projections.tables import VIEWS
 from tests.app.projection_helpers import view_rows
 from tests.app.scenario import assign, build_agency, log_size
 from tests.app.test_projection_properties import History
@@ -175,3 +177,33 @@ def test_views_and_tracking_commit_together(
     assert projector.tracked_position() == position
     assert view_rows(projector) == before
     projector.engine.dispose()
+
+
+def test_a_start_rewrites_exactly_the_stored_rows_that_differ(history: MinhBach) -> None:
+    """A start compares the stored views with the derivation row by row: a changed,
+    a missing and a foreign row are found, and only they are rewritten."""
+    app = history
+    expected = expected_rows(app)
+    tables = {view.name: view for view in VIEWS}
+    periods, annual = tables["pj_period_results"], tables["pj_annual_classifications"]
+    interim = tables["pj_interim_results"]
+    first = Projector(app)
+    with first.engine.begin() as conn:
+        conn.execute(
+            update(periods)
+            .where(periods.c.servant_code == "CV1", periods.c.period == "2026-03")
+            .values(score="1")
+        )
+        conn.execute(delete(annual).where(annual.c.servant_code == "CV2"))
+        foreign = dict(conn.execute(select(interim).limit(1)).one()._mapping)
+        conn.execute(insert(interim).values({**foreign, "servant_code": "KHONG-CO"}))
+    first.engine.dispose()
+    restarted = Projector(app)
+    assert {name: keys for name, keys in restarted._pending.items() if keys} == {
+        "pj_period_results": {("CV1", "2026-03")},
+        "pj_annual_classifications": {("CV2", 2026)},
+        "pj_interim_results": {("KHONG-CO", foreign["span"])},
+    }
+    restarted.catch_up()
+    assert view_rows(restarted) == expected
+    restarted.engine.dispose()
