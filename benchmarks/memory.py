@@ -9,8 +9,11 @@ and reports its peak resident set (``ru_maxrss``), what it still holds after the
 rebuild, the rebuild's CPU time, and how many tasks and evaluations stay in
 memory; then one late event (an evaluator's score amended in January of the first
 year) is recorded and the worker catches up — with the closed years out, that
-period's records come back from the log for it. Processes of the two modes and
-sizes are interleaved over the rounds; the table gives medians.
+period's records come back from the log for it. A second fresh process then
+starts a worker on the views the first one left (a restart: the log folded up to
+the tracked position, derived, and compared with the stored rows) and reports its
+peak. Processes of the two modes and sizes are interleaved over the rounds; the
+table gives medians.
 
 Run it::
 
@@ -84,6 +87,15 @@ def measure(path: Path, open_years: int | None, servant: str) -> dict[str, Any]:
     }
 
 
+def start(path: Path, open_years: int | None) -> dict[str, Any]:
+    """A worker started on views already built, in this process (the child)."""
+    app = MinhBach(storage_from_url(f"sqlite:///{path}"))
+    projector = Projector(app, open_years=open_years)
+    assert not any(projector._pending.values())  # the views were the derivation's
+    app.close()
+    return {"start_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
 def _late_score(app: MinhBach, servant: str) -> int:
     """The evaluator amends one criterion of the first January: a closed year's period."""
     period = f"{YEAR}-01"
@@ -109,17 +121,19 @@ def child(path: Path, mode: str, servant: str) -> dict[str, Any]:
     copy = path.with_name(f"copy-{path.name}")
     with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
         source.backup(target)  # the log and its write-ahead file, consistently
+    found: dict[str, Any] = {}
     try:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(copy), mode, servant],
-            capture_output=True,
-            text=True,
-        )
+        for task in ("--child", "--start"):
+            done = subprocess.run(
+                [sys.executable, __file__, task, str(copy), mode, servant],
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"the {mode!r} worker failed ({task}):\n{done.stderr}")
+            found.update(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
         copy.unlink()
-    if done.returncode != 0:
-        raise SystemExit(f"the {mode!r} worker failed:\n{done.stderr}")
-    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
 
 
@@ -128,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     if arguments[:1] == ["--child"]:
         log_file, mode, servant = arguments[1:4]
         print(json.dumps(measure(Path(log_file), MODES[mode], servant)))
+        return 0
+    if arguments[:1] == ["--start"]:
+        log_file, mode = arguments[1:3]
+        print(json.dumps(start(Path(log_file), MODES[mode])))
         return 0
     parser = parser_for(__doc__, rounds=3, backends=False)
     parser.add_argument("--agencies", type=positive, default=10)
@@ -164,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         "tasks + evaluations in memory",
         "out of memory",
         "late event ms",
+        "start peak MB",
     )
-    print(markdown_table(header, rows, "llrrrrrrr"))
+    print(markdown_table(header, rows, "llrrrrrrrr"))
     return 0
 
 
@@ -183,6 +202,7 @@ def _row(years: int, mode: str, found: list[dict[str, Any]]) -> tuple[str, ...]:
         f"{median('in_memory'):.0f}",
         f"{median('evicted'):.0f}",
         f"{median('late') * 1000:.0f}",
+        f"{median('start_peak') / 2**20:.0f}",
     )
 
 

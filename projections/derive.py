@@ -124,15 +124,18 @@ class Deriver:
             "pj_appeals": self.appeal_rows,
         }
 
+    def packed_tables(self) -> tuple[RowTable[Any], ...]:
+        """The tables whose closed years' rows are packed."""
+        return (self.period_rows, self.step_rows, self.interim_rows)
+
     def close_years(self, through: int) -> int:
         """Pack the period, step and interim rows of the years up to ``through`` (the
         runner's closed years); return how many were packed."""
-        tables = (self.period_rows, self.step_rows, self.interim_rows)
-        return sum(table.close_years(through) for table in tables)
+        return sum(table.close_years(through) for table in self.packed_tables())
 
     def written_closed(self) -> bool:
         """Whether rows of a closed year were written since the last close."""
-        return any(t.resident for t in (self.period_rows, self.step_rows, self.interim_rows))
+        return any(table.resident for table in self.packed_tables())
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         """Recompute what ``dirty`` touches; return the changed keys per table."""

@@ -11,7 +11,9 @@ log), exactly the aggregate that had been evicted: an aggregate is a pure
 function of its events.
 
 Everything that spans years (servants, agencies, decisions, classifications,
-appeals), every log position and the derived rows stay in memory.
+appeals) stays in memory; so do the log positions and the indexes, compacted
+(``DomainState.close_years``), and the derived rows, a closed year's packed
+(``projections.row_table``).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def _assert_compact(projector: Projector) -> None:
     """Every closed year's derived row packed, every closed record's positions an
     array, every closed period's ids a tuple."""
     deriver, state = projector.deriver, projector.state
-    for table in (deriver.period_rows, deriver.step_rows, deriver.interim_rows):
+    for table in deriver.packed_tables():
         assert len(table) > 0 and table.packed() == len(table)
     assert all(isinstance(state.positions[r], array) for r in state.by_id.evicted)
     assert all(isinstance(ids, tuple) for ids in state.tasks_by_period.values())

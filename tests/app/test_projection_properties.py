@@ -628,7 +628,7 @@ def test_rebuild_equals_incremental(history: list[tuple[Any, ...]]) -> None:
         assert not [a for a in dict.values(records) if isinstance(a, Task | PeriodEvaluation)]
         assert bool(records.evicted) == any(projector.state.periods_of.values())
         deriver = projector.deriver  # and every derived row of theirs is packed
-        for table in (deriver.period_rows, deriver.step_rows, deriver.interim_rows):
+        for table in deriver.packed_tables():
             assert table.packed() == len(table)
         incremental = view_rows(projector)
         in_memory = _in_memory(projector)
