@@ -17,7 +17,7 @@ from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
 from datetime import date
 from sys import intern
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
@@ -31,8 +31,9 @@ from domain.evaluation import PeriodEvaluation
 from domain.personnel import PersonnelDecision
 from domain.servant import CivilServant
 from domain.task import Task
+from projections.agency_reach import period_facts
 from projections.records import Evaluations, Records
-from projections.servant_reach import Facts, facts_of, first_year_changed
+from projections.servant_reach import facts_of, first_year_changed
 
 # Receipts carry no fact: the projections skip them without decoding.
 IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
@@ -128,8 +129,8 @@ class DomainState:
         """Fold one event in; add what it may have changed to ``dirty`` (one set of
         keys serves a whole page of events)."""
         previous = self.by_id.get(event.originator_id)
-        # What a servant's event changes decides how far back it re-derives.
-        before = facts_of(previous) if isinstance(previous, CivilServant) else None
+        # What a servant's or an agency's event changes decides what it re-derives.
+        before = _facts_before(previous)
         aggregate = self._mutate(event, previous)
         self.by_id[event.originator_id] = aggregate
         self.positions[event.originator_id].append(position)
@@ -158,7 +159,7 @@ class DomainState:
             found[event.originator_id] = self._mutate(event, found.get(event.originator_id))
         return found
 
-    def _index(self, aggregate: Audited, dirty: Dirty, before: Facts | None = None) -> None:
+    def _index(self, aggregate: Audited, dirty: Dirty, before: Any = None) -> None:
         if isinstance(aggregate, Task):
             # Everyone it was ever with: a move or a cancel changes the earlier ones too.
             involved = _thaw(self.task_servants, aggregate.id)
@@ -224,7 +225,10 @@ class DomainState:
             dirty.years.add((aggregate.servant_code, aggregate.year))
         elif isinstance(aggregate, Agency):
             self.agencies[aggregate.code] = aggregate
-            dirty.periods |= self.leader_periods({aggregate.code})
+            # Its leaders' periods only when what a period reads of it changed
+            # (projections.agency_reach).
+            if before is None or before != period_facts(aggregate):
+                dirty.periods |= self.leader_periods({aggregate.code})
             years = {year for year, _ in aggregate.organisation_levels}
             years |= set(aggregate.quota_grants) | {year for year, _ in aggregate.tie_decisions}
             dirty.agencies |= {(aggregate.code, year) for year in years}
@@ -332,6 +336,16 @@ V = TypeVar("V")
 
 def _year(period: str) -> int:
     return int(period[:4])
+
+
+def _facts_before(previous: Audited | None) -> Any:
+    """What the derivations read of a servant or an agency before an event (None:
+    neither, or new)."""
+    if isinstance(previous, CivilServant):
+        return facts_of(previous)
+    if isinstance(previous, Agency):
+        return period_facts(previous)
+    return None
 
 
 def _thaw(index: dict[K, set[V] | tuple[V, ...]], key: K) -> set[V]:

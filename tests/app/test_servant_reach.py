@@ -1,12 +1,14 @@
 """A servant's event re-derives only the years it reaches (projections.servant_reach):
 a move this year brings nothing of a closed year back from the log, while a move,
 a leave or a departure dated in a closed year re-derives it, the same rows as a
-rebuild that keeps everything."""
+rebuild that keeps everything. An agency's yearly decisions leave its leaders'
+periods alone; a change of its structure re-derives them (projections.agency_reach)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,6 +18,7 @@ import pytest
 from benchmarks.common.province import YEAR, Size, generate
 from benchmarks.common.province.shape import AUTHORITY
 from domain.actors import CommandContext
+from domain.agency import Agency, agency_id
 from domain.application import MinhBach
 from domain.servant import CivilServant, servant_id
 from domain.storage import storage_from_url
@@ -161,3 +164,30 @@ def test_the_reach_is_the_first_year_a_dated_fact_changed(app: MinhBach) -> None
     servant.left_on = facts[3]
     servant.full_name = "Tên khác"
     assert first_year_changed(facts, servant) == 0  # not dated: every year
+
+
+def _record_agency(app: MinhBach, code: str, event: Any, **facts: Any) -> None:
+    agency = app.load(Agency, agency_id(code), "agency")
+    context = CommandContext(AUTHORITY.actor, f"QĐ {code}")
+    agency.record(event, context, datetime(NEXT, 12, 20, tzinfo=UTC), **facts)
+    app.save(agency)
+
+
+def test_an_agency_decision_of_a_year_leaves_the_closed_leaders_alone(app: MinhBach) -> None:
+    projector = Projector(app, open_years=1)
+    projector.catch_up()
+    agency = sorted(projector.state.agencies)[0]
+    loads = _loads(projector)
+    _record_agency(app, agency, Agency.QuotaRatioGranted, year=NEXT, ratio=Decimal("0.25"))
+    projector.catch_up()
+    assert loads == []  # a grant is read by the year's pools, not by any period
+    _record_agency(
+        app, agency, Agency.UnitOpened, unit_code="P99", name="Phòng mới", is_leadership=False
+    )
+    projector.catch_up()
+    assert loads, "a new unit re-derives the leaders' periods, the closed ones too"
+    fresh = Projector(app, open_years=None)
+    fresh.rebuild()
+    assert view_rows(fresh) == view_rows(projector)
+    projector.engine.dispose()
+    fresh.engine.dispose()
