@@ -217,9 +217,7 @@ class Projector:
                     view.name: _differing(conn, view, derived[view.name]) for view in VIEWS
                 }
             else:
-                self._stored = {
-                    view.name: dict(self._mine(_load(conn, view.name))) for view in VIEWS
-                }
+                self._stored = {view.name: self._mine(_load(conn, view.name)) for view in VIEWS}
                 self._pending = {
                     name: _differences(self._mine(rows), self._stored[name])
                     for name, rows in derived.items()
@@ -461,9 +459,9 @@ class Projector:
             return None
         return lambda row: partition.owns(row["agency_code"])
 
-    def _mine(self, rows: Mapping[Any, Row]) -> Mapping[Any, Row]:
+    def _mine(self, rows: Mapping[Any, Row]) -> dict[Any, Row]:
         mine = self._row_owner()
-        return rows if mine is None else {k: r for k, r in rows.items() if mine(r)}
+        return dict(rows) if mine is None else {k: r for k, r in rows.items() if mine(r)}
 
     def _touches_mine(self, dirty: Dirty) -> bool:
         if self.partition is None:

@@ -301,7 +301,9 @@ class DomainState:
                 for submission in task.submissions:
                     self.submitted_on.pop((key, submission.number), None)
                 self.task_servants[key] = tuple(self.task_servants[key])
-            self.positions[key] = array("q", self.positions[key])
+            positions = self.positions[key]
+            if not isinstance(positions, array):  # already one if it was closed before
+                self.positions[key] = array("q", positions)
         periods = (
             [k for k in self.tasks_by_period if _year(k[1]) <= through]
             if moved
