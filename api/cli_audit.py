@@ -7,10 +7,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_common import as_of_replay, moment, open_app
+from api.cli_common import agency_replayer, as_of_replay, moment, open_app, servant_replayer
 
 if TYPE_CHECKING:
     from projections.bundle import BundleReport
@@ -21,7 +22,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from projections.ledger import Ledger
 
     app = open_app(args.database_url)
-    explainer = Explainer(StoreEvents(app, Ledger(app)), as_of_replay(app, args))
+    explainer = Explainer(StoreEvents(app, Ledger(app)), as_of_replay(app, args, args.servant))
     if args.period:
         explanation = explainer.period(args.servant, args.period)
     else:
@@ -36,11 +37,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from domain.actors import Actor, CommandContext, Role
     from projections.publication import ORGANISATIONS, SERVANTS, draft, reproduce
+    from projections.routed_replay import agency_record
 
     app = open_app(args.database_url)
     kind = ORGANISATIONS if args.organisations else SERVANTS
+    # The agency's component only (projections.routed_replay), not the whole log.
+    replayer = agency_replayer(app, args.agency)
     if args.action == "publish":
-        table = draft(app, args.agency, args.year, kind)
+        table = draft(app, args.agency, args.year, kind, replayer(None))
         ctx = CommandContext(Actor(args.actor, Role(args.role)), args.notice)
         result = app.execute(table.command(), ctx)
         print(
@@ -49,7 +53,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"digest {table.digest}"
         )
         return 0
-    outcome = reproduce(app, args.agency, args.year, args.publication, kind)
+    if args.whole_log:  # every event read and folded: nothing derived is trusted
+        outcome = reproduce(app, args.agency, args.year, args.publication, kind)
+    else:
+        outcome = reproduce(
+            app,
+            args.agency,
+            args.year,
+            args.publication,
+            kind,
+            live=lambda: nullcontext(agency_record(app, args.agency)),
+            replayer=replayer,
+        )
     publication = outcome.publication
     print(
         f"publication {publication.number} of {args.agency} {args.year}: position "
@@ -75,7 +90,11 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     app = open_app(args.database_url)
     bundle = make_bundle(
-        app, Ledger(app, signer=signer_from_environment()), args.servant, args.year
+        app,
+        Ledger(app, signer=signer_from_environment()),
+        args.servant,
+        args.year,
+        replayer=servant_replayer(app, args.servant),
     )
     Path(args.out).write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
     checkpoint = bundle["checkpoint"]
@@ -162,6 +181,12 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "--organisations",
         action="store_true",
         help="the organisations the agency's head recognises (Chapter II), not its servants",
+    )
+    p_audit.add_argument(
+        "--whole-log",
+        action="store_true",
+        help="reproduce: replay every event instead of the agency's component read through "
+        "the event routes (trusts nothing derived from the events)",
     )
     p_audit.set_defaults(func=cmd_audit)
 

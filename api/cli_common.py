@@ -4,6 +4,7 @@ ledger, printing a table, reading a moment."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,12 +94,31 @@ def public_keys(paths: list[str] | None) -> Any:
     return signer.public if signer else None
 
 
-def as_of_replay(app: MinhBach, args: argparse.Namespace) -> Replayed:
+def as_of_replay(app: MinhBach, args: argparse.Namespace, servant: str | None = None) -> Replayed:
+    """The fold as of ``--as-of-position`` (or the head); for a ``servant``, only what
+    their years rest on (``projections.routed_replay``). A moment
+    (``--as-of-time``) replays the whole log: it stops at the first event after it."""
     from projections.replay import replay
 
     if args.as_of_position is not None and args.as_of_time is not None:
         raise CliError("give --as-of-position or --as-of-time, not both")
+    if servant is not None and args.as_of_time is None:
+        found = servant_replayer(app, servant)(args.as_of_position)
+        if found is not None:
+            return found
     return replay(app, upto=args.as_of_position, until=args.as_of_time)
+
+
+def servant_replayer(app: MinhBach, servant: str) -> Callable[[int | None], Replayed | None]:
+    from projections.routed_replay import servant_replay
+
+    return lambda upto: servant_replay(app, servant, upto)
+
+
+def agency_replayer(app: MinhBach, agency: str) -> Callable[[int | None], Replayed | None]:
+    from projections.routed_replay import agency_replay
+
+    return lambda upto: agency_replay(app, [agency], upto)
 
 
 def moment(text: str) -> datetime:

@@ -39,12 +39,15 @@ LENIENCY_COLUMNS = [
 ]
 
 
-def _replayed(args: argparse.Namespace) -> tuple[Any, Replayed]:
-    from api.cli_common import open_app
+def _replayed(args: argparse.Namespace, routed: bool = False) -> tuple[Any, Replayed]:
+    """The log as of ``--as-of``; ``routed``: the agency's component only
+    (``projections.routed_replay``: what its year rests on)."""
+    from api.cli_common import agency_replayer, open_app
     from projections.replay import replay
 
     app = open_app(args.database_url)
-    return app, replay(app, upto=args.as_of)
+    found = agency_replayer(app, args.agency)(args.as_of) if routed else None
+    return app, replay(app, upto=args.as_of) if found is None else found
 
 
 def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
@@ -81,7 +84,7 @@ def whatif_rows(result: WhatIf) -> list[dict[str, Any]]:
 def cmd_whatif(args: argparse.Namespace) -> int:
     from projections.whatif import what_if
 
-    _, replayed = _replayed(args)
+    _, replayed = _replayed(args, routed=True)
     result = what_if(replayed, args.agency, args.year, args.policy, unit=args.unit)
     if args.format == "json":
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

@@ -28,6 +28,7 @@ def _produce(args: argparse.Namespace, kind: str, subject: dict[str, Any], file_
     from forms.documents import covering_checkpoint, make, signed_position
     from projections.ledger import Ledger
     from projections.replay import replay
+    from projections.routed_replay import subject_replay
     from projections.signing import signer_from_environment
 
     app = open_app(args.database_url)
@@ -36,7 +37,10 @@ def _produce(args: argparse.Namespace, kind: str, subject: dict[str, Any], file_
     moment = _as_of_time(args.as_of_time)
     asked = args.as_of_position is not None or moment is not None
     upto = args.as_of_position if asked else signed_position(ledger)
-    replayed = replay(app, upto=upto, until=moment)
+    # The subject's component only (projections.routed_replay); a moment stops at the
+    # first event after it, so it replays the log.
+    routed = subject_replay(app, subject, upto) if moment is None else None
+    replayed = routed or replay(app, upto=upto, until=moment)
     document = make(
         kind,
         subject,
@@ -209,7 +213,11 @@ def add_commands(sub: Any) -> None:
     p_vr.add_argument(
         "file", help="the document, a photo of its QR code, or the receipt; - reads stdin"
     )
-    p_vr.add_argument("--public-key", help="the ledger's public key (PEM or base64)")
+    p_vr.add_argument(
+        "--public-key",
+        action="append",
+        help="the ledger's public key (PEM or base64); once per key across a key rotation",
+    )
     p_vr.add_argument(
         "--evidence", help="an export of the log (minhbach export-log) instead of the database"
     )

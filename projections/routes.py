@@ -233,11 +233,15 @@ def _memberships(subjects: Iterable[str], groups: Mapping[str, str]) -> Iterator
 
 
 class RoutedReader:
-    """One partition worker's reading of the log: its component's events only."""
+    """One partition worker's reading of the log: its component's events only
+    (the component of its agencies' groups, and of ``groups`` named outright)."""
 
-    def __init__(self, index: RouteIndex, partition: Partition) -> None:
+    def __init__(
+        self, index: RouteIndex, partition: Partition, groups: frozenset[str] = frozenset()
+    ) -> None:
         self.index = index
         self.partition = partition
+        self.groups = groups
         self.engine = index.engine
         self.reader = index.reader
         self.groups_of: dict[str, set[str]] = defaultdict(set)  # subject → groups
@@ -290,7 +294,7 @@ class RoutedReader:
         self.members_seen = max(self.members_seen, upto)
         if not loaded and self.component:
             return set()
-        component = {EVERYWHERE} | {
+        component = {EVERYWHERE, *self.groups} | {
             group for agency, group in self.agency_groups.items() if self.partition.owns(agency)
         }
         frontier = list(component)
