@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
+from api.views_cache import ViewsCache
 from domain.application import MinhBach
 from domain.policy import PoolFacts
 from projections import faults
@@ -51,10 +52,17 @@ class LiveViews:
         app.use_year_facts(self)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Listings asked again before the views change (api.views_cache).
+        self.answers = ViewsCache()
 
     @property
     def engine(self) -> Engine:
         return self.projector.engine
+
+    @property
+    def version(self) -> int:
+        """Moves whenever the stored views may have changed (read after ``ensure``)."""
+        return self.projector.views_version
 
     @property
     def position(self) -> int:

@@ -91,8 +91,13 @@ def standings(
     if as_of_position is not None or as_of_time is not None:
         return replayed_standings(svc, agency, year, as_of_position, as_of_time, **chosen)
     position, lag = fresh(svc, min_position)
-    with svc.views.engine.connect() as conn:
-        rows, total = queries.standings(conn, agency, year, **chosen)
+
+    def query() -> tuple[list[Row], int]:
+        with svc.views.engine.connect() as conn:
+            return queries.standings(conn, agency, year, **chosen)
+
+    asked = ("standings", agency, year, *sorted(chosen.items()))
+    rows, total = svc.views.answers.answer(svc.views.version, asked, query)
     return Page(rows, total, position, lag)
 
 

@@ -174,6 +174,9 @@ class Projector:
             else None
         )
         self.routed: RoutedReader | None = None
+        # Moves whenever the stored views may have changed (a commit, a reset): what
+        # readers keep from the views is good for one version (``api.views_cache``).
+        self.views_version = 0
         self.reset()
 
     # --- state ----------------------------------------------------------------
@@ -183,6 +186,7 @@ class Projector:
         then schedule whatever differs between the views and the derivation."""
         # Until this completes, memory does not stand for any committed position.
         self._stale = True
+        self.views_version += 1  # another process may have written the views
         self.state = DomainState()
         self.state.by_id.loader = self._load_records
         self.deriver = Deriver(self.state)
@@ -223,6 +227,7 @@ class Projector:
                     for name, rows in derived.items()
                 }
         self._stale = False
+        self.views_version += 1
         if self.position >= FREEZE_AFTER:
             freeze_long_lived()
 
@@ -447,6 +452,9 @@ class Projector:
                     else:
                         stored.pop(key, None)
         self._pending = {}
+        # Bumped after the commit and before the position moves: whoever sees the new
+        # position sees the new version, so nothing kept from before is answered.
+        self.views_version += 1
         self.position = position
         self._stale = False
 
