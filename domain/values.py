@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from sys import intern
 
 
 class Level(StrEnum):
@@ -105,10 +106,11 @@ class Period:
 
     @property
     def code(self) -> str:
-        """``2026-03`` for a month, ``2026-Q1`` for a quarter."""
+        """``2026-03`` for a month, ``2026-Q1`` for a quarter (one string per period:
+        the projections keep many rows keyed by it)."""
         if self.kind is PeriodKind.MONTH:
-            return f"{self.year}-{self.number:02d}"
-        return f"{self.year}-Q{self.number}"
+            return intern(f"{self.year}-{self.number:02d}")
+        return intern(f"{self.year}-Q{self.number}")
 
     @property
     def months(self) -> tuple[int, ...]:

@@ -138,7 +138,8 @@ def _most_of_the_log(events: int, upto: int) -> bool:
 
 
 def _events_up_to(head: DomainState, records: set[UUID], upto: int) -> int:
-    """How many events of ``records`` lie at or before ``upto`` (from the later state)."""
+    """How many events of ``records`` lie at or before ``upto`` (from the later state;
+    a closed year's records, out of its memory, count none: an estimate)."""
     positions = head.positions
     return sum(bisect_right(positions.get(record, ()), upto) for record in records)
 
@@ -155,8 +156,11 @@ def _own_records(state: DomainState, code: str, year: int, upto: int) -> set[UUI
     records |= {d.id for d in state.disciplines.get(code, {}).values()}
     records |= {c.id for c in state.conclusions.get(code, {}).values()}
     records |= {state.appeals[no].id for no in state.appeals_on.get((code, year), ())}
-    # Only records begun by ``upto``: one recorded later has nothing to fold.
-    return {r for r in records if (p := state.positions.get(r)) and p[0] <= upto}
+    # Only records begun by ``upto``: one recorded later has nothing to fold. A closed
+    # year's record, out of the later state's memory, is kept: read up to ``upto``,
+    # one begun later gives no event.
+    evicted = state.by_id.evicted
+    return {r for r in records if r in evicted or ((p := state.positions.get(r)) and p[0] <= upto)}
 
 
 def _events(reader: LeanReader, records: set[UUID], upto: int) -> Iterator[StoredRow]:

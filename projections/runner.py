@@ -377,7 +377,7 @@ class Projector:
         """Fold records back from their own events up to the state's position: what
         they were when they left memory, with whatever happened to them since."""
         rows = self.reader.rows_of(records, self.state.position)
-        return self.state.refold(self.reader.event(row) for row in rows)
+        return self.state.refold((self.reader.event(row), row.id) for row in rows)
 
     def _derive_window(self, dirty: Dirty, first: int) -> dict[str, set[Any]]:
         """Derive what events after ``first`` dirtied; a partition puts it off while

@@ -11,7 +11,6 @@ first k events gives the state "as of" k.
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
@@ -39,8 +38,8 @@ from projections.servant_reach import facts_of, first_year_changed
 IGNORED_TOPIC_PREFIXES = ("minhbach.receipt:",)
 
 PeriodKey = tuple[str, str]  # (servant code, period code)
-# A closed year's sets of ids or codes are kept as tuples, its positions as arrays of
-# integers: the same contents in a fraction of the memory (``close_years``).
+# A closed year's sets of ids or codes are kept as tuples: the same contents in a
+# fraction of the memory (``close_years``); its records' positions leave with them.
 Ids = set[UUID] | tuple[UUID, ...]
 Codes = set[str] | tuple[str, ...]
 YearKey = tuple[str, int]  # (servant code, year)
@@ -150,13 +149,25 @@ class DomainState:
             self.submitted_on[(event.originator_id, event.submission)] = event.timestamp.date()
         return found
 
-    def refold(self, events: Iterable[CanMutateAggregate[UUID]]) -> dict[UUID, Audited]:
-        """Records folded back from their own events (in log order), which were folded
-        here before (their positions and indexes are kept): the aggregates, and what
-        the fold notes beside them."""
+    def refold(self, events: Iterable[tuple[CanMutateAggregate[UUID], int]]) -> dict[UUID, Audited]:
+        """Records folded back from their own events (in log order, with their
+        positions), which were folded here before (their indexes are kept): the
+        aggregates, and what the fold notes beside them; their positions again."""
         found: dict[UUID, Audited] = {}
-        for event in events:
-            found[event.originator_id] = self._mutate(event, found.get(event.originator_id))
+        positions: dict[UUID, list[int]] = {}
+        servants: dict[UUID, set[str]] = {}
+        for event, position in events:
+            aggregate = found[event.originator_id] = self._mutate(
+                event, found.get(event.originator_id)
+            )
+            positions.setdefault(event.originator_id, []).append(position)
+            if isinstance(aggregate, Task):  # everyone it was ever with, as ``_index`` noted
+                with_ = servants.setdefault(aggregate.id, set())
+                with_.update(
+                    map(intern, (aggregate.assignee, aggregate.holder, aggregate.counted_for))
+                )
+        self.positions.update(positions)
+        self.task_servants.update(servants)
         return found
 
     def _index(self, aggregate: Audited, dirty: Dirty, before: Any = None) -> None:
@@ -166,20 +177,22 @@ class DomainState:
             for servant in (aggregate.assignee, aggregate.holder, aggregate.counted_for):
                 involved.add(intern(servant))  # one string per code, not one per event
             self._note_year(aggregate)
+            period = intern(aggregate.period)  # the indexes outlive the records
             for servant in involved:
-                key = (servant, aggregate.period)
+                key = (servant, period)
                 if isinstance(self.tasks_by_period.get(key), tuple):
                     self._thawed.add(key)
                 _thaw(self.tasks_by_period, key).add(aggregate.id)
-                self.periods_of[servant].add(aggregate.period)
-                self.years_of[servant].add(_year(aggregate.period))
+                self.periods_of[servant].add(period)
+                self.years_of[servant].add(_year(period))
                 dirty.periods.add(key)
         elif isinstance(aggregate, PeriodEvaluation):
-            key = (aggregate.servant_code, aggregate.period)
+            servant, period = intern(aggregate.servant_code), intern(aggregate.period)
+            key = (servant, period)
             self.evaluation_ids[key] = aggregate.id
             self._note_year(aggregate)
-            self.periods_of[aggregate.servant_code].add(aggregate.period)
-            self.years_of[aggregate.servant_code].add(_year(aggregate.period))
+            self.periods_of[servant].add(period)
+            self.years_of[servant].add(_year(period))
             dirty.periods.add(key)
         elif isinstance(aggregate, CivilServant):
             self.servants[aggregate.code] = aggregate
@@ -268,7 +281,10 @@ class DomainState:
         return sorted((t for t in found if isinstance(t, Task)), key=lambda t: t.code)
 
     def sources(self, aggregate_id: UUID) -> list[int]:
-        """Log positions of every event of one record (for explanations)."""
+        """Log positions of every event of one record (for explanations); a closed
+        year's record is folded back for them."""
+        if aggregate_id not in self.positions and aggregate_id in self.by_id.evicted:
+            self.by_id.load((aggregate_id,))
         return list(self.positions.get(aggregate_id, ()))
 
     # --- closed years (projections.records) ------------------------------------
@@ -300,10 +316,9 @@ class DomainState:
             if isinstance(task, Task):  # noted again when the task is folded back
                 for submission in task.submissions:
                     self.submitted_on.pop((key, submission.number), None)
-                self.task_servants[key] = tuple(self.task_servants[key])
-            positions = self.positions[key]
-            if not isinstance(positions, array):  # already one if it was closed before
-                self.positions[key] = array("q", positions)
+                self.task_servants.pop(key, None)
+            # Read back with the record when it is folded back (``refold``).
+            self.positions.pop(key, None)
         periods = (
             [k for k in self.tasks_by_period if _year(k[1]) <= through]
             if moved
@@ -317,6 +332,8 @@ class DomainState:
         if gone > COMPACT_AFTER:  # dict tables never shrink by themselves
             records.compact()
             self.submitted_on = dict(self.submitted_on)
+            self.positions = defaultdict(list, self.positions)
+            self.task_servants = defaultdict(set, self.task_servants)
         return gone
 
     def load_year(self, year: int) -> None:

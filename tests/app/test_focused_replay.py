@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from api import reads_year
 from api.auth import ReadScope
 from api.deps import Services
+from api.live import OPEN_YEARS_SETTING
 from domain.application import MinhBach
 from domain.errors import NotFound
 from domain.storage import storage_from_url
@@ -115,6 +116,26 @@ def test_the_as_of_explanation_is_focused(world: World) -> None:
             read = reads_year.year_explanation(svc, EVERYTHING, code, YEAR, as_of_position=position)
             assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(code, YEAR)
     assert svc.replays.cached(head // 2) is None  # no whole-log replay was made
+
+
+def test_a_focused_explanation_from_a_state_with_its_year_closed(
+    app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live state holds the year closed (its tasks and evaluations, and their
+    positions, out of memory): the focused fold still finds every record."""
+    monkeypatch.setenv(OPEN_YEARS_SETTING, "0")
+    world = World(app)
+    build_agency(app)
+    build_quarterly_agency(app)
+    applying = History(app)
+    for op in PLAYED:
+        world.apply(applying, op)
+    world.svc.views.catch_up()
+    state = world.svc.views.projector.state
+    assert state.by_id.evicted and not any(r in state.positions for r in state.by_id.evicted)
+    head = app.recorder.max_notification_id() or 0
+    assert check_positions(world, [head // 2, head]) > 0
+    world.svc.views.engine.dispose()
 
 
 def _watch_the_lock_while_reading(svc: Services, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
