@@ -10,7 +10,6 @@ import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from sys import intern
 
 
 class Level(StrEnum):
@@ -89,6 +88,14 @@ class PeriodKind(StrEnum):
     QUARTER = "quarter"
 
 
+@functools.cache
+def _period_code(kind: PeriodKind, year: int, number: int) -> str:
+    """One string per period: the projections keep many rows keyed by its code."""
+    if kind is PeriodKind.MONTH:
+        return f"{year}-{number:02d}"
+    return f"{year}-Q{number}"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A month (1–12) or a quarter (1–4) of a year."""
@@ -106,11 +113,8 @@ class Period:
 
     @property
     def code(self) -> str:
-        """``2026-03`` for a month, ``2026-Q1`` for a quarter (one string per period:
-        the projections keep many rows keyed by it)."""
-        if self.kind is PeriodKind.MONTH:
-            return intern(f"{self.year}-{self.number:02d}")
-        return intern(f"{self.year}-Q{self.number}")
+        """``2026-03`` for a month, ``2026-Q1`` for a quarter."""
+        return _period_code(self.kind, self.year, self.number)
 
     @property
     def months(self) -> tuple[int, ...]:
