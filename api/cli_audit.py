@@ -147,9 +147,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from projections.trace import make_trace
 
     app = open_app(args.database_url)
-    trace = make_trace(
-        app, Ledger(app, signer=signer_from_environment()), args.decision, args.agency, args.format
-    )
+    # Named, the agency's component is enough (projections.routed_replay).
+    replayer = agency_replayer(app, args.agency) if args.agency else None
+    ledger = Ledger(app, signer=signer_from_environment())
+    trace = make_trace(app, ledger, args.decision, args.agency, args.format, replayer)
     if args.out:
         Path(args.out).write_text(json.dumps(trace, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"trace of {args.decision} → {args.out}")

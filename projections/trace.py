@@ -13,6 +13,7 @@ its flags, the basis as it stands now and the appeals are what the events give.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -56,13 +57,16 @@ def make_trace(
     decision_no: str,
     agency: str | None = None,
     language: str = "vi",
+    replayer: Callable[[int], Replayed | None] | None = None,
 ) -> dict[str, Any]:
     """The trace of decision ``decision_no`` of ``agency`` (which may be left out
     when only one agency has a decision of that number), as of the latest signed
-    checkpoint, with its readable text in ``language``."""
+    checkpoint, with its readable text in ``language``. ``replayer`` gives the state
+    at the checkpoint from fewer events than the whole log (None: replay it)."""
     ledger.catch_up(force_checkpoint=True)
     checkpoint, position = signed_checkpoint(ledger)
-    replayed = replay(app, upto=position)
+    found = replayer(position) if replayer is not None else None
+    replayed = replay(app, upto=position) if found is None else found
     numbers = [
         key
         for key in replayed.state.decisions

@@ -15,7 +15,9 @@ import pytest
 
 from domain import commands as c
 from domain.application import MinhBach
+from projections import trace as trace_module
 from projections.bundle import make_bundle, verify_bundle
+from projections.routed_replay import agency_replay
 from projections.signing import generate
 from projections.trace import make_trace, verify_trace
 from tests.app.scenario import assign, manager, servant
@@ -200,3 +202,23 @@ def test_a_result_s_document_hash_is_in_the_bundle_and_proven(app: MinhBach) -> 
     # The hash rests on a proven event: the result's own bytes in the bundle.
     proven = [base64.b64decode(e["state"]) for e in bundle["events"]]
     assert any(sha.encode() in state for state in proven)
+
+
+def test_a_trace_from_the_agency_s_component_is_the_whole_log_s(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`minhbach trace … --agency` folds the agency's component only (the event
+    routes), and gives the trace a replay of the whole log gives."""
+    dismiss(world)
+    whole = make_trace(world.app, world.ledger, "QĐ-TV-1", language="en")
+    monkeypatch.setattr(trace_module, "replay", None)  # no whole-log replay from here
+    routed = make_trace(
+        world.app,
+        world.ledger,
+        "QĐ-TV-1",
+        "SNV",
+        "en",
+        lambda upto: agency_replay(world.app, ["SNV"], upto),
+    )
+    assert as_read(routed) == as_read(whole)
+    assert verify_trace(as_read(routed), KEY.public).valid
