@@ -48,10 +48,15 @@ def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None
     with collector_paused():
         state = DomainState()
         deriver = Deriver(state)
-        head = app.recorder.max_notification_id() or 0
-        stop = head if upto is None else min(upto, head)
-        deriver.derive(fold_log(app, state, stop, until))
+        deriver.derive(fold_log(app, state, stop_at(app, upto), until))
         return Replayed(state, deriver, state.position)
+
+
+def stop_at(app: MinhBach, upto: int | None) -> int:
+    """The last position a fold "up to ``upto``" reads: the head when none is given
+    or the log is shorter."""
+    head = app.recorder.max_notification_id() or 0
+    return head if upto is None else min(upto, head)
 
 
 def fold(

@@ -31,11 +31,11 @@ from domain.application import MinhBach
 from projections.derive import Deriver
 from projections.lean import LeanReader
 from projections.partition import Partition
-from projections.replay import READ_PAGE, Replayed, fold_into
+from projections.replay import READ_PAGE, Replayed, fold_into, stop_at
 from projections.routes import ROUTE_TABLES, RoutedReader, RouteIndex, route_members
 from projections.runner import collector_paused
 from projections.state import DomainState
-from projections.tables import tracking
+from projections.tables import metadata, tracking
 from projections.tracking import engine_for
 
 NO_AGENCY = Partition(agencies=frozenset({""}))  # owns no agency: only the groups named
@@ -75,7 +75,7 @@ def agency_record(app: MinhBach, agency: str, upto: int | None = None) -> Replay
     reader = LeanReader(app, READ_PAGE)
     if not reader.can_select_at:
         return None
-    stop = _stop(app, upto)
+    stop = stop_at(app, upto)
     state = DomainState()
     fold_into(state, reader.rows_of({agency_id(agency)}, stop), app.mapper, decode=reader.event)
     state.position = stop
@@ -88,12 +88,10 @@ def _routed(
     reader = LeanReader(app, READ_PAGE)
     if not reader.can_select_at:
         return None
-    stop = _stop(app, upto)
+    stop = stop_at(app, upto)
     engine = engine_for(app.storage)
     try:
-        tracking.create(engine, checkfirst=True)
-        for table in ROUTE_TABLES:
-            table.create(engine, checkfirst=True)
+        metadata.create_all(engine, tables=[tracking, *ROUTE_TABLES])
         index = RouteIndex(engine, reader)
         index.advance(stop)
         groups = groups_of(index)
@@ -117,8 +115,3 @@ def _groups_of(index: RouteIndex, servant: str, upto: int | None) -> frozenset[s
         query = query.where(route_members.c.since <= upto)
     with index.engine.connect() as conn:
         return frozenset(conn.execute(query).scalars())
-
-
-def _stop(app: MinhBach, upto: int | None) -> int:
-    head = app.recorder.max_notification_id() or 0
-    return head if upto is None else min(upto, head)

@@ -12,7 +12,7 @@ first k events gives the state "as of" k.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, MutableSequence
+from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 from datetime import date
 from sys import intern
@@ -162,10 +162,7 @@ class DomainState:
             )
             positions.setdefault(event.originator_id, []).append(position)
             if isinstance(aggregate, Task):  # everyone it was ever with, as ``_index`` noted
-                with_ = servants.setdefault(aggregate.id, set())
-                with_.update(
-                    map(intern, (aggregate.assignee, aggregate.holder, aggregate.counted_for))
-                )
+                servants.setdefault(aggregate.id, set()).update(_with(aggregate))
         self.positions.update(positions)
         self.task_servants.update(servants)
         return found
@@ -174,8 +171,7 @@ class DomainState:
         if isinstance(aggregate, Task):
             # Everyone it was ever with: a move or a cancel changes the earlier ones too.
             involved = _thaw(self.task_servants, aggregate.id)
-            for servant in (aggregate.assignee, aggregate.holder, aggregate.counted_for):
-                involved.add(intern(servant))  # one string per code, not one per event
+            involved.update(_with(aggregate))
             self._note_year(aggregate)
             period = intern(aggregate.period)  # the indexes outlive the records
             for servant in involved:
@@ -365,6 +361,12 @@ def _facts_before(previous: Audited | None) -> Any:
     if isinstance(previous, Agency):
         return period_facts(previous)
     return None
+
+
+def _with(task: Task) -> Iterator[str]:
+    """The servants a task is with in this state (one string per code, not one per
+    event)."""
+    return map(intern, (task.assignee, task.holder, task.counted_for))
 
 
 def _thaw(index: dict[K, set[V] | tuple[V, ...]], key: K) -> set[V]:

@@ -36,11 +36,17 @@ def _head(world: World) -> int:
     return world.app.recorder.max_notification_id() or 0
 
 
-def test_a_writer_reads_its_own_write_through_the_kept_answer(world: World) -> None:
+def _scored(world: World) -> History:
+    """CV1's January worked and scored."""
     build_agency(world.app)
     applying = History(world.app)
     applying.apply(("work", "CV1", 1, 0, 0, False, True))
     applying.apply(("criteria", "CV1", 1, "max"))
+    return applying
+
+
+def test_a_writer_reads_its_own_write_through_the_kept_answer(world: World) -> None:
+    applying = _scored(world)
     first = _standings(world, _head(world))
     answers = world.svc.views.answers
     misses = answers.misses
@@ -55,10 +61,7 @@ def test_a_writer_reads_its_own_write_through_the_kept_answer(world: World) -> N
 
 
 def test_a_reset_after_another_process_wrote_the_views_answers_afresh(world: World) -> None:
-    build_agency(world.app)
-    applying = History(world.app)
-    applying.apply(("work", "CV1", 1, 0, 0, False, True))
-    applying.apply(("criteria", "CV1", 1, "max"))
+    applying = _scored(world)
     first = _standings(world, _head(world))
     applying.apply(("criteria", "CV1", 1, "1.5"))
     other = Projector(world.app)  # another process's worker commits the new rows first
