@@ -63,7 +63,13 @@ def _document(
         ledger.sign_if_due(force=True)
         asked = as_of_position is not None or as_of_time is not None
         upto = as_of_position if asked else signed_position(ledger)
-        replayed = svc.replays.at(upto, as_of_time)
+    # Folded outside the lock, which holds back the follower and so writers'
+    # read-your-writes; what the log held up to ``upto`` cannot change meanwhile, and
+    # a checkpoint signed meanwhile covers at least as much.
+    replayed = svc.replays.at(
+        upto, as_of_time, servant=subject.get("servant"), agency=subject.get("agency")
+    )
+    with svc.views.locked():
         checkpoint = covering_checkpoint(ledger, replayed.position)
     document = make(
         kind,

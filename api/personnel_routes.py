@@ -136,10 +136,16 @@ def decision_trace(
     )
     if svc.views.ledger.signer is None:
         raise NotAuthorised("the ledger has no signing key here: no checkpoint to prove against")
-    with svc.views.locked():
-        trace = make_trace(
-            svc.app, svc.views.ledger, decision_no, row["agency_code"], language=lang
-        )
+    agency_code = row["agency_code"]
+    trace = make_trace(
+        svc.app,
+        svc.views.ledger,
+        decision_no,
+        agency_code,
+        language=lang,
+        replayer=lambda position: svc.replays.at(position, agency=agency_code),
+        live=svc.views.locked,
+    )
     return Trace(**trace)
 
 

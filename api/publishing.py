@@ -26,8 +26,8 @@ def reproduce_publication(
 ) -> Reproduction:
     """``reproduce`` with the live fold lent to find the publication, and a servants'
     table recomputed from the agency's year's own records (``projections.focused``);
-    the organisations' tables, and a year resting on most of the log, replay it
-    (kept, as the as-of answers' replays are)."""
+    the organisations' tables, and a year resting on most of the log, fold the
+    agency's component of it (kept, as the as-of answers' folds are)."""
     svc.views.catch_up()  # a publication just made is in the live fold
     projector = svc.views.projector
 
@@ -37,7 +37,7 @@ def reproduce_publication(
             found = focused_agency_year(
                 svc.app, projector.state, projector.deriver, agency, year, upto, svc.views.locked
             )
-        # Otherwise a replay of the log, kept for the next question at that position.
-        return svc.replays.at(upto, None) if found is None else found
+        # Otherwise the agency's component of the log, kept for the next question.
+        return svc.replays.at(upto, agency=agency) if found is None else found
 
     return reproduce(svc.app, agency, year, number, kind, svc.views.derived, replayer)

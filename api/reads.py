@@ -176,8 +176,8 @@ def replayed_standings(
     as_of_time: datetime | None,
     **chosen: Unpack[PageFilters],
 ) -> Page:
-    """The standings from a replay of the log (no scope check: the caller's)."""
-    replayed = svc.replays.at(as_of_position, as_of_time)
+    """The standings from a fold of the agency's component of the log (no scope check)."""
+    replayed = svc.replays.at(as_of_position, as_of_time, agency=agency)
     rows, total = queries.standings_from_rows(
         replayed.deriver.annual_rows.values(), agency, year, **chosen
     )
@@ -187,8 +187,8 @@ def replayed_standings(
 def replayed_servant_year(
     svc: Services, code: str, year: int, as_of_position: int | None, as_of_time: datetime | None
 ) -> ServantYear:
-    """A servant's year from a replay of the log (no scope check: the caller's)."""
-    replayed = svc.replays.at(as_of_position, as_of_time)
+    """A servant's year from a fold of their component of the log (no scope check)."""
+    replayed = svc.replays.at(as_of_position, as_of_time, servant=code)
     deriver = replayed.deriver
     found = deriver.annual_rows.get((code, year))
     return ServantYear(

@@ -45,7 +45,7 @@ def what_if(
 ) -> WhatIf:
     """The agency's year as recorded beside the same year under ``policy`` (in memory)."""
     agency_wide(scope, agency)
-    replayed = svc.replays.at(as_of_position)
+    replayed = svc.replays.at(as_of_position, agency=agency)
     return kept(
         (id(svc), "what-if", agency, year, policy, unit, replayed.position),
         lambda: whatif.what_if(replayed, agency, year, policy, unit=unit),

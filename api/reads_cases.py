@@ -161,7 +161,7 @@ def appeal_case(svc: Services, scope: ReadScope, appeal_no: str, agency: str | N
         svc, [numbered(svc, scope, appeals, "appeal", appeal_no, agency)]
     )[0]
     key = (row["servant_code"], row["year"])
-    before = svc.replays.at(row["filed_at_position"]).deriver.annual_rows.get(key)
+    before = svc.replays.at(row["filed_at_position"], servant=key[0]).deriver.annual_rows.get(key)
     table = annual_classifications
     now = _select(svc, select(table).where(table.c.servant_code == key[0], table.c.year == key[1]))
     return AppealCase(row, public(before) if before else None, now[0] if now else None)

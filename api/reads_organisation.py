@@ -42,7 +42,7 @@ def organisation_year(
     as_of_time: datetime | None = None,
 ) -> Row:
     organisation_in_scope(svc, scope, agency, unit)
-    replayed = svc.replays.at(as_of_position, as_of_time)
+    replayed = svc.replays.at(as_of_position, as_of_time, agency=agency)
     row = organisation_year_view(replayed.state, agency, unit, year)
     if row is None:
         where = f"{agency}/{unit}" if unit else agency
@@ -60,8 +60,15 @@ def organisation_evidence(
     if svc.views.ledger.signer is None:
         raise InvalidState("the ledger has no signing key here: no checkpoint to prove against")
     svc.views.catch_up()
-    with svc.views.locked():
-        return make_organisation_bundle(svc.app, svc.views.ledger, agency, unit, year)
+    return make_organisation_bundle(
+        svc.app,
+        svc.views.ledger,
+        agency,
+        unit,
+        year,
+        replayer=lambda position: svc.replays.at(position, agency=agency),
+        live=svc.views.locked,
+    )
 
 
 def organisation_publications(

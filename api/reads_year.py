@@ -30,7 +30,7 @@ def _explained(
 ) -> Row:
     replayed = _focused(svc, code, int(subject), position) if what == "year" else None
     if replayed is None:
-        replayed = svc.replays.at(position, moment)
+        replayed = svc.replays.at(position, moment, servant=code)
     ledger = svc.views.ledger
     key = (id(svc), what, code, subject, replayed.position, len(ledger.tree))
 
@@ -100,8 +100,8 @@ def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Ro
     svc.views.catch_up()
 
     def replayer(position: int) -> Replayed:
-        # The year's own records up to the checkpoint, or a (kept) replay of the log.
-        return _focused(svc, code, year, position) or svc.replays.at(position, None)
+        # The year's own records up to the checkpoint, or the servant's component (kept).
+        return _focused(svc, code, year, position) or svc.replays.at(position, servant=code)
 
     return make_bundle(
         svc.app, svc.views.ledger, code, year, replayer=replayer, live=svc.views.locked

@@ -21,19 +21,28 @@ that share, where the versioned rows answer exactly — two reads, through
 ``servant year``
     a servant's annual classification, period results and interim results.
 
-``replay`` is ``reads.replayed_standings`` / ``reads.replayed_servant_year``:
-the first call replays the log up to the position (a fresh ``Replays``, so
-nothing is kept), a warm call finds the replay kept (``api/as_of.py``, three
-positions). ``versioned`` is ``reads.standings`` / ``reads.servant_year``: the
-first call on a fresh engine (new connections), warm calls after. First calls
-are repeated ``--rounds`` times, warm calls ``--queries`` times on random
-agencies or servants; the table gives p50 and p95 in milliseconds. Every
-versioned answer is checked equal to the replay's before timing.
+``whole`` is ``reads.replayed_standings`` / ``reads.replayed_servant_year``
+with replays that never route (``Replays(app, routed=False)``): the first call
+replays the whole log up to the position (a fresh ``Replays``, so nothing is
+kept), a warm call finds the replay kept (``api/as_of.py``, three folds).
+``routed`` is the same call as the API makes it where no versioned row answers
+(a position inside a committed window, or past the views): it folds only the
+subject's component of the event routes (``projections.routed_replay``), built
+once, untimed and reported, before the rounds. ``versioned`` is
+``reads.standings`` / ``reads.servant_year``: the first call on a fresh engine
+(new connections), warm calls after. First calls are repeated ``--rounds`` times,
+warm calls ``--queries`` times on random agencies or servants; the table gives
+p50 and p95 in milliseconds. Every versioned and routed answer is checked equal
+to the whole log's before timing.
+
+``--groups N`` spreads the agencies over N managing groups (provinces or
+ministries in one store): within one group the component is the whole log.
 
 Run it::
 
     .venv/bin/python benchmarks/as_of.py                      # both backends
     .venv/bin/python benchmarks/as_of.py --backends sqlite --agencies 2 --servants 50
+    .venv/bin/python benchmarks/as_of.py --backends sqlite --agencies 10 --groups 5
 """
 
 from __future__ import annotations
@@ -61,6 +70,7 @@ from benchmarks.common.province import History, Size, generate
 from benchmarks.common.timing import percentile, timed
 from domain.application import MinhBach
 from projections import history
+from projections.routed_replay import agency_replay
 from projections.tables import annual_classifications, interim_results, period_results
 
 SHARES = (0.1, 0.5, 1.0)
@@ -94,15 +104,21 @@ READS = {
 }
 
 
-def check_equal(svc: Services, position: int) -> None:
-    """The versioned answers are the replay's (the property test's claim, at scale)."""
+def check_equal(svc: Services, app: MinhBach, position: int) -> None:
+    """The versioned and routed answers are the whole log's (the property tests'
+    claims, at scale)."""
     assert reads.exact_version(svc, position, None) is not None, position
-    for agency in AGENCIES:
-        versioned = reads.standings(svc, EVERYTHING, agency, YEAR[0], as_of_position=position)
-        assert versioned == reads.replayed_standings(svc, agency, YEAR[0], position, None)
-    for code in random.Random(position).sample(SERVANTS, min(20, len(SERVANTS))):
+    routed = Services(app, svc.views, Replays(app))
+    svc.replays = Replays(app, routed=False)
+    for agency in AGENCIES[:3]:
+        whole = reads.replayed_standings(svc, agency, YEAR[0], position, None)
+        assert reads.standings(svc, EVERYTHING, agency, YEAR[0], as_of_position=position) == whole
+        assert reads.replayed_standings(routed, agency, YEAR[0], position, None) == whole
+    for code in random.Random(position).sample(SERVANTS, min(5, len(SERVANTS))):
+        whole_year = reads.replayed_servant_year(svc, code, YEAR[0], position, None)
         versioned_year = reads.servant_year(svc, EVERYTHING, code, YEAR[0], as_of_position=position)
-        assert versioned_year == reads.replayed_servant_year(svc, code, YEAR[0], position, None)
+        assert versioned_year == whole_year
+        assert reads.replayed_servant_year(routed, code, YEAR[0], position, None) == whole_year
 
 
 def ms(values: list[float]) -> str:
@@ -114,13 +130,16 @@ def _seconds(read: Call, svc: Services, position: int, pick: random.Random) -> f
 
 
 def measure(svc: Services, app: MinhBach, position: int, rounds: int, queries: int) -> list[str]:
-    """p50 / p95 of each read: replay first and warm, versioned first and warm."""
+    """p50 / p95 of each read: the whole log's replay first and warm, the routed
+    fold first, versioned first and warm."""
     cells: list[str] = []
     pick = random.Random(position)
     for name, (replayed, versioned) in READS.items():
-        first_replay = []
+        first_replay, first_routed = [], []
         for _ in range(rounds):
-            svc.replays = Replays(app)  # nothing kept: the first call replays
+            svc.replays = Replays(app)  # nothing kept: the first call folds
+            first_routed.append(_seconds(replayed, svc, position, pick))
+            svc.replays = Replays(app, routed=False)
             first_replay.append(_seconds(replayed, svc, position, pick))
         warm_replay = [_seconds(replayed, svc, position, pick) for _ in range(queries)]
         first_versioned = []
@@ -129,7 +148,8 @@ def measure(svc: Services, app: MinhBach, position: int, rounds: int, queries: i
             first_versioned.append(_seconds(versioned, svc, position, pick))
         warm_versioned = [_seconds(versioned, svc, position, pick) for _ in range(queries)]
         cells.append(name)
-        cells += [ms(first_replay), ms(warm_replay), ms(first_versioned), ms(warm_versioned)]
+        cells += [ms(first_replay), ms(warm_replay), ms(first_routed)]
+        cells += [ms(first_versioned), ms(warm_versioned)]
     return cells
 
 
@@ -179,18 +199,21 @@ def run(backend: str, postgres_url: str, size: Size, rounds: int, queries: int) 
             svc = Services(app, LiveViews(app), Replays(app))
             position, seconds = timed(svc.views.projector.rebuild)
             log(f"  {backend:8} rebuild with the versioned rows: {seconds:.1f} s")
+            _, seconds = timed(lambda: agency_replay(app, AGENCIES[:1], position))
+            log(f"  {backend:8} event routes built from empty, one agency folded: {seconds:.1f} s")
             rows = []
             with svc.views.engine.connect() as conn:
                 marks = list(conn.execute(select(history.history_marks.c.position)).scalars())
             for share in SHARES:
                 mark = min(marks, key=lambda m: abs(m - position * share))
-                check_equal(svc, mark)
+                check_equal(svc, app, mark)
                 cells = measure(svc, app, mark, rounds, queries)
-                for index in range(0, len(cells), 5):
-                    rows.append([f"{share:.0%} ({mark:,})", *cells[index : index + 5]])
+                for index in range(0, len(cells), 6):
+                    rows.append([f"{share:.0%} ({mark:,})", *cells[index : index + 6]])
             print(f"\n### {backend}: {generated.events:,} events ({size})\n")
-            header = ["as of", "read", "replay first", "replay warm", "versioned first"]
-            print(markdown_table([*header, "versioned warm"], rows, "llrrrr"))
+            header = ["as of", "read", "whole first", "whole warm", "routed first"]
+            header += ["versioned first", "versioned warm"]
+            print(markdown_table(header, rows, "llrrrrr"))
             print("\np50 / p95 in ms.\n")
             stored_header = ["history table", "view rows", "view bytes", "versions", "bytes"]
             print(markdown_table(stored_header, storage(svc, backend), "lrrrr"))
@@ -203,9 +226,10 @@ def main() -> None:
     parser = parser_for(__doc__, rounds=3)
     parser.add_argument("--agencies", type=positive, default=4)
     parser.add_argument("--servants", type=positive, default=200, help="per agency")
+    parser.add_argument("--groups", type=positive, default=1, help="managing groups")
     parser.add_argument("--queries", type=positive, default=50, help="warm calls per read")
     args = parser.parse_args()
-    size = Size(agencies=args.agencies, servants=args.servants)
+    size = Size(agencies=args.agencies, servants=args.servants, groups=args.groups)
     for backend in chosen_backends(parser, args):
         run(backend, args.postgres_url, size, args.rounds, args.queries)
 

@@ -76,11 +76,19 @@ def make_bundle(
 
 
 def make_organisation_bundle(
-    app: MinhBach, ledger: Ledger, agency: str, unit: str | None, year: int
+    app: MinhBach,
+    ledger: Ledger,
+    agency: str,
+    unit: str | None,
+    year: int,
+    replayer: Callable[[int], Replayed | None] | None = None,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> dict[str, Any]:
     """The evidence for one organisation's year of rating (Chapter II), as of the
-    latest signed checkpoint: the organisation view and every event it reads."""
-    return _make(app, ledger, {"agency": agency, "unit": unit, "year": year}, None)
+    latest signed checkpoint: the organisation view and every event it reads
+    (``replayer`` and ``live`` as for :func:`make_bundle`)."""
+    subject = {"agency": agency, "unit": unit, "year": year}
+    return _make(app, ledger, subject, None, replayer, live)
 
 
 def _make(

@@ -14,6 +14,7 @@ its flags, the basis as it stands now and the appeals are what the events give.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -58,13 +59,17 @@ def make_trace(
     agency: str | None = None,
     language: str = "vi",
     replayer: Callable[[int], Replayed | None] | None = None,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> dict[str, Any]:
     """The trace of decision ``decision_no`` of ``agency`` (which may be left out
     when only one agency has a decision of that number), as of the latest signed
     checkpoint, with its readable text in ``language``. ``replayer`` gives the state
-    at the checkpoint from fewer events than the whole log (None: replay it)."""
-    ledger.catch_up(force_checkpoint=True)
-    checkpoint, position = signed_checkpoint(ledger)
+    at the checkpoint from fewer events than the whole log (None: replay it);
+    ``live()`` guards the ledger while a follower appends to it, held while the
+    checkpoint and the proofs are read, never while events are folded."""
+    with live():
+        ledger.catch_up(force_checkpoint=True)
+        checkpoint, position = signed_checkpoint(ledger)
     found = replayer(position) if replayer is not None else None
     replayed = replay(app, upto=position) if found is None else found
     numbers = [
@@ -84,29 +89,36 @@ def make_trace(
     number = numbers[0]
     source = StoreEvents(app, ledger)
     decision = replayed.state.decisions[number]
-    own = proven_items(source, ledger, replayed.state.sources(decision.id), checkpoint.size)
-    recomputed = _recompute(replayed, number)
-    trace: dict[str, Any] = plain(
-        {
-            "format": FORMAT,
-            "decision": recomputed["decision"],
-            "decision_events": [{**item, **_attribution(source, item["position"])} for item in own],
-            "basis": [
-                {
-                    "relied_upon": relied,
-                    "now": now,
-                    "evidence": make_bundle(
-                        app, ledger, decision.servant_code, relied["year"], (checkpoint, replayed)
-                    ),
-                }
-                for relied, now in recomputed["basis"]
-            ],
-            "appeals": recomputed["appeals"],
-            "checkpoint": checkpoint.as_dict(),
-            "anchor": proven_items(source, ledger, [position], checkpoint.size)[0],
-            "as_of": {"position": position},
-        }
-    )
+    with live():
+        own = proven_items(source, ledger, replayed.state.sources(decision.id), checkpoint.size)
+        recomputed = _recompute(replayed, number)
+        trace: dict[str, Any] = plain(
+            {
+                "format": FORMAT,
+                "decision": recomputed["decision"],
+                "decision_events": [
+                    {**item, **_attribution(source, item["position"])} for item in own
+                ],
+                "basis": [
+                    {
+                        "relied_upon": relied,
+                        "now": now,
+                        "evidence": make_bundle(
+                            app,
+                            ledger,
+                            decision.servant_code,
+                            relied["year"],
+                            (checkpoint, replayed),
+                        ),
+                    }
+                    for relied, now in recomputed["basis"]
+                ],
+                "appeals": recomputed["appeals"],
+                "checkpoint": checkpoint.as_dict(),
+                "anchor": proven_items(source, ledger, [position], checkpoint.size)[0],
+                "as_of": {"position": position},
+            }
+        )
     trace["text"] = render_trace(trace, language)
     problems: list[str] = []
     proven = Proven()

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
+from api import as_of
 from api.bootstrap import issue
 from api.http import create_app
 from domain import commands as c
@@ -28,6 +29,7 @@ from domain.appeal import Appeal, appeal_id, legacy_appeal_id
 from domain.application import MinhBach
 from domain.policy import ND335_2025_V1
 from domain.values import Level
+from projections import trace as trace_module
 from projections.signing import KEY_ENV, generate, private_pem
 from projections.trace import verify_trace
 from tests.app.scenario import ADMIN, AUTHORITY, build_agency
@@ -112,6 +114,10 @@ def world(app: MinhBach, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> I
         yield World(app, client, tokens, clock)
 
 
+def _whole_log_refused(*_: Any, **__: Any) -> Any:
+    raise AssertionError("the whole log was replayed")
+
+
 def classify(world: World, servant: str, level: str, decision: str) -> None:
     """HR proposes, the authority decides, HR notifies (Art. 21)."""
     world.ok(
@@ -140,7 +146,9 @@ def classify(world: World, servant: str, level: str, decision: str) -> None:
     )
 
 
-def test_an_annulled_reprimand_flags_the_dismissal_resting_on_it(world: World) -> None:
+def test_an_annulled_reprimand_flags_the_dismissal_resting_on_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A reprimand related to public service: FAIL regardless of the score.
     reprimand = world.ok(
         world.post(
@@ -267,8 +275,16 @@ def test_an_annulled_reprimand_flags_the_dismissal_resting_on_it(world: World) -
     assert appeal["classification_now"]["proposed_level"] != "FAIL"
 
     # The trace shows all of it, and its proofs verify offline.
-    trace = world.ok(world.get("inspector", "/decisions/QĐ-TV-1/trace", lang="en"))
+    # It folds the agency's component of the log (the event routes), not the whole log,
+    # and says what a whole-log replay says.
+    with monkeypatch.context() as refusing:
+        for module in (as_of, trace_module):
+            refusing.setattr(module, "replay", _whole_log_refused)
+        trace = world.ok(world.get("inspector", "/decisions/QĐ-TV-1/trace", lang="en"))
     assert verify_trace(json.loads(json.dumps(trace)), KEY.public).valid
+    services = world.client.app.state.services  # type: ignore[attr-defined]
+    services.replays = as_of.Replays(world.app, routed=False)
+    assert world.ok(world.get("inspector", "/decisions/QĐ-TV-1/trace", lang="en")) == trace
     topics = {e["topic"] for e in trace["decision_events"]}
     assert topics == {
         "minhbach.personnel:Proposed",

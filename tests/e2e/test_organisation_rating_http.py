@@ -93,7 +93,11 @@ def signed(app: MinhBach, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     yield from make_world(app, follow=True)
 
 
-def test_an_organisations_evidence_over_http(signed: World) -> None:
+def test_an_organisations_evidence_over_http(
+    signed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api import as_of
+    from projections import bundle as bundle_module
     from projections.bundle import verify_bundle
     from projections.signing import load_private
 
@@ -108,10 +112,20 @@ def test_an_organisations_evidence_over_http(signed: World) -> None:
     error(world.get("tp2", path, unit="P1"), 403, "not_authorised")
     error(world.get("cv1", path, unit="P1"), 403, "not_authorised")
     error(world.get("authority", path, unit="P9"), 404, "not_found")
-    bundle = ok(world.get("authority", path, unit="P1"))
+    # The agency's component of the log is folded (the event routes), not the whole log.
+    with monkeypatch.context() as refusing:
+        for module in (as_of, bundle_module):
+            refusing.setattr(module, "replay", _whole_log_refused)
+        bundle = ok(world.get("authority", path, unit="P1"))
     assert bundle["subject"] == unit
     assert bundle["explanation"]["assessment"]["total"] == "65"
     assert verify_bundle(bundle, load_private(bytes(range(32))).public).valid
+    world.client.app.state.services.replays = as_of.Replays(world.app, routed=False)  # type: ignore[attr-defined]
+    assert ok(world.get("authority", path, unit="P1")) == bundle  # what the whole log says
+
+
+def _whole_log_refused(*_: object, **__: object) -> None:
+    raise AssertionError("the whole log was replayed")
 
 
 def test_publishing_the_organisations_results_over_http(world: World) -> None:
