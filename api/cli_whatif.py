@@ -126,7 +126,7 @@ def leniency_rows(report: LeniencyReport, everything: bool) -> list[dict[str, An
 def cmd_leniency(args: argparse.Namespace) -> int:
     from projections.leniency import leniency
 
-    app, replayed = _replayed(args)
+    app, replayed = _replayed(args, routed=True)
     report = leniency(app, replayed, args.agency, args.year)
     if args.format == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

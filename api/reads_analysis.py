@@ -57,7 +57,7 @@ def leniency(
 ) -> LeniencyReport:
     """The leniency indicators of the agency's year (in memory)."""
     agency_wide(scope, agency)
-    replayed = svc.replays.at(as_of_position)
+    replayed = svc.replays.at(as_of_position, agency=agency)
     return kept(
         (id(svc), "leniency", agency, year, replayed.position),
         lambda: indicators.leniency(svc.app, replayed, agency, year),

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from domain.application import MinhBach
 from domain.errors import NotFound
-from projections.leniency.observe import Observation, observe, read_events
+from projections.lean import LeanReader, notification
+from projections.leniency.observe import Observation, observe, placed_records, read_events
 from projections.leniency.stats import binomial_upper_tail, robust_z, smoothed_rate
-from projections.replay import Replayed, notifications
+from projections.replay import READ_PAGE, Replayed, notifications
 
 GroupKind = Literal["evaluator", "unit"]
 
@@ -161,9 +165,22 @@ def leniency(app: MinhBach, replayed: Replayed, agency: str, year: int) -> Lenie
     """The indicators of ``agency``'s ``year`` as the log stood at ``replayed``."""
     if agency not in replayed.state.agencies:
         raise NotFound(f"agency {agency} not found as of position {replayed.position}")
-    seen = read_events(notifications(app, 0, replayed.position), app.mapper)
-    observations = observe(replayed, seen, agency, year)
+    placed = placed_records(replayed, agency, year)
+    seen = read_events(_events_of(app, placed.ids(), replayed.position), app.mapper)
+    observations = observe(replayed, seen, agency, year, placed)
     return LeniencyReport(agency, year, replayed.position, tuple(assess(observations)))
+
+
+def _events_of(app: MinhBach, records: set[UUID], upto: int) -> Iterator[Notification]:
+    """The events of ``records`` up to ``upto``, in log order: read by record where
+    the store can (the year's records are a small part of the log), else the log's
+    (``read_events`` keeps only those it needs either way)."""
+    reader = LeanReader(app, READ_PAGE)
+    if not reader.can_select_at:
+        yield from notifications(app, 0, upto)
+        return
+    for row in reader.rows_of(records, upto):
+        yield notification(row, reader.convert_id)
 
 
 def assess(observations: Iterable[Observation]) -> list[Finding]:

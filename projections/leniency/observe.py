@@ -2,9 +2,11 @@
 result, leader's đ and e and annual candidate of one agency's year, with who
 recorded it and the log positions behind it.
 
-The facts (periods, placements, tasks) come from a replay of the log; who
-recorded a score is not kept by the aggregates, so the events that carry it
-are read once more from the same prefix of the log.
+The facts (periods, placements, tasks) come from a replay of the log (or of the
+agency's component of it); who recorded a score is not kept by the aggregates, so
+the events that carry it are read once more, up to the same position: those of
+the year's own evaluations and tasks, by record, where the store can read them so
+(``projections.lean``), or else the log's.
 """
 
 from __future__ import annotations
@@ -99,11 +101,22 @@ def read_events(notifications: Iterable[Notification], mapper: Mapper[UUID]) -> 
     return seen
 
 
-def observe(replayed: Replayed, seen: EventsSeen, agency: str, year: int) -> list[Observation]:
-    """Every observation of ``agency``'s ``year``."""
+@dataclass(frozen=True)
+class Placed:
+    """The records of an agency's year the indicators walk: each period evaluation
+    and each task with the unit its servant held that period."""
+
+    evaluations: list[tuple[PeriodEvaluation, str]]
+    tasks: list[tuple[Task, str]]
+
+    def ids(self) -> set[UUID]:
+        """The records whose events say who scored, assessed or excused what."""
+        return {e.id for e, _ in self.evaluations} | {t.id for t, _ in self.tasks}
+
+
+def placed_records(replayed: Replayed, agency: str, year: int) -> Placed:
+    """The evaluations and tasks of ``agency``'s ``year`` in the replay."""
     state, rows = replayed.state, replayed.deriver.period_rows
-    policy = policy_at(state.agencies.get(agency), date(year, 1, 1))
-    found: list[Observation] = []
     state.load_year(year)  # a closed year's records, back for the walk below
 
     def placed(servant: str, period: str) -> str | None:
@@ -114,13 +127,30 @@ def observe(replayed: Replayed, seen: EventsSeen, agency: str, year: int) -> lis
         unit: str = row["unit_code"]
         return unit
 
-    for (servant, period), evaluation in state.evaluations.items():
-        unit = placed(servant, period)
-        if unit is not None:
-            found += _evaluation_observations(policy, seen, evaluation, unit)
-    for aggregate in state.by_id.values():
-        if isinstance(aggregate, Task) and (unit := placed(aggregate.holder, aggregate.period)):
-            found += _task_observations(seen, aggregate, unit)
+    evaluations = [
+        (evaluation, unit)
+        for (servant, period), evaluation in state.evaluations.items()
+        if (unit := placed(servant, period)) is not None
+    ]
+    tasks = [
+        (aggregate, unit)
+        for aggregate in state.by_id.values()
+        if isinstance(aggregate, Task) and (unit := placed(aggregate.holder, aggregate.period))
+    ]
+    return Placed(evaluations, tasks)
+
+
+def observe(
+    replayed: Replayed, seen: EventsSeen, agency: str, year: int, placed: Placed | None = None
+) -> list[Observation]:
+    """Every observation of ``agency``'s ``year`` (``placed``: its records, if found)."""
+    policy = policy_at(replayed.state.agencies.get(agency), date(year, 1, 1))
+    records = placed_records(replayed, agency, year) if placed is None else placed
+    found: list[Observation] = []
+    for evaluation, unit in records.evaluations:
+        found += _evaluation_observations(policy, seen, evaluation, unit)
+    for task, unit in records.tasks:
+        found += _task_observations(seen, task, unit)
     found += _annual_observations(replayed, policy, agency, year)
     return found
 

@@ -207,3 +207,27 @@ def test_the_command_lists_the_flags(demo_url: str, capsys: pytest.CaptureFixtur
     assert rows[0].startswith("indicator,group_kind,group,sample") and len(rows) > 50
     assert main(["--database-url", demo_url, "leniency", "NOPE", "2026"]) == 1
     assert "not_found" in capsys.readouterr().err
+
+
+def test_the_year_s_own_records_give_the_whole_log_s_report(
+    demo_app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who scored what is read from the year's own evaluations and tasks, by record,
+    and the facts from the agency's component of the log: the report is the one the
+    whole log gives, read event by event."""
+    from projections import leniency as leniency_module
+    from projections.lean import LeanReader
+    from projections.routed_replay import agency_replay
+
+    with monkeypatch.context() as whole:  # the store read as one that cannot read by record
+        whole.setattr(LeanReader, "can_select_at", False)
+        expected = leniency(demo_app, replay(demo_app), "SNV-HN", 2026).as_dict()
+    assert expected["findings"]
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("the whole log was read")
+
+    routed = agency_replay(demo_app, ["SNV-HN"])
+    assert routed is not None
+    monkeypatch.setattr(leniency_module, "notifications", refused)
+    assert leniency(demo_app, routed, "SNV-HN", 2026).as_dict() == expected

@@ -1,7 +1,8 @@
 """The API's as-of answers about one servant or one agency fold only that subject's
 component of the log (``api.as_of.Replays`` given a subject: the event routes, as
 the command line reads them) and equal what a replay of the whole log answers —
-standings, a servant's year, its explanation, an organisation's rating, what-if."""
+standings, a servant's year, its explanation, an organisation's rating, what-if,
+leniency."""
 
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ def _answers(svc: Services, position: int) -> dict[str, Any]:
         )
         found[f"what-if {agency}"] = reads_analysis.what_if(
             svc, EVERYTHING, agency, YEAR, "quota-good-or-better", as_of_position=position
+        ).as_dict()
+        found[f"leniency {agency}"] = reads_analysis.leniency(
+            svc, EVERYTHING, agency, YEAR, as_of_position=position
         ).as_dict()
     for code in SERVANTS:
         year = reads.servant_year(svc, EVERYTHING, code, YEAR, as_of_position=position)

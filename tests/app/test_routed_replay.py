@@ -138,12 +138,13 @@ def cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[MinhBach
     return app, url
 
 
-def _no_whole_log_replay(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(*args: Any, **kwargs: Any) -> Replayed:
-        raise AssertionError("the whole log was replayed")
+def _refused(*args: Any, **kwargs: Any) -> Replayed:
+    raise AssertionError("the whole log was replayed")
 
+
+def _no_whole_log_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (replay_module, publication, bundle):
-        monkeypatch.setattr(module, "replay", refused)
+        monkeypatch.setattr(module, "replay", _refused)
 
 
 def test_the_command_line_publishes_and_reproduces_from_the_component(
@@ -250,4 +251,19 @@ def test_the_command_line_s_what_if_is_the_whole_log_s(
     _no_whole_log_replay(monkeypatch)
     whatif = ["whatif", "SNV", str(YEAR), "--policy", "quota-good-or-better", "--format", "json"]
     assert main(["--database-url", url, *whatif]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected))
+
+
+def test_the_command_line_s_leniency_is_the_whole_log_s(
+    cli_store: tuple[MinhBach, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from projections import leniency as leniency_module
+
+    app, url = cli_store
+    expected = leniency_module.leniency(app, replay(app), "SNV", YEAR).as_dict()
+    _no_whole_log_replay(monkeypatch)
+    monkeypatch.setattr(leniency_module, "notifications", _refused)
+    assert main(["--database-url", url, "leniency", "SNV", str(YEAR), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected))
