@@ -20,8 +20,9 @@ What is measured
     ``delay-per-recorded-delay`` (every period), the two compared, and every
     servant who moves explained step by step.
 ``leniency``
-    ``leniency(app, replayed, agency, year)``: the log read once more for who
-    recorded what, and every indicator for every evaluator and unit.
+    ``leniency(app, replayed, agency, year)``: the events of the year's own
+    evaluations and tasks read once more, by record, for who recorded what, and
+    every indicator for every evaluator and unit.
 
 Rounds are interleaved; the table gives the median seconds and every round.
 After the rounds the log length and the views' row counts are checked
