@@ -100,6 +100,20 @@ def counts_for_leader_d(
     return ev.agency_code == area.agency_code and area.covers(subject.code, sub) and below
 
 
+def leader_d_unit(leader: CivilServant, agency: Agency, on: date) -> str | None:
+    """The one unit whose people alone can count for ``leader``'s d on ``on``
+    (:func:`counts_for_leader_d`), or None when anyone in the agency might: a unit's
+    head or deputy with no area recorded counts only their own unit's people, under
+    either reading of ``without_area``; a board member, or a deputy with an area
+    (which may name other units and people), may count anyone."""
+    ev = leader.placement_on(on)
+    if ev.unit_code == agency.leadership_unit():
+        return None
+    if ev.leadership is LeadershipRole.DEPUTY and leader.deputy_area_on(on) is not None:
+        return None
+    return ev.unit_code
+
+
 def check_evaluator(
     ctx: CommandContext,
     evaluator: CivilServant | None,

@@ -44,7 +44,7 @@ from domain.policy import (
 )
 from domain.policy import PeriodResult as PolicyPeriodResult
 from domain.quota_pool import PoolKey, pool_key
-from domain.scope import counts_for_leader_d
+from domain.scope import counts_for_leader_d, leader_d_unit
 from domain.servant import CivilServant, DeputyArea, Placement
 from domain.values import (
     LeadershipRole,
@@ -94,6 +94,14 @@ class PeriodComputation:
     area: DeputyArea | None = None  # a deputy's assigned area on the day (Art. 15(4))
 
 
+@dataclass(frozen=True)
+class Present:
+    """Who is employed in one agency on one day, by code, and the same by unit."""
+
+    everyone: list[tuple[str, CivilServant]]
+    by_unit: dict[str, list[tuple[str, CivilServant]]]
+
+
 class Deriver:
     """Recomputes derived rows for dirty keys against one folded state."""
 
@@ -110,7 +118,7 @@ class Deriver:
         self.bases: dict[YearKey, Row] = {}
         self.group_members: dict[PoolKey, set[str]] = {}
         self._evaluators: dict[Any, tuple[list[str], list[str]]] = {}
-        self._present_on: dict[tuple[str, date], list[tuple[str, CivilServant]]] | None = None
+        self._present_on: dict[tuple[str, date], Present] | None = None
 
     def views(self) -> dict[str, MutableMapping[Any, Row]]:
         """Every derived row, by table name and primary key (live, not copies)."""
@@ -295,25 +303,32 @@ class Deriver:
         """Those whose period levels make ``leader``'s d on ``day`` (Art. 15(3–4));
         ``policy`` is the one of the period (default: the agency's on ``day``)."""
         without_area = (policy or policy_at(agency, day)).deputy_without_area
+        present = self._present(agency.code, day)
+        # Only one unit's people can count for most leaders: look at those alone.
+        unit = leader_d_unit(leader, agency, day)
+        candidates = present.everyone if unit is None else present.by_unit.get(unit, [])
         return [
             code
-            for code, other in self._present(agency.code, day)
+            for code, other in candidates
             if counts_for_leader_d(leader, other, agency, day, without_area)
         ]
 
-    def _present(self, agency: str, day: date) -> list[tuple[str, CivilServant]]:
+    def _present(self, agency: str, day: date) -> Present:
         """Who is employed in ``agency`` on ``day``, by code: the same for every leader
         there, so remembered while one ``derive`` runs (the state cannot change then)."""
         cache = self._present_on
         found = cache.get((agency, day)) if cache is not None else None
         if found is None:
             servants = self.state.servants
-            found = [
-                (code, other)
-                for code in sorted(self.state.servants_of.get(agency, ()))
-                if (other := servants[code]).employed_during(day, day)
-                and other.placement_on(day).agency_code == agency
-            ]
+            found = Present([], {})
+            for code in sorted(self.state.servants_of.get(agency, ())):
+                other = servants[code]
+                if not other.employed_during(day, day):
+                    continue
+                placement = other.placement_on(day)
+                if placement.agency_code == agency:
+                    found.everyone.append((code, other))
+                    found.by_unit.setdefault(placement.unit_code, []).append((code, other))
             if cache is not None:
                 cache[(agency, day)] = found
         return found
