@@ -218,16 +218,13 @@ def test_the_year_s_own_records_give_the_whole_log_s_report(
     from projections import leniency as leniency_module
     from projections.lean import LeanReader
     from projections.routed_replay import agency_replay
+    from tests.app.projection_helpers import whole_log_refused
 
     with monkeypatch.context() as whole:  # the store read as one that cannot read by record
         whole.setattr(LeanReader, "can_select_at", False)
         expected = leniency(demo_app, replay(demo_app), "SNV-HN", 2026).as_dict()
     assert expected["findings"]
-
-    def refused(*_: object, **__: object) -> None:
-        raise AssertionError("the whole log was read")
-
     routed = agency_replay(demo_app, ["SNV-HN"])
     assert routed is not None
-    monkeypatch.setattr(leniency_module, "notifications", refused)
+    monkeypatch.setattr(leniency_module, "notifications", whole_log_refused)
     assert leniency(demo_app, routed, "SNV-HN", 2026).as_dict() == expected

@@ -1,4 +1,4 @@
-"""Helpers for projection tests: read a view as plain rows."""
+"""Helpers for projection tests: read a view as plain rows; refuse a whole-log replay."""
 
 from __future__ import annotations
 
@@ -20,3 +20,9 @@ def view_rows(projector: Projector) -> dict[str, list[dict[str, Any]]]:
             ]
             for view in VIEWS
         }
+
+
+def whole_log_refused(*_: Any, **__: Any) -> Any:
+    """Patched over a replay (or read) of the whole log where a test holds that only
+    part of it, or something kept, must answer."""
+    raise AssertionError("the whole log was replayed")

@@ -15,9 +15,10 @@ from api.as_of import Replays
 from api.auth import ReadScope
 from api.deps import Services
 from domain.errors import NotFound
-from projections.replay import Replayed
 from tests.app.live_world import World
+from tests.app.projection_helpers import whole_log_refused
 from tests.app.test_partitions import STORY
+from tests.app.test_projection_properties import History
 from tests.app.test_routed_replay import AGENCIES, SERVANTS, YEAR, _build
 
 EVERYTHING = ReadScope(everything=True)
@@ -65,7 +66,7 @@ def test_as_of_answers_fold_the_subject_s_component_and_equal_the_whole_log(
     folded: list[str] = []
     for position in positions:
         with monkeypatch.context() as refusing:
-            refusing.setattr(as_of, "replay", _refused)
+            refusing.setattr(as_of, "replay", whole_log_refused)
             for name in ("agency_replay", "servant_replay"):
                 refusing.setattr(as_of, name, _noting(folded, name, getattr(as_of, name)))
             routed = _answers(world.svc, position)
@@ -81,8 +82,8 @@ def test_a_whole_log_replay_kept_at_the_position_answers_every_subject(
     _build(world.app, [])
     head = _build_more(world)
     kept = world.svc.replays.at(head)  # the whole log, kept
-    monkeypatch.setattr(as_of, "servant_replay", _refused)
-    monkeypatch.setattr(as_of, "agency_replay", _refused)
+    monkeypatch.setattr(as_of, "servant_replay", whole_log_refused)  # nothing else folds
+    monkeypatch.setattr(as_of, "agency_replay", whole_log_refused)
     assert world.svc.replays.at(head, servant="CV2") is kept
     assert world.svc.replays.at(head, agency="SNQ") is kept
 
@@ -105,8 +106,6 @@ def test_replays_kept_are_bounded_whole_and_routed_together(world: World) -> Non
 
 
 def _build_more(world: World) -> int:
-    from tests.app.test_projection_properties import History
-
     applying = History(world.app)
     for op in STORY:
         applying.apply(op)
@@ -119,7 +118,3 @@ def _noting(folded: list[str], name: str, fold: Any) -> Any:
         return fold(*args, **kwargs)
 
     return noted
-
-
-def _refused(*args: Any, **kwargs: Any) -> Replayed:
-    raise AssertionError("replayed where a kept or routed fold should answer")

@@ -19,12 +19,14 @@ from domain.application import MinhBach
 from domain.errors import NotFound
 from domain.storage import storage_from_url
 from projections import bundle, publication, signing
+from projections import leniency as leniency_module
 from projections import replay as replay_module
 from projections.explain import Explainer, StoreEvents
 from projections.publication import ORGANISATIONS, published_table
 from projections.replay import Replayed, replay
 from projections.routed_replay import agency_record, agency_replay, servant_replay
 from projections.whatif import what_if
+from tests.app.projection_helpers import whole_log_refused
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import STAFF, build_agency
 from tests.app.test_partitions import STORY
@@ -138,13 +140,10 @@ def cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[MinhBach
     return app, url
 
 
-def _refused(*args: Any, **kwargs: Any) -> Replayed:
-    raise AssertionError("the whole log was replayed")
-
-
 def _no_whole_log_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (replay_module, publication, bundle):
-        monkeypatch.setattr(module, "replay", _refused)
+        monkeypatch.setattr(module, "replay", whole_log_refused)
+    monkeypatch.setattr(leniency_module, "notifications", whole_log_refused)
 
 
 def test_the_command_line_publishes_and_reproduces_from_the_component(
@@ -241,29 +240,26 @@ def test_the_command_line_makes_and_checks_documents_from_the_component(
     assert main([*check, "--public-key", public]) == 0  # across a rotation: either key
 
 
-def test_the_command_line_s_what_if_is_the_whole_log_s(
+ANALYSES: dict[str, tuple[list[str], Any]] = {
+    "whatif": (
+        ["--policy", "quota-good-or-better"],
+        lambda app, full: what_if(full, "SNV", YEAR, "quota-good-or-better"),
+    ),
+    "leniency": ([], lambda app, full: leniency_module.leniency(app, full, "SNV", YEAR)),
+}
+
+
+@pytest.mark.parametrize("command", sorted(ANALYSES))
+def test_the_command_line_s_analyses_are_the_whole_log_s(
+    command: str,
     cli_store: tuple[MinhBach, str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     app, url = cli_store
-    expected = what_if(replay(app), "SNV", YEAR, "quota-good-or-better").as_dict()
+    options, whole_log_s = ANALYSES[command]
+    expected = whole_log_s(app, replay(app)).as_dict()
     _no_whole_log_replay(monkeypatch)
-    whatif = ["whatif", "SNV", str(YEAR), "--policy", "quota-good-or-better", "--format", "json"]
-    assert main(["--database-url", url, *whatif]) == 0
-    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected))
-
-
-def test_the_command_line_s_leniency_is_the_whole_log_s(
-    cli_store: tuple[MinhBach, str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from projections import leniency as leniency_module
-
-    app, url = cli_store
-    expected = leniency_module.leniency(app, replay(app), "SNV", YEAR).as_dict()
-    _no_whole_log_replay(monkeypatch)
-    monkeypatch.setattr(leniency_module, "notifications", _refused)
-    assert main(["--database-url", url, "leniency", "SNV", str(YEAR), "--format", "json"]) == 0
+    asked = [command, "SNV", str(YEAR), *options, "--format", "json"]
+    assert main(["--database-url", url, *asked]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected))

@@ -32,6 +32,7 @@ from domain.values import Level
 from projections import trace as trace_module
 from projections.signing import KEY_ENV, generate, private_pem
 from projections.trace import verify_trace
+from tests.app.projection_helpers import whole_log_refused
 from tests.app.scenario import ADMIN, AUTHORITY, build_agency
 from tests.app.test_projection_properties import History
 from tests.conftest import FakeClock
@@ -112,10 +113,6 @@ def world(app: MinhBach, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> I
         tokens[name] = issue(app, name, "test")
     with TestClient(create_app(app, follow=False)) as client:
         yield World(app, client, tokens, clock)
-
-
-def _whole_log_refused(*_: Any, **__: Any) -> Any:
-    raise AssertionError("the whole log was replayed")
 
 
 def classify(world: World, servant: str, level: str, decision: str) -> None:
@@ -279,7 +276,7 @@ def test_an_annulled_reprimand_flags_the_dismissal_resting_on_it(
     # and says what a whole-log replay says.
     with monkeypatch.context() as refusing:
         for module in (as_of, trace_module):
-            refusing.setattr(module, "replay", _whole_log_refused)
+            refusing.setattr(module, "replay", whole_log_refused)
         trace = world.ok(world.get("inspector", "/decisions/QĐ-TV-1/trace", lang="en"))
     assert verify_trace(json.loads(json.dumps(trace)), KEY.public).valid
     services = world.client.app.state.services  # type: ignore[attr-defined]
@@ -584,12 +581,9 @@ def test_publishing_and_reproducing_results_do_not_replay_the_whole_log(
     the agency's year's own records; the answers are those of a whole-log replay."""
     from projections import publication
 
-    def no_whole_log(*_: Any, **__: Any) -> Any:
-        raise AssertionError("the whole log was replayed")
-
     classify(world, "CV2", "GOOD", "QĐ 510/QĐ-SNV")
     with monkeypatch.context() as patched:
-        patched.setattr(publication, "replay", no_whole_log)
+        patched.setattr(publication, "replay", whole_log_refused)
         published = world.ok(
             world.client.post(
                 f"{API}/agencies/SNV/years/{YEAR}/publications",

@@ -100,6 +100,7 @@ def test_an_organisations_evidence_over_http(
     from projections import bundle as bundle_module
     from projections.bundle import verify_bundle
     from projections.signing import load_private
+    from tests.app.projection_helpers import whole_log_refused
 
     world = signed
     unit = {"agency": "SNV", "unit": "P1", "year": YEAR}
@@ -115,17 +116,13 @@ def test_an_organisations_evidence_over_http(
     # The agency's component of the log is folded (the event routes), not the whole log.
     with monkeypatch.context() as refusing:
         for module in (as_of, bundle_module):
-            refusing.setattr(module, "replay", _whole_log_refused)
+            refusing.setattr(module, "replay", whole_log_refused)
         bundle = ok(world.get("authority", path, unit="P1"))
     assert bundle["subject"] == unit
     assert bundle["explanation"]["assessment"]["total"] == "65"
     assert verify_bundle(bundle, load_private(bytes(range(32))).public).valid
     world.client.app.state.services.replays = as_of.Replays(world.app, routed=False)  # type: ignore[attr-defined]
     assert ok(world.get("authority", path, unit="P1")) == bundle  # what the whole log says
-
-
-def _whole_log_refused(*_: object, **__: object) -> None:
-    raise AssertionError("the whole log was replayed")
 
 
 def test_publishing_the_organisations_results_over_http(world: World) -> None:
