@@ -9,12 +9,14 @@ from datetime import datetime
 from api.as_of import kept
 from api.auth import ReadScope
 from api.deps import Services
-from api.reads import Row, servant_in_scope
+from api.reads import Row, exact_version, servant_in_scope
 from domain.errors import InvalidState
+from projections import history
 from projections.bundle import make_bundle
 from projections.explain import Explainer, StoreEvents
 from projections.focused import focused_replay
 from projections.ledger import Checkpoint
+from projections.pooled import pooled_replay
 from projections.replay import Replayed
 from projections.runner import collector_paused
 from projections.score_trail import ScoreChange, score_trail
@@ -28,7 +30,10 @@ def _explained(
     position: int | None,
     moment: datetime | None,
 ) -> Row:
-    replayed = _focused(svc, code, int(subject), position) if what == "year" else None
+    replayed = None
+    if what == "year":
+        replayed = _pooled(svc, code, int(subject), position)
+        replayed = replayed or _focused(svc, code, int(subject), position)
     if replayed is None:
         replayed = svc.replays.at(position, moment, servant=code)
     ledger = svc.views.ledger
@@ -46,24 +51,47 @@ def _explained(
     return kept(key, compute)
 
 
+def _pooled(svc: Services, code: str, year: int, position: int | None) -> Replayed | None:
+    """Where the versioned rows are exact at ``position``: the year's own records
+    folded, its pool's other members read from those rows; None to fold more."""
+    versioned = exact_version(svc, position, None)
+    upto = _foldable(svc, position)
+    if versioned is None or upto is None:
+        return None
+    rows = history.RowsAt(svc.views.engine, versioned[0])
+    projector = svc.views.projector
+    return pooled_replay(
+        svc.app, projector.state, projector.deriver, code, year, upto, rows, svc.views.locked
+    )
+
+
 def _focused(svc: Services, code: str, year: int, position: int | None) -> Replayed | None:
     """The records one year rests on, folded up to ``position``; None to replay the
     whole log (no position, or one the live state has not reached)."""
-    if position is None:
-        return None
-    head = svc.app.recorder.max_notification_id() or 0
-    upto = min(position, head)
-    if svc.replays.cached(upto) is not None:
+    upto = _foldable(svc, position)
+    if upto is None:
         return None
     projector = svc.views.projector
-    with svc.views.locked():
-        if projector.position < upto:
-            return None
     # The lock is taken again only to read ids off the live state (its state and
     # deriver objects stay the same while the follower folds into them).
     return focused_replay(
         svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
     )
+
+
+def _foldable(svc: Services, position: int | None) -> int | None:
+    """The position to fold a year's records up to, from the live state's ids; None
+    when there is none, a whole-log replay is kept there, or the live state has not
+    reached it."""
+    if position is None:
+        return None
+    upto = min(position, svc.app.recorder.max_notification_id() or 0)
+    if svc.replays.cached(upto) is not None:
+        return None
+    with svc.views.locked():
+        if svc.views.projector.position < upto:
+            return None
+    return upto
 
 
 def year_explanation(

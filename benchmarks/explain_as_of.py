@@ -1,13 +1,15 @@
-"""As-of explanations of one servant's year: folded from only the records the year
-rests on (``projections/focused.py``) against a replay of the whole log, in the
-same run.
+"""As-of explanations of one servant's year, the API's three ways in the same run:
+the pool's other members from the versioned rows (``projections/pooled.py``), the
+records the year rests on folded (``projections/focused.py``), a replay of the
+whole log.
 
 A province's year from ``benchmarks/common/province``, generated once per backend
-and projected, untimed. At 10 %, 50 % and 100 % of the log, ``--rounds`` first
-calls of ``api.reads_year.year_explanation`` on random servants, nothing kept
-between calls: ``focused`` as the API answers, ``full`` with the focused path
-off (a fresh ``Replays`` each call, so each replays the log). Every focused
-document is checked equal to the full replay's. p50 / p95 in milliseconds.
+and projected, untimed. At the views' last commit (a mark of the versioned rows)
+at or before 10 %, 50 % and 100 % of the log, ``--rounds`` first calls of
+``api.reads_year.year_explanation`` on random servants, nothing kept between
+calls: ``pooled`` as the API answers, ``focused`` with the pooled path off,
+``full`` with both off (a fresh ``Replays`` each call, so each replays the log).
+The three documents are checked equal. p50 / p95 in milliseconds.
 
 Run it::
 
@@ -16,6 +18,7 @@ Run it::
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 from collections.abc import Iterator
@@ -38,23 +41,37 @@ from benchmarks.common.province import Size
 from benchmarks.common.service import province_service
 from benchmarks.common.timing import timed
 from domain.errors import NotFound
-from projections import focused
+from projections import focused, history
 from projections.lean import StoredRow
 
 SHARES = (0.1, 0.5, 1.0)
 EVERYTHING = ReadScope(everything=True)
 
 
-def first_call(svc: Services, code: str, year: int, position: int, focused: bool) -> object:
+# The API's paths, each with those before it turned off: the pool from the versioned
+# rows (at a mark), the year's records folded, a replay of the log.
+PATHS = ("pooled", "focused", "full")
+
+
+def first_call(svc: Services, code: str, year: int, position: int, path: str) -> object:
     as_of._KEPT.clear()  # nothing kept: every call computes
     svc.replays = Replays(svc.app)
-    try:
-        if focused:
+    off = PATHS[: PATHS.index(path)]
+    with contextlib.ExitStack() as stack:
+        for name in off:
+            stack.enter_context(mock.patch.object(reads_year, f"_{name}", lambda *_: None))
+        try:
             return reads_year.year_explanation(svc, EVERYTHING, code, year, position)
-        with mock.patch.object(reads_year, "_focused", lambda *_: None):
-            return reads_year.year_explanation(svc, EVERYTHING, code, year, position)
-    except NotFound as error:
-        return str(error)
+        except NotFound as error:
+            return str(error)
+
+
+def mark_at_or_before(svc: Services, position: int) -> int:
+    """The latest commit of the views at or before ``position``: where the versioned
+    rows are exact (in service, the follower commits nearly every position)."""
+    with svc.views.engine.connect() as conn:
+        found = history.mark_at_or_before(conn, position)
+    return found[0] if found is not None else position
 
 
 class Folded:
@@ -75,33 +92,43 @@ def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
         head = svc.app.recorder.max_notification_id() or 0
         rows, calls = [], []
         for share in SHARES:
-            position = int(head * share)
+            position = mark_at_or_before(svc, int(head * share))
             pick = random.Random(position)
-            times: dict[bool, list[float]] = {True: [], False: []}
+            times: dict[str, list[float]] = {path: [] for path in PATHS}
             for _ in range(rounds):
                 code = pick.choice(generated.servants)
                 args = (svc, code, generated.year, position)
-                folded = Folded()
-                with mock.patch.object(focused, "_events", folded):
-                    found, seconds = timed(partial(first_call, *args, True))
-                times[True].append(seconds)
-                replayed = svc.replays.cached(position) is not None  # it fell back
-                expected, full = timed(partial(first_call, *args, False))
-                times[False].append(full)
-                assert found == expected, (code, position)
+                found: dict[str, object] = {}
+                folded = {}
+                for path in PATHS:
+                    counting = Folded()
+                    with mock.patch.object(focused, "_events", counting):
+                        found[path], seconds = timed(partial(first_call, *args, path))
+                    times[path].append(seconds)
+                    replayed = svc.replays.cached(position) is not None  # it fell back
+                    folded[path] = "whole log" if replayed else f"{counting.events:,}"
+                assert found["pooled"] == found["full"] == found["focused"], (code, position)
                 placement = svc.views.projector.state.servants[code].placements[-1]
-                read = "whole log" if replayed else f"{folded.events:,}"
                 calls.append(
-                    [f"{share:.0%}", code, placement.peer_group, read, f"{seconds * 1000:.0f}"]
+                    [
+                        f"{share:.0%}",
+                        code,
+                        placement.peer_group,
+                        folded["pooled"],
+                        f"{times['pooled'][-1] * 1000:.0f}",
+                        folded["focused"],
+                        f"{times['focused'][-1] * 1000:.0f}",
+                    ]
                 )
             rows.append(
-                [f"{share:.0%} ({position:,})", p50_p95_ms(times[True]), p50_p95_ms(times[False])]
+                [f"{share:.0%} ({position:,})", *(p50_p95_ms(times[path]) for path in PATHS)]
             )
         print(f"\n### {backend}: {generated.events:,} events ({size})\n")
-        print(markdown_table(["as of", "focused first", "full replay first"], rows, "lrr"))
-        print("\np50 / p95 in ms. Each focused call:\n")
-        header = ["as of", "servant", "peer group", "events folded", "ms"]
-        print(markdown_table(header, calls, "lllrr"))
+        header = ["as of (a mark)", "pooled first", "focused first", "full replay first"]
+        print(markdown_table(header, rows, "lrrr"))
+        print("\np50 / p95 in ms. Each call:\n")
+        header = ["as of", "servant", "peer group", "pooled: events", "ms", "focused: events", "ms"]
+        print(markdown_table(header, calls, "lllrrrr"))
 
 
 def main() -> None:

@@ -34,11 +34,19 @@ def year_records(state: DomainState, deriver: Deriver, servant: str, year: int) 
 
 
 def years_records(
-    state: DomainState, deriver: Deriver, servants: Iterable[str], year: int
+    state: DomainState,
+    deriver: Deriver,
+    servants: Iterable[str],
+    year: int,
+    peers: bool = True,
 ) -> set[UUID]:
     """The union of ``year_records`` of every servant named, computed in one pass: a
     pool, a period or a leader's subordinates shared by several are read once (an
-    agency's published table rests on all of its servants' years)."""
+    agency's published table rests on all of its servants' years).
+
+    ``peers=False`` leaves out the pool's other members (a caller that reads their
+    results from the versioned rows): the servants' own records, their pools'
+    authorities and, for a leader, the subordinates' remain."""
     records: set[UUID] = set()
     members: set[str] = set()
     for servant in servants:
@@ -50,7 +58,8 @@ def years_records(
             records.add(conclusion.id)
         basis = deriver.bases.get((servant, year))
         if basis is not None:
-            members |= deriver.group_members.get(basis["_pool"], set())
+            if peers:
+                members |= deriver.group_members.get(basis["_pool"], set())
             if authority := state.agencies.get(basis["_pool"].authority):
                 records.add(authority.id)
         members.add(servant)
@@ -70,8 +79,8 @@ def years_records(
             continue
         seen.add(key)
         records |= _period_records(state, deriver, key, periods)
-    for code in [code for code in state.servants if servant_id(code) in records]:
-        for placement in state.servants[code].placements:
+    for found in [found for found in state.servants.values() if found.id in records]:
+        for placement in found.placements:
             agency = state.agencies.get(placement.agency_code)
             if agency is not None:
                 records.add(agency.id)

@@ -215,7 +215,7 @@ class Deriver:
             standing = classify(pool, bases, self.state.agencies)
             for basis in bases:
                 code = basis["servant_code"]
-                record = self._record_of(code, pool.year)
+                record = self.record_of(code, pool.year)
                 row = annual_row(basis, standing.members[code], record)
                 if self.annual_rows.get((code, pool.year)) != row:
                     self.annual_rows[(code, pool.year)] = row
@@ -234,7 +234,7 @@ class Deriver:
         bases = [basis if code == servant else self.bases[(code, year)] for code in members]
         return pool_facts(key, bases, self.state.agencies)
 
-    def _record_of(self, code: str, year: int) -> dict[str, Any]:
+    def record_of(self, code: str, year: int) -> dict[str, Any]:
         """The decisions, notification and appeals of one servant's year."""
         classification = self.state.classifications.get((code, year))
         appeals = [

@@ -28,9 +28,9 @@ from domain.servant import DeputyArea, servant_id
 from domain.task import Submission, task_id
 from domain.values import Period
 from projections.findings import findings
+from projections.lean import LeanReader, notification
 from projections.ledger import Ledger
-from projections.pools import classify
-from projections.replay import Replayed
+from projections.replay import READ_PAGE, Replayed
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,15 @@ class StoreEvents:
         self._read: dict[int, Notification] = {}
 
     def load(self, positions: Iterable[int], gap: int = 128) -> None:
-        """Read many events a stretch of the log at a time rather than one query
-        each; stretches break where ``gap`` unwanted events lie between."""
+        """Read many events by position, a page a statement (elsewhere than SQLite
+        and PostgreSQL, a stretch of the log at a time, stretches breaking where
+        ``gap`` unwanted events lie between) rather than one query each."""
         wanted = sorted(set(positions) - set(self._read))
+        reader = LeanReader(self.app, READ_PAGE)
+        if reader.can_select_at:
+            for row in reader.rows_at(wanted):
+                self._read[row.id] = notification(row, reader.convert_id)
+            return
         runs: list[list[int]] = []
         for position in wanted:
             if runs and position - runs[-1][-1] <= gap:
@@ -257,9 +263,7 @@ class Explainer:
             {"title": f"year {year}", "steps": [_step(s, decisions) for s in basis["_steps"]]}
         )
         pool = basis["_pool"]
-        members = sorted(self.deriver.group_members.get(pool, ()))
-        bases = [self.deriver.bases[(code, year)] for code in members]
-        standing = classify(pool, bases, self.state.agencies).members[servant]
+        standing = self.replayed.standing(servant, year)
         steps = [_step(s, {}) for s in (standing.quota.steps if standing.quota else ())]
         steps += [_step(s, {}) for s in standing.proposal.steps]
         sections.append(

@@ -74,6 +74,22 @@ def focused_agency_year(
     )
 
 
+def own_year_replay(
+    app: MinhBach,
+    head: DomainState,
+    deriver: Deriver,
+    servant: str,
+    year: int,
+    upto: int,
+    live: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> Replayed | None:
+    """As :func:`focused_replay`, without the quota pool's other members: the
+    servant's own records of ``year``, every agency's and, for a leader, those of the
+    servants whose levels make d. The servant's derivation up to the pool holds in it;
+    the pool is the caller's (``projections.pooled``: the versioned rows')."""
+    return _focused(app, head, deriver, lambda: {servant}, year, upto, live, peers=False)
+
+
 def _focused(
     app: MinhBach,
     head: DomainState,
@@ -82,15 +98,19 @@ def _focused(
     year: int,
     upto: int,
     live: Callable[[], AbstractContextManager[None]],
+    peers: bool = True,
 ) -> Replayed | None:
     reader = LeanReader(app, READ_PAGE)
     if not reader.can_select_at:
         return None
     with live():
         servants = subjects()
-        wanted = {record.id for record in head.servants.values()}
+        # Who may be in a pool, or under a leader, at ``upto``: decided by servants'
+        # records, so theirs are read first (without the pool: a leader's colleagues).
+        present = head.servants.keys() if peers else _colleagues(head, servants)
+        wanted = {head.servants[code].id for code in present if code in head.servants}
         wanted |= {record.id for record in head.agencies.values()}
-        wanted |= years_records(head, deriver, servants, year)
+        wanted |= years_records(head, deriver, servants, year, peers)
     state = DomainState()
     folded = Deriver(state)
     adding = wanted
@@ -105,9 +125,10 @@ def _focused(
             # derivation follows what they dirty as the runner's does batch by batch.
             rows = _events(reader, adding, upto)
             folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
-            needed = years_records(state, folded, servants, year)
+            needed = years_records(state, folded, servants, year, peers)
             met = {c for c in state.servants if state.servants[c].id in needed}
-            met |= _pool_peers(state, folded, servants, year)
+            if peers:
+                met |= _pool_peers(state, folded, servants, year)
             with live():
                 for code in met:
                     needed |= _own_records(head, code, year, upto)
@@ -117,6 +138,19 @@ def _focused(
             adding = needed - wanted
             wanted |= needed
     return None
+
+
+def _colleagues(head: DomainState, servants: set[str]) -> set[str]:
+    """``servants`` and, for those who ever led, everyone ever placed in an agency they
+    led in: a leader's d counts only their own unit's people (``domain.scope``), and
+    placements are never removed, so those at ``upto`` are among them."""
+    found = set(servants)
+    for code in servants:
+        servant = head.servants.get(code)
+        for placement in servant.placements if servant else ():
+            if placement.leadership.is_leader:
+                found |= head.servants_of.get(placement.agency_code, set())
+    return found
 
 
 def _pool_peers(state: DomainState, folded: Deriver, servants: set[str], year: int) -> set[str]:

@@ -30,9 +30,10 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement
 
+from domain.quota_pool import PoolKey
 from projections.tables import (
     KEYS,
     annual_classifications,
@@ -65,6 +66,8 @@ annual_history = _versioned(
     "pj_annual_history",
     # Standings read one year of every servant: the latest version per servant.
     Index("ix_pj_annual_history_year", "year", "servant_code", "from_position"),
+    # An explanation reads one quota pool's members (projections.pooled).
+    Index("ix_pj_annual_history_pool", "year", "pool_authority", "pool_group", "servant_code"),
 )
 period_history = _versioned(period_results, "pj_period_history")
 interim_history = _versioned(interim_results, "pj_interim_history")
@@ -214,12 +217,7 @@ def servant_year_at(
 ) -> tuple[Row | None, list[Row], list[Row]]:
     """A servant's annual classification, period results and interim results of
     ``year`` as they stood at ``position``, ordered as the views' queries order them."""
-    annual = rows_at(
-        conn,
-        annual_classifications.name,
-        position,
-        [annual_history.c.servant_code == servant, annual_history.c.year == year],
-    )
+    annual = annual_of_at(conn, position, servant, year)
     periods = rows_at(
         conn,
         period_results.name,
@@ -233,7 +231,55 @@ def servant_year_at(
         [interim_history.c.servant_code == servant, interim_history.c.year == year],
     )
     return (
-        annual[0] if annual else None,
+        annual,
         sorted(periods, key=lambda r: r["period"]),
         sorted(interim, key=lambda r: (r["kind"] != "quarter", r["span"])),
     )
+
+
+def pool_at(conn: Connection, position: int, authority: str, group: str, year: int) -> list[Row]:
+    """The annual classifications of one quota pool (its classifying authority,
+    group and year) as they stood at ``position``."""
+    table = annual_history
+    in_pool = (table.c.pool_authority == authority, table.c.pool_group == group)
+    # Whoever is in the pool at ``position`` has a version there by then: only their
+    # versions are looked through, not the whole year's.
+    ever = select(table.c.servant_code).where(
+        table.c.year == year, *in_pool, table.c.from_position <= position
+    )
+    return rows_at(
+        conn,
+        annual_classifications.name,
+        position,
+        [table.c.year == year, table.c.servant_code.in_(ever)],
+        in_pool,
+    )
+
+
+def annual_of_at(conn: Connection, position: int, servant: str, year: int) -> Row | None:
+    """One servant's annual classification of ``year`` as it stood at ``position``."""
+    table = annual_history
+    found = rows_at(
+        conn,
+        annual_classifications.name,
+        position,
+        [table.c.servant_code == servant, table.c.year == year],
+    )
+    return found[0] if found else None
+
+
+class RowsAt:
+    """The versioned annual rows at one mark, read as asked
+    (``projections.pooled.VersionedRows``)."""
+
+    def __init__(self, engine: Engine, position: int) -> None:
+        self.engine = engine
+        self.position = position
+
+    def pool(self, key: PoolKey) -> list[Row]:
+        with self.engine.connect() as conn:
+            return pool_at(conn, self.position, key.authority, key.group, key.year)
+
+    def annual(self, servant: str, year: int) -> Row | None:
+        with self.engine.connect() as conn:
+            return annual_of_at(conn, self.position, servant, year)

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.agency import Agency
 from domain.policy import (
+    FailTrigger,
     Policy,
     PoolFacts,
     PoolMember,
@@ -68,9 +69,31 @@ def pool_policy(key: PoolKey, agencies: Mapping[str, Agency]) -> Policy:
     return authority.policy_on(day) if authority is not None else policy_in_force(day)
 
 
+def row_member(row: Row, agency: Agency | None) -> PoolMember:
+    """A member as its annual row records it (a versioned row: ``projections.history``),
+    to classify *another* member of the pool against. The row keeps each FAIL
+    trigger's references, not its kind or reason: the quota reads only that there is
+    one (such a member is rated FAIL, Art. 20(4)), never this member's own proposal."""
+    basis = dict(row)
+    basis["_decided"] = row["decided_level"]
+    basis["_triggers"] = [
+        FailTrigger("recorded", tuple(refs), "as the annual row records it", "")
+        for refs in row["fail_triggers"]
+    ]
+    return pool_member(basis, agency)
+
+
 def pool_facts(key: PoolKey, bases: Sequence[Row], agencies: Mapping[str, Agency]) -> PoolFacts:
     """The facts of one pool: its members, and the classifying authority's grant of a
     higher ratio (Art. 20(5)(b)) and tie decision for the pool."""
+    members = [pool_member(b, agencies.get(b["agency_code"])) for b in bases]
+    return members_facts(key, members, agencies)
+
+
+def members_facts(
+    key: PoolKey, members: Sequence[PoolMember], agencies: Mapping[str, Agency]
+) -> PoolFacts:
+    """As :func:`pool_facts`, for members already made (from bases, or from rows)."""
     authority = agencies.get(key.authority)
     granted = authority.quota_grants.get(key.year) if authority else None
     choice = authority.tie_decisions.get((key.year, key.group)) if authority else None
@@ -79,7 +102,7 @@ def pool_facts(key: PoolKey, bases: Sequence[Row], agencies: Mapping[str, Agency
         authority=key.authority,
         group=key.group,
         year=key.year,
-        members=tuple(pool_member(b, agencies.get(b["agency_code"])) for b in bases),
+        members=tuple(members),
         grant=QuotaGrant(granted[0], granted[1] or "") if granted else None,
         tie=TieDecision(frozenset(choice.excellent), choice.document_ref or "") if choice else None,
     )

@@ -7,8 +7,8 @@ bundle's proven events, say — with no database at all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -17,8 +17,11 @@ from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import Mapper, Notification
 
 from domain.application import MinhBach
+from domain.policy import MemberStanding, PoolMember, member_standing
+from domain.quota_pool import PoolKey
 from projections.derive import Deriver
 from projections.lean import LeanReader
+from projections.pools import members_facts, pool_facts, pool_member
 from projections.runner import collector_paused
 from projections.state import IGNORED_TOPIC_PREFIXES, Dirty, DomainState
 
@@ -40,6 +43,23 @@ class Replayed:
     state: DomainState
     deriver: Deriver
     position: int  # the last event folded in
+    # Quota pools whose other members this fold does not hold, as read elsewhere (the
+    # versioned rows at the position: ``projections.pooled``), by pool.
+    peers: Mapping[PoolKey, tuple[PoolMember, ...]] = field(default_factory=dict)
+
+    def standing(self, servant: str, year: int) -> MemberStanding:
+        """Where ``servant``'s ``year`` stands in its quota pool (it must have a basis)."""
+        basis = self.deriver.bases[(servant, year)]
+        pool: PoolKey = basis["_pool"]
+        agencies = self.state.agencies
+        peers = self.peers.get(pool)
+        if peers is None:
+            members = sorted(self.deriver.group_members.get(pool, ()))
+            bases = [self.deriver.bases[(code, year)] for code in members]
+            return member_standing(pool_facts(pool, bases, agencies), servant)
+        own = pool_member(basis, agencies.get(basis["agency_code"]))
+        everyone = sorted((*peers, own), key=lambda member: member.ref)  # as the deriver
+        return member_standing(members_facts(pool, everyone, agencies), servant)
 
 
 def replay(app: MinhBach, upto: int | None = None, until: datetime | None = None) -> Replayed:

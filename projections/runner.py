@@ -45,9 +45,10 @@ from projections.tracking import (
 NAME = BASE_NAME  # the whole read side; a partition tracks its own row
 # The shape of the views; a runner that finds another drops and rebuilds them.
 SCHEMA = "views-schema"
-VIEWS_SCHEMA = 9  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
+VIEWS_SCHEMA = 10  # 4: decisions keyed by (agency, number); 5: quota pools, departures;
 # 6: proposal_recorded and the group's GOOD count for the web screens; 7: period status;
-# 8: period steps (the reconciliation console); 9: versioned rows (projections.history)
+# 8: period steps (the reconciliation console); 9: versioned rows (projections.history);
+# 10: the annual history indexed by quota pool (projections.pooled)
 READ_PAGE = 2_000
 # A rebuild commits every so many events: each commit is a position the history
 # answers "as of" exactly (projections.history), and costs a derive. Large, so a

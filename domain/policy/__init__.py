@@ -37,6 +37,7 @@ from domain.policy.pool import (
     PoolMember,
     PoolStanding,
     classify_pool,
+    member_standing,
 )
 from domain.policy.quota import (
     QuotaEntry,
@@ -129,6 +130,7 @@ __all__ = [
     "leader_d",
     "level_for_score",
     "mean_score",
+    "member_standing",
     "months_worked",
     "period_result",
     "period_score",

@@ -36,7 +36,9 @@ class ConclusionFact:
 
 @dataclass(frozen=True)
 class FailTrigger:
-    source: Literal["discipline", "conclusion"]
+    # "recorded": as a stored annual row keeps it, its references only
+    # (``projections.pools.row_member``).
+    source: Literal["discipline", "conclusion", "recorded"]
     refs: tuple[str, ...]  # the decisions or conclusions behind the trigger
     reason: str
     rule: str

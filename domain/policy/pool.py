@@ -172,17 +172,31 @@ def _propose(
 
 def classify_pool(pool: PoolFacts) -> PoolStanding:
     """Every member's proposal and final level, and the pool's quota."""
-    policy = pool.policy
     undecided = {m.ref for m in pool.members if m.decided is None}
     shared = _quota(pool, undecided)
-    members: dict[str, MemberStanding] = {}
-    for member in pool.members:
-        quota = shared
-        if member.decided is not None:
-            # What the facts give this member if they were still open.
-            needs_quota = stage(policy, member)[0] is Stage.CANDIDATE
-            quota = _quota(pool, undecided | {member.ref}) if needs_quota else None
-        proposal = _propose(policy, member, quota)
-        final = member.decided or proposal.value.level
-        members[member.ref] = MemberStanding(member.ref, proposal, quota, final)
+    members = {m.ref: _standing(pool, m, undecided, shared) for m in pool.members}
     return PoolStanding(members, shared)
+
+
+def member_standing(pool: PoolFacts, ref: str) -> MemberStanding:
+    """One member's standing, as :func:`classify_pool` gives it, without proposing a
+    level for every other member (an explanation asks about one)."""
+    member = next(m for m in pool.members if m.ref == ref)
+    undecided = {m.ref for m in pool.members if m.decided is None}
+    return _standing(pool, member, undecided, _quota(pool, undecided))
+
+
+def _standing(
+    pool: PoolFacts,
+    member: PoolMember,
+    undecided: set[str],
+    shared: Computed[QuotaOutcome] | None,
+) -> MemberStanding:
+    quota = shared
+    if member.decided is not None:
+        # What the facts give this member if they were still open.
+        needs_quota = stage(pool.policy, member)[0] is Stage.CANDIDATE
+        quota = _quota(pool, undecided | {member.ref}) if needs_quota else None
+    proposal = _propose(pool.policy, member, quota)
+    final = member.decided or proposal.value.level
+    return MemberStanding(member.ref, proposal, quota, final)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import errors
 from domain.actors import Actor, CommandContext, Role
@@ -18,6 +21,7 @@ from domain.policy import (
     check_decided_level,
     check_proposed_level,
     classify_pool,
+    member_standing,
 )
 from domain.quota_pool import AGENCY_HEADS, PoolKey, pool_key
 from domain.servant import Placement
@@ -217,3 +221,38 @@ def test_art_10_2_a_the_head_of_an_employing_agency_is_pooled_by_the_managing_ag
     assert pool_key(own, head, _agency("UBND"), 2026) == PoolKey("S1", "lanh-dao-so", 2026)
     with pytest.raises(ValueError, match="agency_head_pool"):
         P.with_changes(version=3, agency_head_pool="province")
+
+
+_members = st.lists(
+    st.builds(
+        member,
+        st.sampled_from([f"S{i}" for i in range(12)]),
+        st.sampled_from([None, "40", "55", "70", "80", "90", "90", "95", "100"]),
+        classifiable=st.booleans(),
+        triggers=st.sampled_from([(), (TRIGGER,)]),
+        is_head=st.booleans(),
+        organisation_level=st.sampled_from([None, *Level]),
+        decided=st.sampled_from([None, None, *Level]),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda m: m.ref,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_members)
+def test_one_member_s_standing_is_the_whole_pool_s(members: list[PoolMember]) -> None:
+    """An explanation asks for one member's standing: the same as the pool's, and the
+    same whatever another member's triggers say beyond that there is one."""
+    facts = pool(*members)
+    whole = classify_pool(facts)
+    for found in members:
+        assert member_standing(facts, found.ref) == whole.members[found.ref]
+    recorded = [
+        replace(m, triggers=tuple(replace(t, source="recorded", reason="") for t in m.triggers))
+        for m in members
+    ]
+    for found in members:
+        others = [found if m.ref == found.ref else m for m in recorded]
+        assert member_standing(pool(*others), found.ref) == whole.members[found.ref]

@@ -1,0 +1,191 @@
+"""An as-of explanation of one servant's year at a mark of the versioned rows, from
+the servant's own records with the quota pool's other members read from those rows
+(``projections.pooled``), equals the one from a replay of the whole log, document
+for document; and it folds none of the peers' work."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from api import as_of, reads_year
+from api.auth import ReadScope
+from domain.application import MinhBach
+from domain.errors import NotFound
+from domain.storage import storage_from_url
+from projections import focused, history
+from projections.explain import Explainer, StoreEvents
+from projections.pooled import pooled_replay
+from projections.replay import Replayed, replay
+from projections.state import DomainState
+from tests.app.live_world import World
+from tests.app.projection_helpers import whole_log_refused
+from tests.app.quarterly_agency import build_quarterly_agency
+from tests.app.scenario import STAFF, build_agency
+from tests.app.test_projection_properties import SCRATCH, History, operations
+from tests.app.test_versioned_as_of import PLAYED, _servants
+
+YEAR = 2026
+EVERYTHING = ReadScope(everything=True)
+
+
+def _marks(world: World) -> list[int]:
+    with world.svc.views.engine.connect() as conn:
+        return sorted(conn.execute(select(history.history_marks.c.position)).scalars())
+
+
+def _explained(app: MinhBach, replayed: Replayed, code: str) -> object:
+    try:
+        return Explainer(StoreEvents(app), replayed).year(code, YEAR)
+    except NotFound as error:
+        return str(error)
+
+
+def _tasks(state: DomainState, servant: str | None = None) -> set[UUID]:
+    """The tasks a state holds: all, or those ever on ``servant``'s periods (a task
+    reassigned to or from them counts)."""
+    return {
+        task
+        for (code, _), tasks in state.tasks_by_period.items()
+        if servant in (None, code)
+        for task in tasks
+    }
+
+
+def check_marks(world: World) -> int:
+    """At every mark, compare each servant's pooled explanation with the full
+    replay's; return how many were pooled."""
+    svc = world.svc
+    svc.views.catch_up()
+    projector = svc.views.projector
+    servants = sorted({*STAFF, *_servants(svc)})
+    answered = 0
+    for mark in _marks(world):
+        full = replay(svc.app, upto=mark)
+        rows = history.RowsAt(svc.views.engine, mark)
+        for code in servants:
+            found = pooled_replay(
+                svc.app, projector.state, projector.deriver, code, YEAR, full.position, rows
+            )
+            if (code, YEAR) not in full.deriver.annual_rows:
+                assert found is None, (mark, code)
+                continue
+            assert found is not None, (mark, code)
+            answered += 1
+            assert _explained(svc.app, found, code) == _explained(svc.app, full, code)
+            placements = projector.state.servants[code].placements
+            if not any(p.leadership.is_leader for p in placements):  # no d to count
+                assert _tasks(found.state) <= _tasks(projector.state, code), (mark, code)
+    return answered
+
+
+@settings(
+    deadline=None,
+    max_examples=10,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(operations, min_size=5, max_size=14), st.integers(1, 10))
+def test_pooled_explanation_equals_the_full_replay_at_every_mark(
+    ops: list[tuple[Any, ...]], window: int
+) -> None:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
+        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
+        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
+        world = World(app)
+        build_agency(app)
+        build_quarterly_agency(app)
+        applying = History(app)
+        for op in ops:
+            world.apply(applying, op)
+        world.svc.views.projector.catch_up(window=window)
+        event("pooled" if check_marks(world) else "no classified year")
+        world.svc.views.engine.dispose()
+        app.close()
+
+
+def _played(world: World) -> None:
+    build_agency(world.app)
+    build_quarterly_agency(world.app)
+    applying = History(world.app)
+    for op in PLAYED:
+        world.apply(applying, op)
+    world.svc.views.projector.catch_up(window=5)
+
+
+def test_every_mark_on_both_backends(world: World) -> None:
+    _played(world)
+    assert check_marks(world) > 20
+
+
+def test_the_api_explains_a_marked_position_from_the_rows(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the API at a mark: neither the pool's records nor the log are folded,
+    and the documents are the whole log's."""
+    _played(world)
+    svc = world.svc
+    marks = [m for m in _marks(world) if m > 0]
+    expected = {}
+    for mark in marks:
+        full = replay(svc.app, upto=mark)
+        expected[mark] = {
+            code: Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(code, YEAR)
+            for code in sorted(STAFF)
+            if (code, YEAR) in full.deriver.annual_rows
+        }
+    as_of._KEPT.clear()
+    monkeypatch.setattr(reads_year, "focused_replay", whole_log_refused)
+    monkeypatch.setattr(svc.replays, "at", whole_log_refused)
+    answered = 0
+    for mark, documents in expected.items():
+        for code, document in documents.items():
+            read = reads_year.year_explanation(svc, EVERYTHING, code, YEAR, as_of_position=mark)
+            assert read == document
+            answered += 1
+    assert answered > 20
+
+
+def test_a_row_the_fold_does_not_give_is_not_trusted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the servant's versioned row differs from what the fold derives against
+    the pool's rows, nothing is answered from them: the API folds the pool instead,
+    and still gives the replay's document."""
+    _played(world)
+    svc = world.svc
+    mark = _marks(world)[-1]
+    code = "CV2"
+    reading = history.RowsAt.annual
+
+    def altered(self: history.RowsAt, servant: str, year: int) -> Any:
+        row = reading(self, servant, year)
+        return None if row is None else {**row, "quota_rank": 99}
+
+    monkeypatch.setattr(history.RowsAt, "annual", altered)
+    projector = svc.views.projector
+    rows = history.RowsAt(svc.views.engine, mark)
+    upto = replay(svc.app, upto=mark).position
+    assert (
+        pooled_replay(svc.app, projector.state, projector.deriver, code, YEAR, upto, rows) is None
+    )
+    folded: list[str] = []
+    original = focused.focused_replay
+
+    def focusing(*args: Any, **kwargs: Any) -> Any:
+        folded.append(args[3])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(reads_year, "focused_replay", focusing)
+    as_of._KEPT.clear()
+    read = reads_year.year_explanation(svc, EVERYTHING, code, YEAR, as_of_position=mark)
+    full = replay(svc.app, upto=mark)
+    assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(code, YEAR)
+    assert folded == [code]  # the pool was folded instead
