@@ -142,8 +142,9 @@ def _focused(
 
 def _colleagues(head: DomainState, servants: set[str]) -> set[str]:
     """``servants`` and, for those who ever led, everyone ever placed in an agency they
-    led in: a leader's d counts only their own unit's people (``domain.scope``), and
-    placements are never removed, so those at ``upto`` are among them."""
+    led in: a leader's d counts only people of their own agency (their unit's, or a
+    deputy's area: ``domain.scope``), and placements are never removed, so those
+    there at ``upto`` are among them."""
     found = set(servants)
     for code in servants:
         servant = head.servants.get(code)
