@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from api import as_of, reads_year
 from api.auth import ReadScope
+from api.live import OPEN_YEARS_SETTING
 from domain.application import MinhBach
 from domain.errors import NotFound
 from domain.storage import storage_from_url
@@ -189,3 +190,17 @@ def test_a_row_the_fold_does_not_give_is_not_trusted(
     full = replay(svc.app, upto=mark)
     assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(code, YEAR)
     assert folded == [code]  # the pool was folded instead
+
+
+def test_a_pooled_explanation_from_a_state_with_its_year_closed(
+    app: MinhBach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live state holds the year closed (its tasks and evaluations out of
+    memory): the servant's own records are still all found."""
+    monkeypatch.setenv(OPEN_YEARS_SETTING, "0")
+    world = World(app)
+    _played(world)
+    state = world.svc.views.projector.state
+    assert state.by_id.evicted
+    assert check_marks(world) > 20
+    world.svc.views.engine.dispose()
