@@ -11,10 +11,11 @@ from api.auth import ReadScope
 from api.deps import Services
 from api.reads import Row, exact_version, servant_in_scope
 from domain.errors import InvalidState
+from domain.values import Period
 from projections import history
 from projections.bundle import make_bundle
 from projections.explain import Explainer, StoreEvents
-from projections.focused import focused_replay
+from projections.focused import focused_replay, own_year_replay
 from projections.ledger import Checkpoint
 from projections.pooled import pooled_replay
 from projections.replay import Replayed
@@ -30,10 +31,11 @@ def _explained(
     position: int | None,
     moment: datetime | None,
 ) -> Row:
-    replayed = None
     if what == "year":
         replayed = _pooled(svc, code, int(subject), position)
         replayed = replayed or _focused(svc, code, int(subject), position)
+    else:
+        replayed = _own_period(svc, code, str(subject), position)
     if replayed is None:
         replayed = svc.replays.at(position, moment, servant=code)
     ledger = svc.views.ledger
@@ -75,6 +77,22 @@ def _focused(svc: Services, code: str, year: int, position: int | None) -> Repla
     # The lock is taken again only to read ids off the live state (its state and
     # deriver objects stay the same while the follower folds into them).
     return focused_replay(
+        svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
+    )
+
+
+def _own_period(svc: Services, code: str, period: str, position: int | None) -> Replayed | None:
+    """A period result rests on no pool: the year's own records (and, for a leader,
+    those whose levels make d) folded up to ``position``, at any position."""
+    upto = _foldable(svc, position)
+    try:
+        year = Period.parse(period).year
+    except ValueError:
+        return None  # the replay answers: no such result
+    if upto is None:
+        return None
+    projector = svc.views.projector
+    return own_year_replay(
         svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
     )
 

@@ -204,3 +204,40 @@ def test_a_pooled_explanation_from_a_state_with_its_year_closed(
     assert state.by_id.evicted
     assert check_marks(world) > 20
     world.svc.views.engine.dispose()
+
+
+def test_a_period_is_explained_from_the_year_s_own_records(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period result rests on no pool: at any position, marked or not, the API
+    explains it from the year's own records, the whole log's replay refused, and
+    gives the replay's document."""
+    _played(world)
+    svc = world.svc
+    head = svc.app.recorder.max_notification_id() or 0
+    expected: dict[tuple[int, str, str], object] = {}
+    for position in range(head + 1):
+        full = replay(svc.app, upto=position)
+        explainer = Explainer(StoreEvents(svc.app, svc.views.ledger), full)
+        for code, period in sorted(full.deriver.period_rows):
+            expected[(position, code, period)] = explainer.period(code, period)
+        for code in sorted(STAFF):  # a period with no result: the replay's answer too
+            expected[(position, code, "2026-11")] = _period_or_not_found(explainer, code)
+    as_of._KEPT.clear()
+    monkeypatch.setattr(svc.replays, "at", whole_log_refused)
+    for (position, code, period), document in expected.items():
+        try:
+            read: object = reads_year.period_explanation(
+                svc, EVERYTHING, code, period, as_of_position=position
+            )
+        except NotFound as error:
+            read = str(error)
+        assert read == document, (position, code, period)
+    assert sum(1 for d in expected.values() if not isinstance(d, str)) > 25
+
+
+def _period_or_not_found(explainer: Explainer, code: str) -> object:
+    try:
+        return explainer.period(code, "2026-11")
+    except NotFound as error:
+        return str(error)
