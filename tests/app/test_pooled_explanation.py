@@ -1,7 +1,8 @@
 """An as-of explanation of one servant's year at a mark of the versioned rows, from
 the servant's own records with the quota pool's other members read from those rows
 (``projections.pooled``), equals the one from a replay of the whole log, document
-for document; and it folds none of the peers' work."""
+for document; and it folds none of the peers' work. A period's explanation, which
+rests on no pool, comes from the same own records at any position."""
 
 from __future__ import annotations
 
