@@ -31,11 +31,13 @@ def _explained(
     position: int | None,
     moment: datetime | None,
 ) -> Row:
-    if what == "year":
-        replayed = _pooled(svc, code, int(subject), position)
-        replayed = replayed or _focused(svc, code, int(subject), position)
-    else:
-        replayed = _own_period(svc, code, str(subject), position)
+    # A moment (with or without a position) is the replay's to answer, or to refuse.
+    upto = _foldable(svc, position) if moment is None else None
+    replayed = None
+    if upto is not None and what == "year":
+        replayed = _pooled(svc, code, int(subject), upto) or _focused(svc, code, int(subject), upto)
+    elif upto is not None:
+        replayed = _own_period(svc, code, str(subject), upto)
     if replayed is None:
         replayed = svc.replays.at(position, moment, servant=code)
     ledger = svc.views.ledger
@@ -53,12 +55,17 @@ def _explained(
     return kept(key, compute)
 
 
-def _pooled(svc: Services, code: str, year: int, position: int | None) -> Replayed | None:
-    """Where the versioned rows are exact at ``position``: the year's own records
-    folded, its pool's other members read from those rows; None to fold more."""
-    versioned = exact_version(svc, position, None)
-    upto = _foldable(svc, position)
-    if versioned is None or upto is None:
+# Each of these folds a year's records up to ``upto`` (from ``_foldable``) off the
+# live state's ids, or returns None for the next way. The lock is taken again only
+# to read those ids (the state and deriver objects stay the same while the follower
+# folds into them).
+
+
+def _pooled(svc: Services, code: str, year: int, upto: int) -> Replayed | None:
+    """Where the versioned rows are exact at ``upto``: the year's own records folded,
+    its pool's other members read from those rows."""
+    versioned = exact_version(svc, upto, None)
+    if versioned is None:
         return None
     rows = history.RowsAt(svc.views.engine, versioned[0])
     projector = svc.views.projector
@@ -67,30 +74,22 @@ def _pooled(svc: Services, code: str, year: int, position: int | None) -> Replay
     )
 
 
-def _focused(svc: Services, code: str, year: int, position: int | None) -> Replayed | None:
-    """The records one year rests on, folded up to ``position``; None to replay the
-    whole log (no position, or one the live state has not reached)."""
-    upto = _foldable(svc, position)
-    if upto is None:
-        return None
+def _focused(svc: Services, code: str, year: int, upto: int) -> Replayed | None:
+    """The records the year rests on, its pool's included; None to replay the servant's
+    component of the log."""
     projector = svc.views.projector
-    # The lock is taken again only to read ids off the live state (its state and
-    # deriver objects stay the same while the follower folds into them).
     return focused_replay(
         svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
     )
 
 
-def _own_period(svc: Services, code: str, period: str, position: int | None) -> Replayed | None:
+def _own_period(svc: Services, code: str, period: str, upto: int) -> Replayed | None:
     """A period result rests on no pool: the year's own records (and, for a leader,
-    those whose levels make d) folded up to ``position``, at any position."""
-    upto = _foldable(svc, position)
+    those whose levels make d), at any position."""
     try:
         year = Period.parse(period).year
     except ValueError:
         return None  # the replay answers: no such result
-    if upto is None:
-        return None
     projector = svc.views.projector
     return own_year_replay(
         svc.app, projector.state, projector.deriver, code, year, upto, svc.views.locked
@@ -147,7 +146,9 @@ def evidence_bundle(svc: Services, scope: ReadScope, code: str, year: int) -> Ro
 
     def replayer(position: int) -> Replayed:
         # The year's own records up to the checkpoint, or the servant's component (kept).
-        return _focused(svc, code, year, position) or svc.replays.at(position, servant=code)
+        upto = _foldable(svc, position)
+        found = _focused(svc, code, year, upto) if upto is not None else None
+        return found or svc.replays.at(position, servant=code)
 
     return make_bundle(
         svc.app, svc.views.ledger, code, year, replayer=replayer, live=svc.views.locked

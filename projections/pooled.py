@@ -40,6 +40,8 @@ class VersionedRows(Protocol):
     def annual(self, servant: str, year: int) -> Row | None: ...
 
 
+# A few thousand young objects are made here; the live state is old: no collection.
+@collector_paused()
 def pooled_replay(
     app: MinhBach,
     head: DomainState,
@@ -55,20 +57,6 @@ def pooled_replay(
     :func:`projections.focused.focused_replay` is; None when the store cannot be read
     by record, the year rests on most of the log, the versioned rows hold no row of
     the year, or the row derived here is not theirs."""
-    with collector_paused():  # a few thousand young objects; the live state is old
-        return _pooled(app, head, deriver, servant, year, upto, rows, live)
-
-
-def _pooled(
-    app: MinhBach,
-    head: DomainState,
-    deriver: Deriver,
-    servant: str,
-    year: int,
-    upto: int,
-    rows: VersionedRows,
-    live: Callable[[], AbstractContextManager[None]],
-) -> Replayed | None:
     expected = rows.annual(servant, year)
     if expected is None:
         return None
@@ -79,7 +67,7 @@ def _pooled(
     agencies = own.state.agencies
     peers = tuple(
         row_member(row, agencies.get(row["agency_code"]))
-        for row in sorted(rows.pool(pool), key=lambda row: str(row["servant_code"]))
+        for row in rows.pool(pool)
         if row["servant_code"] != servant
     )
     replayed = Replayed(own.state, own.deriver, own.position, {pool: peers})

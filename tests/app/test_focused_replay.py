@@ -3,9 +3,6 @@ on equals the one from a replay of the whole log, document for document."""
 
 from __future__ import annotations
 
-import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +15,6 @@ from api.deps import Services
 from api.live import OPEN_YEARS_SETTING
 from domain.application import MinhBach
 from domain.errors import NotFound
-from domain.storage import storage_from_url
 from projections import bundle, focused
 from projections.bundle import make_bundle, verify_bundle
 from projections.explain import Explainer, StoreEvents
@@ -26,10 +22,10 @@ from projections.focused import focused_agency_year, focused_replay
 from projections.publication import published_table
 from projections.replay import Replayed, replay
 from projections.signing import generate
-from tests.app.live_world import World
+from tests.app.live_world import World, generated_world, play
 from tests.app.quarterly_agency import build_quarterly_agency
 from tests.app.scenario import STAFF, build_agency
-from tests.app.test_projection_properties import SCRATCH, History, operations
+from tests.app.test_projection_properties import History, operations
 from tests.app.test_versioned_as_of import PLAYED
 
 YEAR = 2026
@@ -82,28 +78,14 @@ def _explained(app: MinhBach, replayed: Replayed, code: str) -> object:
 def test_focused_explanation_equals_the_full_replay(
     ops: list[tuple[Any, ...]], fractions: list[float]
 ) -> None:
-    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
-        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
-        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
-        world = World(app)
-        build_agency(app)
-        build_quarterly_agency(app)
-        applying = History(app)
-        for op in ops:
-            world.apply(applying, op)
-        head = app.recorder.max_notification_id() or 0
+    with generated_world(ops) as world:
+        head = world.app.recorder.max_notification_id() or 0
         positions = sorted({head, *(int(f * head) for f in fractions)})
         assert check_positions(world, positions) > 0
-        world.svc.views.engine.dispose()
-        app.close()
 
 
 def test_the_as_of_explanation_is_focused(world: World) -> None:
-    build_agency(world.app)
-    build_quarterly_agency(world.app)
-    applying = History(world.app)
-    for op in PLAYED:
-        world.apply(applying, op)
+    play(world, PLAYED)
     head = world.app.recorder.max_notification_id() or 0
     check_positions(world, [head // 3, head // 2, head])
     svc = world.svc
@@ -125,11 +107,7 @@ def test_a_focused_explanation_from_a_state_with_its_year_closed(
     positions, out of memory): the focused fold still finds every record."""
     monkeypatch.setenv(OPEN_YEARS_SETTING, "0")
     world = World(app)
-    build_agency(app)
-    build_quarterly_agency(app)
-    applying = History(app)
-    for op in PLAYED:
-        world.apply(applying, op)
+    play(world, PLAYED)
     world.svc.views.catch_up()
     state = world.svc.views.projector.state
     assert state.by_id.evicted and not any(r in state.positions for r in state.by_id.evicted)

@@ -6,9 +6,7 @@ rests on no pool, comes from the same own records at any position."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -21,18 +19,16 @@ from api import as_of, reads_year
 from api.auth import ReadScope
 from api.live import OPEN_YEARS_SETTING
 from domain.application import MinhBach
-from domain.errors import NotFound
-from domain.storage import storage_from_url
+from domain.errors import InvalidValue, NotFound
 from projections import focused, history
 from projections.explain import Explainer, StoreEvents
 from projections.pooled import pooled_replay
 from projections.replay import Replayed, replay
 from projections.state import DomainState
-from tests.app.live_world import World
+from tests.app.live_world import World, generated_world, play
 from tests.app.projection_helpers import whole_log_refused
-from tests.app.quarterly_agency import build_quarterly_agency
-from tests.app.scenario import STAFF, build_agency
-from tests.app.test_projection_properties import SCRATCH, History, operations
+from tests.app.scenario import STAFF
+from tests.app.test_projection_properties import operations
 from tests.app.test_versioned_as_of import PLAYED, _servants
 
 YEAR = 2026
@@ -98,27 +94,13 @@ def check_marks(world: World) -> int:
 def test_pooled_explanation_equals_the_full_replay_at_every_mark(
     ops: list[tuple[Any, ...]], window: int
 ) -> None:
-    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
-        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
-        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
-        world = World(app)
-        build_agency(app)
-        build_quarterly_agency(app)
-        applying = History(app)
-        for op in ops:
-            world.apply(applying, op)
+    with generated_world(ops) as world:
         world.svc.views.projector.catch_up(window=window)
         event("pooled" if check_marks(world) else "no classified year")
-        world.svc.views.engine.dispose()
-        app.close()
 
 
 def _played(world: World) -> None:
-    build_agency(world.app)
-    build_quarterly_agency(world.app)
-    applying = History(world.app)
-    for op in PLAYED:
-        world.apply(applying, op)
+    play(world, PLAYED)
     world.svc.views.projector.catch_up(window=5)
 
 
@@ -242,3 +224,16 @@ def _period_or_not_found(explainer: Explainer, code: str) -> object:
         return explainer.period(code, "2026-11")
     except NotFound as error:
         return str(error)
+
+
+def test_a_position_and_a_moment_together_are_refused(world: World) -> None:
+    """Neither the pooled nor the own-records fold answers a question that also names a
+    moment: the one rule of the as-of reads refuses both together."""
+    _played(world)
+    svc = world.svc
+    mark = _marks(world)[-1]
+    moment = datetime(2026, 12, 20, tzinfo=UTC)
+    with pytest.raises(InvalidValue, match="not both"):
+        reads_year.year_explanation(svc, EVERYTHING, "CV1", YEAR, mark, moment)
+    with pytest.raises(InvalidValue, match="not both"):
+        reads_year.period_explanation(svc, EVERYTHING, "CV1", "2026-01", mark, moment)

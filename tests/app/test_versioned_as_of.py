@@ -6,9 +6,6 @@ the replay's, row for row."""
 
 from __future__ import annotations
 
-import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -18,14 +15,11 @@ from sqlalchemy import func, select
 from api import reads
 from api.auth import ReadScope
 from api.deps import Services
-from domain.application import MinhBach
-from domain.storage import storage_from_url
 from projections import history, queries
 from projections.tables import annual_classifications, interim_results, period_results
-from tests.app.live_world import World
-from tests.app.quarterly_agency import build_quarterly_agency
+from tests.app.live_world import World, generated_world, play
 from tests.app.scenario import STAFF, build_agency
-from tests.app.test_projection_properties import SCRATCH, History, operations
+from tests.app.test_projection_properties import History, operations
 
 EVERYTHING = ReadScope(everything=True)
 AGENCIES = ("SNV", "SNQ")
@@ -97,21 +91,11 @@ def _servants(svc: Services) -> set[str]:
 def test_versioned_as_of_equals_the_replay_at_every_position(
     ops: list[tuple[Any, ...]], window: int
 ) -> None:
-    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
-        storage = storage_from_url(f"sqlite:///{Path(folder) / 'events.db'}")
-        app = MinhBach(storage, clock=lambda: datetime(2026, 12, 20, tzinfo=UTC))
-        world = World(app)
-        build_agency(app)
-        build_quarterly_agency(app)
-        applying = History(app)
-        for op in ops:
-            world.apply(applying, op)
+    with generated_world(ops) as world:
         world.svc.views.projector.catch_up(window=window)
         answered = check_every_position(world)
         event("many positions versioned" if answered > 10 else "few positions versioned")
         assert answered > 0  # the last commit at least
-        world.svc.views.engine.dispose()
-        app.close()
 
 
 PLAYED = [
@@ -132,11 +116,7 @@ PLAYED = [
 
 
 def test_every_position_on_both_backends(world: World) -> None:
-    build_agency(world.app)
-    build_quarterly_agency(world.app)
-    applying = History(world.app)
-    for op in PLAYED:
-        world.apply(applying, op)
+    play(world, PLAYED)
     world.svc.views.projector.catch_up(window=5)
     assert check_every_position(world) > 10
 
