@@ -37,12 +37,15 @@ from api import as_of, reads_year
 from api.as_of import Replays
 from api.auth import ReadScope
 from api.deps import Services
-from benchmarks.common.options import chosen_backends, parser_for, positive
+from benchmarks.common.options import chosen_backends, non_negative, parser_for, positive
 from benchmarks.common.printing import markdown_table, p50_p95_ms
 from benchmarks.common.province import Size
+from benchmarks.common.province.shape import BOARD
 from benchmarks.common.service import province_service
 from benchmarks.common.timing import timed
 from domain.errors import NotFound
+from domain.servant import Placement
+from domain.values import LeadershipRole
 from projections import focused, history
 from projections.lean import StoredRow
 
@@ -82,6 +85,16 @@ def mark_at_or_before(svc: Services, position: int) -> int:
     return found[0] if found is not None else position
 
 
+def post(placement: Placement) -> str:
+    """A servant's peer group, and for a leader the post (head of the agency when in
+    its board)."""
+    if placement.leadership is LeadershipRole.STAFF:
+        return placement.peer_group
+    if placement.leadership is LeadershipRole.HEAD and placement.unit_code == BOARD:
+        return "agency head"
+    return f"{placement.leadership.value} of {placement.unit_code}"
+
+
 class Folded:
     """Counts the events the focused path reads (``projections.focused._events``)."""
 
@@ -95,7 +108,34 @@ class Folded:
         return iter(rows)
 
 
-def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
+def leaders_of(svc: Services, codes: list[str]) -> tuple[list[str], list[str]]:
+    """The agencies' heads and the other leaders (units' heads, deputies) among
+    ``codes``, by their latest placement: a leader's year also reads the levels
+    their d counts."""
+    servants = svc.views.projector.state.servants
+    heads, others = [], []
+    for code in codes:
+        placement = servants[code].placements[-1]
+        if placement.leadership is LeadershipRole.HEAD and placement.unit_code == BOARD:
+            heads.append(code)
+        elif placement.leadership.is_leader:
+            others.append(code)
+    return heads, others
+
+
+def chosen(
+    pick: random.Random, svc: Services, codes: list[str], rounds: int, leaders: int
+) -> list[str]:
+    """``rounds`` servants at random, then ``leaders`` leaders: an agency's head first."""
+    heads, others = leaders_of(svc, codes)
+    found = [pick.choice(codes) for _ in range(rounds)]
+    if leaders:
+        found.append(pick.choice(heads))
+        found += pick.sample(others, min(leaders - 1, len(others)))
+    return found
+
+
+def run(backend: str, postgres_url: str, size: Size, rounds: int, leaders: int) -> None:
     with province_service(backend, postgres_url, size) as (generated, svc):
         head = svc.app.recorder.max_notification_id() or 0
         rows, calls = [], []
@@ -103,8 +143,7 @@ def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
             position = mark_at_or_before(svc, int(head * share))
             pick = random.Random(position)
             times: dict[str, list[float]] = {path: [] for path in PATHS}
-            for _ in range(rounds):
-                code = pick.choice(generated.servants)
+            for code in chosen(pick, svc, generated.servants, rounds, leaders):
                 args = (svc, code, generated.year, position)
                 found: dict[str, object] = {}
                 folded = {}
@@ -122,7 +161,7 @@ def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
                     [
                         f"{share:.0%}",
                         code,
-                        placement.peer_group,
+                        post(placement),
                         folded["pooled"],
                         f"{times['pooled'][-1] * 1000:.0f}",
                         folded["focused"],
@@ -136,18 +175,24 @@ def run(backend: str, postgres_url: str, size: Size, rounds: int) -> None:
         header = ["as of (a mark)", "pooled first", "focused first", "full replay first"]
         print(markdown_table(header, rows, "lrrr"))
         print("\np50 / p95 in ms. Each call:\n")
-        header = ["as of", "servant", "peer group", "pooled: events", "ms", "focused: events", "ms"]
+        header = ["as of", "servant", "post", "pooled: events", "ms", "focused: events", "ms"]
         print(markdown_table(header, calls, "lllrrrr"))
 
 
 def main() -> None:
     parser = parser_for(__doc__, rounds=5)
+    parser.add_argument(
+        "--leaders",
+        type=non_negative,
+        default=2,
+        help="leaders explained per position after the random servants (an agency's head first)",
+    )
     parser.add_argument("--agencies", type=positive, default=2)
     parser.add_argument("--servants", type=positive, default=50, help="per agency")
     args = parser.parse_args()
     size = Size(agencies=args.agencies, servants=args.servants)
     for backend in chosen_backends(parser, args):
-        run(backend, args.postgres_url, size, args.rounds)
+        run(backend, args.postgres_url, size, args.rounds, args.leaders)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ def years_records(
     servants: Iterable[str],
     year: int,
     peers: bool = True,
+    subordinates_work: bool = True,
 ) -> set[UUID]:
     """The union of ``year_records`` of every servant named, computed in one pass: a
     pool, a period or a leader's subordinates shared by several are read once (an
@@ -46,7 +47,9 @@ def years_records(
 
     ``peers=False`` leaves out the pool's other members (a caller that reads their
     results from the versioned rows): the servants' own records, their pools'
-    authorities and, for a leader, the subordinates' remain."""
+    authorities and, for a leader, the subordinates' remain. ``subordinates_work=False``
+    also leaves out the subordinates' periods (their tasks and evaluations: a caller
+    that reads their levels from the versioned rows); their servant records remain."""
     records: set[UUID] = set()
     members: set[str] = set()
     for servant in servants:
@@ -78,7 +81,8 @@ def years_records(
         if key in seen:
             continue
         seen.add(key)
-        records |= _period_records(state, deriver, key, periods)
+        queue = periods if subordinates_work else []
+        records |= _period_records(state, deriver, key, queue)
     for found in [found for found in state.servants.values() if found.id in records]:
         for placement in found.placements:
             agency = state.agencies.get(placement.agency_code)

@@ -82,12 +82,19 @@ def own_year_replay(
     year: int,
     upto: int,
     live: Callable[[], AbstractContextManager[None]] = nullcontext,
+    subordinates_work: bool = True,
 ) -> Replayed | None:
     """As :func:`focused_replay`, without the quota pool's other members: the
     servant's own records of ``year``, every agency's and, for a leader, those of the
     servants whose levels make d. The servant's derivation up to the pool holds in it;
-    the pool is the caller's (``projections.pooled``: the versioned rows')."""
-    return _focused(app, head, deriver, lambda: {servant}, year, upto, live, peers=False)
+    the pool is the caller's (``projections.pooled``: the versioned rows').
+
+    ``subordinates_work=False`` leaves out those servants' work too (their servant
+    records stay: who they are decides who counts): a leader's d then holds only once
+    the caller gives their levels (``projections.pooled``, from the versioned rows)."""
+    return _focused(
+        app, head, deriver, lambda: {servant}, year, upto, live, False, subordinates_work
+    )
 
 
 def _focused(
@@ -99,6 +106,7 @@ def _focused(
     upto: int,
     live: Callable[[], AbstractContextManager[None]],
     peers: bool = True,
+    subordinates_work: bool = True,
 ) -> Replayed | None:
     reader = LeanReader(app, READ_PAGE)
     if not reader.can_select_at:
@@ -110,7 +118,7 @@ def _focused(
         present = head.servants.keys() if peers else _colleagues(head, servants)
         wanted = {head.servants[code].id for code in present if code in head.servants}
         wanted |= {record.id for record in head.agencies.values()}
-        wanted |= years_records(head, deriver, servants, year, peers)
+        wanted |= years_records(head, deriver, servants, year, peers, subordinates_work)
     state = DomainState()
     folded = Deriver(state)
     adding = wanted
@@ -125,8 +133,12 @@ def _focused(
             # derivation follows what they dirty as the runner's does batch by batch.
             rows = _events(reader, adding, upto)
             folded.derive(fold_into(state, rows, app.mapper, decode=reader.event))
-            needed = years_records(state, folded, servants, year, peers)
-            met = {c for c in state.servants if state.servants[c].id in needed}
+            needed = years_records(state, folded, servants, year, peers, subordinates_work)
+            # Whose own records a later state may hold that the fold has not met: the
+            # servants', and those of everyone whose work the year was found to rest on.
+            met = servants & state.servants.keys()
+            if subordinates_work:
+                met |= {c for c in state.servants if state.servants[c].id in needed}
             if peers:
                 met |= _pool_peers(state, folded, servants, year)
             with live():

@@ -218,12 +218,7 @@ def servant_year_at(
     """A servant's annual classification, period results and interim results of
     ``year`` as they stood at ``position``, ordered as the views' queries order them."""
     annual = annual_of_at(conn, position, servant, year)
-    periods = rows_at(
-        conn,
-        period_results.name,
-        position,
-        [period_history.c.servant_code == servant, period_history.c.year == year],
-    )
+    periods = periods_at(conn, position, [servant], year)
     interim = rows_at(
         conn,
         interim_results.name,
@@ -234,6 +229,18 @@ def servant_year_at(
         annual,
         sorted(periods, key=lambda r: r["period"]),
         sorted(interim, key=lambda r: (r["kind"] != "quarter", r["span"])),
+    )
+
+
+def periods_at(conn: Connection, position: int, servants: Iterable[str], year: int) -> list[Row]:
+    """The period results of ``year`` of the servants named, as they stood at
+    ``position``."""
+    table = period_history
+    return rows_at(
+        conn,
+        period_results.name,
+        position,
+        [table.c.servant_code.in_(sorted(set(servants))), table.c.year == year],
     )
 
 
@@ -269,7 +276,7 @@ def annual_of_at(conn: Connection, position: int, servant: str, year: int) -> Ro
 
 
 class RowsAt:
-    """The versioned annual rows at one mark, read as asked
+    """The versioned annual and period rows at one mark, read as asked
     (``projections.pooled.VersionedRows``)."""
 
     def __init__(self, engine: Engine, position: int) -> None:
@@ -283,3 +290,7 @@ class RowsAt:
     def annual(self, servant: str, year: int) -> Row | None:
         with self.engine.connect() as conn:
             return annual_of_at(conn, self.position, servant, year)
+
+    def periods(self, servants: Iterable[str], year: int) -> list[Row]:
+        with self.engine.connect() as conn:
+            return periods_at(conn, self.position, servants, year)

@@ -28,12 +28,21 @@ def parser_for(doc: str | None, rounds: int, backends: bool = True) -> argparse.
 
 def positive(text: str) -> int:
     """An argparse type: a whole number of at least 1 (sizes, rounds, calls)."""
+    return _at_least(text, 1)
+
+
+def non_negative(text: str) -> int:
+    """An argparse type: a whole number of at least 0 (an optional count)."""
+    return _at_least(text, 0)
+
+
+def _at_least(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}: {value}")
     return value
 
 

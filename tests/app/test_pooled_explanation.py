@@ -1,11 +1,13 @@
 """An as-of explanation of one servant's year at a mark of the versioned rows, from
 the servant's own records with the quota pool's other members read from those rows
 (``projections.pooled``), equals the one from a replay of the whole log, document
-for document; and it folds none of the peers' work. A period's explanation, which
+for document; and it folds none of the peers' work, nor, for a leader, the work of
+those whose levels make d (read from the versioned period rows). A period's explanation, which
 rests on no pool, comes from the same own records at any position."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -58,14 +60,27 @@ def _tasks(state: DomainState, servant: str | None = None) -> set[UUID]:
     }
 
 
-def check_marks(world: World) -> int:
+def _counted_levels(found: Replayed, code: str) -> int:
+    """How many subordinates' levels ``code``'s d counted in ``found``."""
+    deriver = found.deriver
+    counted = 0
+    for key in [k for k in deriver.period_rows if k[0] == code]:
+        computation = deriver.compute_period(key, explain=False)
+        if computation is not None and computation.leader is not None:
+            rows = (deriver.period_rows.get((s, key[1])) for s in computation.subordinates)
+            counted += sum(1 for row in rows if row and row["level"])
+    return counted
+
+
+def check_marks(world: World) -> tuple[int, int]:
     """At every mark, compare each servant's pooled explanation with the full
-    replay's; return how many were pooled."""
+    replay's; return how many were pooled, and how many subordinates' levels the
+    leaders among them counted in d."""
     svc = world.svc
     svc.views.catch_up()
     projector = svc.views.projector
     servants = sorted({*STAFF, *_servants(svc)})
-    answered = 0
+    answered = counted = 0
     for mark in _marks(world):
         full = replay(svc.app, upto=mark)
         rows = history.RowsAt(svc.views.engine, mark)
@@ -78,11 +93,25 @@ def check_marks(world: World) -> int:
                 continue
             assert found is not None, (mark, code)
             answered += 1
+            counted += _counted_levels(found, code)
             assert _explained(svc.app, found, code) == _explained(svc.app, full, code)
-            placements = projector.state.servants[code].placements
-            if not any(p.leadership.is_leader for p in placements):  # no d to count
-                assert _tasks(found.state) <= _tasks(projector.state, code), (mark, code)
-    return answered
+            # A leader's d reads the subordinates' levels from the rows: their work is
+            # not folded either.
+            assert _tasks(found.state) <= _tasks(projector.state, code), (mark, code)
+    return answered, counted
+
+
+# A unit head's month with results of two of their staff in it: every history
+# generated after it has a leader's d counting levels, which the operations alone
+# seldom give.
+LED_MONTH = [
+    ("work", "TP1", 1, 0, 0, False, True),
+    ("criteria", "TP1", 1, "max"),
+    ("work", "CV1", 1, 0, 0, False, True),
+    ("criteria", "CV1", 1, "max"),
+    ("work", "CV2", 1, 1, 1, False, True),
+    ("criteria", "CV2", 1, "1.5"),
+]
 
 
 @settings(
@@ -94,9 +123,11 @@ def check_marks(world: World) -> int:
 def test_pooled_explanation_equals_the_full_replay_at_every_mark(
     ops: list[tuple[Any, ...]], window: int
 ) -> None:
-    with generated_world(ops) as world:
+    with generated_world(LED_MONTH + ops) as world:
         world.svc.views.projector.catch_up(window=window)
-        event("pooled" if check_marks(world) else "no classified year")
+        answered, counted = check_marks(world)
+        event("pooled" if answered else "no classified year")
+        event("a leader's d counted levels" if counted else "no level counted in d")
 
 
 def _played(world: World) -> None:
@@ -106,7 +137,9 @@ def _played(world: World) -> None:
 
 def test_every_mark_on_both_backends(world: World) -> None:
     _played(world)
-    assert check_marks(world) > 20
+    answered, counted = check_marks(world)
+    assert answered > 20
+    assert counted > 0  # leaders' d from their subordinates' versioned levels
 
 
 def test_the_api_explains_a_marked_position_from_the_rows(
@@ -175,6 +208,42 @@ def test_a_row_the_fold_does_not_give_is_not_trusted(
     assert folded == [code]  # the pool was folded instead
 
 
+def test_a_subordinate_s_level_the_leader_s_row_does_not_give_is_not_trusted(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leader's d is computed from the subordinates' versioned period rows; where
+    a level read there is not the one the leader's own versioned row was derived
+    from, the leader's period comes out different and nothing is answered from the
+    rows: the API folds the year instead, and still gives the replay's document."""
+    _played(world)
+    svc = world.svc
+    mark = _marks(world)[-1]
+    leader = "TP1"
+    reading = history.RowsAt.periods
+
+    def altered(self: history.RowsAt, servants: Iterable[str], year: int) -> Any:
+        found = reading(self, servants, year)
+        return [r if r["servant_code"] == leader else {**r, "level": "FAIL"} for r in found]
+
+    projector = svc.views.projector
+    rows = history.RowsAt(svc.views.engine, mark)
+    full = replay(svc.app, upto=mark)
+    found = pooled_replay(
+        svc.app, projector.state, projector.deriver, leader, YEAR, full.position, rows
+    )
+    assert found is not None and _counted_levels(found, leader) > 0
+    monkeypatch.setattr(history.RowsAt, "periods", altered)
+    assert (
+        pooled_replay(
+            svc.app, projector.state, projector.deriver, leader, YEAR, full.position, rows
+        )
+        is None
+    )
+    as_of._KEPT.clear()
+    read = reads_year.year_explanation(svc, EVERYTHING, leader, YEAR, as_of_position=mark)
+    assert read == Explainer(StoreEvents(svc.app, svc.views.ledger), full).year(leader, YEAR)
+
+
 def test_a_pooled_explanation_from_a_state_with_its_year_closed(
     app: MinhBach, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,7 +254,7 @@ def test_a_pooled_explanation_from_a_state_with_its_year_closed(
     _played(world)
     state = world.svc.views.projector.state
     assert state.by_id.evicted
-    assert check_marks(world) > 20
+    assert check_marks(world)[0] > 20
     world.svc.views.engine.dispose()
 
 
