@@ -46,8 +46,9 @@ def _explained(
     def compute() -> Row:
         explainer = Explainer(StoreEvents(svc.app, ledger), replayed)
         # A replay just folded is young garbage-collector generations of objects;
-        # the document's many small allocations would rescan them all.
-        with collector_paused():
+        # the document's many small allocations would rescan them all. Its state does
+        # not change while it is explained: a leader's colleagues are listed once.
+        with collector_paused(), replayed.deriver.state_unchanged():
             if what == "year":
                 return explainer.year(code, int(subject))
             return explainer.period(code, str(subject))

@@ -81,8 +81,7 @@ def years_records(
         if key in seen:
             continue
         seen.add(key)
-        queue = periods if subordinates_work else []
-        records |= _period_records(state, deriver, key, queue)
+        records |= _period_records(state, deriver, key, periods if subordinates_work else None)
     for found in [found for found in state.servants.values() if found.id in records]:
         for placement in found.placements:
             agency = state.agencies.get(placement.agency_code)
@@ -92,9 +91,10 @@ def years_records(
 
 
 def _period_records(
-    state: DomainState, deriver: Deriver, key: PeriodKey, queue: list[PeriodKey]
+    state: DomainState, deriver: Deriver, key: PeriodKey, queue: list[PeriodKey] | None
 ) -> set[UUID]:
-    """One period's records; queue the periods of the subordinates a leader's d counts."""
+    """One period's records; queue the periods of the subordinates a leader's d counts
+    (with no queue, the subordinates are not looked for)."""
     code, period = key
     found = state.servants.get(code)
     if found is None:
@@ -103,6 +103,8 @@ def _period_records(
     evaluation = state.evaluation_ids.get(key)
     if evaluation is not None:
         records.add(evaluation)
+    if queue is None:
+        return records
     day = Period.parse(period).last_day
     placement = found.placement_on(day)
     agency = state.agencies.get(placement.agency_code)

@@ -17,7 +17,8 @@ caches every step shares; what does not need those caches lives beside it
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -147,9 +148,19 @@ class Deriver:
 
     def derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         """Recompute what ``dirty`` touches; return the changed keys per table."""
+        with self.state_unchanged():
+            return self._derive(dirty)
+
+    @contextmanager
+    def state_unchanged(self) -> Iterator[None]:
+        """While the state cannot change: who is present in an agency on a day is
+        remembered (the same for every leader there)."""
+        if self._present_on is not None:  # within another: that one forgets
+            yield
+            return
         self._present_on = {}
         try:
-            return self._derive(dirty)
+            yield
         finally:
             self._present_on = None
 

@@ -65,8 +65,11 @@ def pooled_replay(
     if expected is None:
         return None
     own = own_year_replay(app, head, deriver, servant, year, upto, live, subordinates_work=False)
-    if own is None or not _leader_periods_from_rows(own.deriver, servant, year, rows):
+    if own is None:
         return None
+    with own.deriver.state_unchanged():
+        if not _leader_periods_from_rows(own.deriver, servant, year, rows):
+            return None
     if (basis := own.deriver.bases.get((servant, year))) is None:
         return None
     pool: PoolKey = basis["_pool"]
