@@ -511,10 +511,12 @@ class Deriver:
                     # now is computed after all of them: once is enough.
                     servant = self.state.servants[code]
                     for leader in self.evaluators_of(servant, Period.parse(period_code).last_day):
-                        if (leader, period_code) in self.period_rows or self.state.tasks(
-                            (leader, period_code)
+                        above = (leader, period_code)
+                        # Queued once: their tasks are looked up once, not per staff member.
+                        if above not in seen and (
+                            above in self.period_rows or self.state.tasks(above)
                         ):
-                            push((leader, period_code))
+                            push(above)
         return changed, years
 
     def recompute_steps(self, keys: Iterable[PeriodKey]) -> set[PeriodKey]:
