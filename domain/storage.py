@@ -87,7 +87,9 @@ def storage_from_url(url: str | None = None, environ: Mapping[str, str] | None =
             "POSTGRES_USER": unquote(parts.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", [""])[0],
-            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # A request waits for a connection as long as for a lock: one setting
+            # bounds how long anything waits for the database before it fails.
+            "POSTGRES_CONNECT_TIMEOUT": lock_timeout,
             # The library tries an insert ten times (0.2 s apart): each try waits a
             # tenth, so the whole write waits about as long as on SQLite.
             "POSTGRES_LOCK_TIMEOUT": str(max(1, int(lock_timeout) // 10)),
