@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,6 +44,7 @@ from domain.policy import (
     took_protected_leave,
 )
 from domain.policy import PeriodResult as PolicyPeriodResult
+from domain.policy.parameters import DeputyWithoutArea
 from domain.quota_pool import PoolKey, pool_key
 from domain.scope import counts_for_leader_d, leader_d_unit
 from domain.servant import CivilServant, DeputyArea, Placement
@@ -101,6 +102,9 @@ class Present:
 
     everyone: list[tuple[str, CivilServant]]
     by_unit: dict[str, list[tuple[str, CivilServant]]]
+    # A leader's subordinates that day, by the leader's code and how a deputy with
+    # no area counts (the period's policy): a leader's periods are derived again.
+    counted: dict[tuple[str, DeputyWithoutArea], list[str]] = field(default_factory=dict)
 
 
 class Deriver:
@@ -163,6 +167,13 @@ class Deriver:
             yield
         finally:
             self._present_on = None
+
+    def settle(self) -> None:
+        """The state will not change again (a finished fold's, read by one caller):
+        who is present stays remembered for as long as this deriver is read, across
+        the derivations and explanations made from it."""
+        if self._present_on is None:
+            self._present_on = {}
 
     def _derive(self, dirty: Dirty) -> dict[str, set[Any]]:
         self._evaluators = {}
@@ -315,14 +326,18 @@ class Deriver:
         ``policy`` is the one of the period (default: the agency's on ``day``)."""
         without_area = (policy or policy_at(agency, day)).deputy_without_area
         present = self._present(agency.code, day)
+        if (found := present.counted.get((leader.code, without_area))) is not None:
+            return list(found)
         # Only one unit's people can count for most leaders: look at those alone.
         unit = leader_d_unit(leader, agency, day)
         candidates = present.everyone if unit is None else present.by_unit.get(unit, [])
-        return [
+        found = [
             code
             for code, other in candidates
             if counts_for_leader_d(leader, other, agency, day, without_area)
         ]
+        present.counted[(leader.code, without_area)] = found
+        return list(found)
 
     def _present(self, agency: str, day: date) -> Present:
         """Who is employed in ``agency`` on ``day``, by code: the same for every leader

@@ -146,6 +146,7 @@ def _focused(
                     needed |= _own_records(head, code, year, upto)
             if needed <= wanted:
                 state.position = upto
+                folded.settle()  # nothing is folded into it again
                 return Replayed(state, folded, upto)
             adding = needed - wanted
             wanted |= needed

@@ -195,9 +195,10 @@ def rows_at(
             table.c.from_position == latest.c.at,
         ),
     )
-    query = select(table).select_from(joined).where(table.c.deleted.is_(False), *rows)
-    hidden = {"from_position", "deleted"}
-    return [{k: v for k, v in r._mapping.items() if k not in hidden} for r in conn.execute(query)]
+    shown = [column for column in table.c if column.name not in ("from_position", "deleted")]
+    query = select(*shown).select_from(joined).where(table.c.deleted.is_(False), *rows)
+    names = [column.name for column in shown]
+    return [dict(zip(names, row, strict=True)) for row in conn.execute(query)]
 
 
 def annual_at(conn: Connection, position: int, agency: str, year: int) -> list[Row]:
