@@ -6,7 +6,7 @@ records and asks these before it triggers any event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from domain.actors import CommandContext, Role
@@ -46,8 +46,11 @@ def may_evaluate(evaluator: CivilServant, subject: CivilServant, agency: Agency,
     evaluates the unit's deputies and staff; a deputy, the unit's staff."""
     if evaluator.code == subject.code:
         return False
-    ev = evaluator.placement_on(on)
-    sub = subject.placement_on(on)
+    return _evaluates(evaluator.placement_on(on), subject.placement_on(on), agency)
+
+
+def _evaluates(ev: Placement, sub: Placement, agency: Agency) -> bool:
+    """:func:`may_evaluate` between two different people, from their placements."""
     if ev.agency_code != sub.agency_code:
         return False
     if ev.unit_code == agency.leadership_unit():
@@ -85,19 +88,33 @@ def counts_for_leader_d(
     deputy with no area recorded (``without_area``, the policy's
     ``deputy_without_area``): those they may evaluate (``evaluated``), or their head's
     whole area below them (``head_area``)."""
+    return leader_d_counter(leader, agency, on, without_area)(subject)
+
+
+def leader_d_counter(
+    leader: CivilServant, agency: Agency, on: date, without_area: str = "evaluated"
+) -> Callable[[CivilServant], bool]:
+    """:func:`counts_for_leader_d` for one leader on one day, asked of many people:
+    what depends on the leader alone is looked up once."""
     ev = leader.placement_on(on)
     deputy = ev.leadership is LeadershipRole.DEPUTY
     area = leader.deputy_area_on(on) if deputy else None
-    sub = subject.placement_on(on)
-    below = authority_rank(sub, agency) < authority_rank(ev, agency)
-    if leader.code == subject.code or ev.agency_code != sub.agency_code:
-        return False
-    if area is None:
-        if deputy and without_area == "head_area":
-            on_board = ev.unit_code == agency.leadership_unit()
-            return (on_board or ev.unit_code == sub.unit_code) and below
-        return may_evaluate(leader, subject, agency, on)
-    return ev.agency_code == area.agency_code and area.covers(subject.code, sub) and below
+    rank = authority_rank(ev, agency)
+    on_board = ev.unit_code == agency.leadership_unit()
+
+    def counts(subject: CivilServant) -> bool:
+        sub = subject.placement_on(on)
+        if leader.code == subject.code or ev.agency_code != sub.agency_code:
+            return False
+        if area is None:
+            if deputy and without_area == "head_area":
+                below = authority_rank(sub, agency) < rank
+                return (on_board or ev.unit_code == sub.unit_code) and below
+            return _evaluates(ev, sub, agency)
+        below = authority_rank(sub, agency) < rank
+        return ev.agency_code == area.agency_code and area.covers(subject.code, sub) and below
+
+    return counts
 
 
 def leader_d_unit(leader: CivilServant, agency: Agency, on: date) -> str | None:

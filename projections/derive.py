@@ -46,7 +46,7 @@ from domain.policy import (
 from domain.policy import PeriodResult as PolicyPeriodResult
 from domain.policy.parameters import DeputyWithoutArea
 from domain.quota_pool import PoolKey, pool_key
-from domain.scope import counts_for_leader_d, leader_d_unit
+from domain.scope import counts_for_leader_d, leader_d_counter, leader_d_unit
 from domain.servant import CivilServant, DeputyArea, Placement
 from domain.values import (
     LeadershipRole,
@@ -331,11 +331,8 @@ class Deriver:
         # Only one unit's people can count for most leaders: look at those alone.
         unit = leader_d_unit(leader, agency, day)
         candidates = present.everyone if unit is None else present.by_unit.get(unit, [])
-        found = [
-            code
-            for code, other in candidates
-            if counts_for_leader_d(leader, other, agency, day, without_area)
-        ]
+        counts = leader_d_counter(leader, agency, day, without_area)
+        found = [code for code, other in candidates if counts(other)]
         present.counted[(leader.code, without_area)] = found
         return list(found)
 
