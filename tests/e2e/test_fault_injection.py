@@ -6,10 +6,9 @@ connection holds the write lock (``BEGIN IMMEDIATE``) past the lock timeout;
 PostgreSQL: every connection of the server and the worker is terminated
 (``pg_terminate_backend``), one of them in the middle of a commit of the views,
 and the database then refuses connections for a while, as in a restart.
-Meanwhile clients keep
-writing and reading their writes, and ``/health`` is polled. Afterwards the
-views equal a rebuild, the ledger verifies, no request ever got a 500, and
-``/health`` went unhealthy during the faults and healthy after.
+Meanwhile clients keep writing and reading their writes, and ``/health`` is
+polled. Afterwards the views equal a rebuild, the ledger verifies, no request
+ever got a 500, and ``/health`` went unhealthy during the faults and healthy after.
 """
 
 from __future__ import annotations
